@@ -1,0 +1,3 @@
+module github.com/openrpc-go/openrpc
+
+go 1.25.0

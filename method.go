@@ -1,0 +1,197 @@
+package openrpc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// Method describes a method: its name and the metadata published in the OpenRPC document.
+// Only Name is required.
+type Method struct {
+	// Name is the method's name, unique in its server. Names starting with "rpc." are
+	// reserved for the framework.
+	Name string
+	// Summary is a short line about the method.
+	Summary string
+	// Description is a longer explanation; CommonMark may be used.
+	Description string
+	// Tags group methods in documentation.
+	Tags []Tag
+	// Deprecated marks a method clients should stop using.
+	Deprecated bool
+	// ParamStructure says whether params come by name, by position or either way (the
+	// default). It is enforced.
+	ParamStructure ParamStructure
+	// Errors lists the application errors the method may return.
+	Errors []Error
+	// Examples pair sample params with their result.
+	Examples []ExamplePairing
+	// ExternalDocs points at more documentation.
+	ExternalDocs *ExternalDocs
+	// Servers overrides the service's servers for this method.
+	Servers []ServerObject
+	// Links are possible follow-up calls.
+	Links []Link
+}
+
+// Request is what [Middleware] sees of a call.
+type Request struct {
+	// Method is the name the method is registered under.
+	Method string
+	// Params holds the params as sent, nil when absent. It is valid only during the call.
+	Params json.RawMessage
+	// ID holds the id as sent, nil for a notification. It is valid only during the call.
+	ID json.RawMessage
+	// Caller is what the transport knows about the peer, or nil.
+	Caller *Caller
+}
+
+// IsNotification reports whether the call is a notification, whose result nobody receives.
+func (r Request) IsNotification() bool { return r.ID == nil }
+
+// Handler is the untyped form of every method: it takes the raw params and returns the result
+// encoded as JSON. [Register] turns a typed function into a Handler; [Middleware] wraps them.
+type Handler func(ctx context.Context, req Request) (result json.RawMessage, err error)
+
+// Middleware wraps the handler of every method of a server, for logging, metrics, tracing
+// or rate limits. It is applied once, when a method is added to a server, not per call. A
+// result it returns in place of next's must be valid JSON.
+type Middleware func(next Handler) Handler
+
+// Registrar is what methods are registered on: a [*Server] or a [*Router].
+type Registrar interface {
+	addMethod(m *method)
+}
+
+var (
+	_ Registrar = (*Server)(nil)
+	_ Registrar = (*Router)(nil)
+)
+
+// method is a registered method with its compiled params decoder and erased handler.
+type method struct {
+	Method
+	paramsType reflect.Type
+	resultType reflect.Type // nil for notification-only methods
+	params     *paramsDecoder
+	handler    Handler
+}
+
+// NotificationOnly reports whether the method only accepts notifications.
+func (m *method) notificationOnly() bool { return m.resultType == nil }
+
+// Register adds a method to r. The handler's params type P is a struct whose exported fields
+// are the params, in order for calls by position and by their json names for calls by name;
+// a slice type for variadic params taken by position; or json.RawMessage for the params as
+// sent. The result R is encoded with encoding/json; struct{} encodes as null.
+//
+// Register panics, naming the method, when the name is empty, taken or reserved, or when P or
+// R cannot be represented in JSON.
+func Register[P, R any](r Registrar, m Method, h func(ctx context.Context, params P) (R, error)) {
+	mm := newMethod[P](m, h == nil)
+	rt := reflect.TypeFor[R]()
+	if err := checkEncodable(rt); err != nil {
+		panic(fmt.Sprintf("openrpc: Register %q: result: %v", m.Name, err))
+	}
+	mm.resultType = rt
+	dec := mm.params
+	encode := resultEncoder[R](rt)
+	if dec.kind == paramsStruct && len(dec.fields) == 0 {
+		mm.handler = func(ctx context.Context, req Request) (json.RawMessage, error) {
+			if err := dec.decode(req.Params, reflect.Value{}); err != nil {
+				return nil, err
+			}
+			var p P
+			res, err := h(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			return encode(res)
+		}
+	} else {
+		mm.handler = func(ctx context.Context, req Request) (json.RawMessage, error) {
+			var p P
+			if err := dec.decode(req.Params, reflect.ValueOf(&p).Elem()); err != nil {
+				return nil, err
+			}
+			res, err := h(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			return encode(res)
+		}
+	}
+	r.addMethod(mm)
+}
+
+// RegisterNotification adds a method that only accepts notifications: it has no result, and
+// a call with an id is refused with [CodeInvalidRequest]. P is as for [Register].
+func RegisterNotification[P any](r Registrar, m Method, h func(ctx context.Context, params P) error) {
+	mm := newMethod[P](m, h == nil)
+	dec := mm.params
+	mm.handler = func(ctx context.Context, req Request) (json.RawMessage, error) {
+		var p P
+		if err := dec.decode(req.Params, reflect.ValueOf(&p).Elem()); err != nil {
+			return nil, err
+		}
+		return nil, h(ctx, p)
+	}
+	r.addMethod(mm)
+}
+
+func newMethod[P any](m Method, nilHandler bool) *method {
+	if nilHandler {
+		panic(fmt.Sprintf("openrpc: Register %q: nil handler", m.Name))
+	}
+	checkName(m.Name)
+	pt := reflect.TypeFor[P]()
+	switch m.ParamStructure {
+	case "", ByName, ByPosition, ByEither:
+	default:
+		panic(fmt.Sprintf("openrpc: Register %q: unknown ParamStructure %q", m.Name, m.ParamStructure))
+	}
+	dec, err := newParamsDecoder(pt, m.ParamStructure)
+	if err != nil {
+		panic(fmt.Sprintf("openrpc: Register %q: %v", m.Name, err))
+	}
+	if dec.kind == paramsSlice {
+		m.ParamStructure = ByPosition
+	}
+	return &method{Method: m, paramsType: pt, params: dec}
+}
+
+func checkName(name string) {
+	if name == "" {
+		panic("openrpc: Register: empty method name")
+	}
+	if strings.HasPrefix(name, reservedPrefix) {
+		panic(fmt.Sprintf("openrpc: Register %q: names starting with %q are reserved", name, reservedPrefix))
+	}
+}
+
+const reservedPrefix = "rpc."
+
+var nullJSON = json.RawMessage("null")
+
+// resultEncoder returns the encoder of result type rt.
+func resultEncoder[R any](rt reflect.Type) func(R) (json.RawMessage, error) {
+	if rt == emptyStructType {
+		return func(R) (json.RawMessage, error) { return nullJSON, nil }
+	}
+	return func(r R) (json.RawMessage, error) {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return nil, &encodeError{err: err}
+		}
+		return b, nil
+	}
+}
+
+// encodeError reports a result encoding/json could not encode, such as a NaN.
+type encodeError struct{ err error }
+
+func (e *encodeError) Error() string { return "encoding result: " + e.err.Error() }
+func (e *encodeError) Unwrap() error { return e.err }

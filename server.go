@@ -1,0 +1,412 @@
+package openrpc
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/openrpc-go/openrpc/internal/wire"
+)
+
+// Default limits; see [Limits].
+const (
+	DefaultMaxRequestBytes  = 5 << 20
+	DefaultMaxBatchItems    = 1000
+	DefaultMaxDepth         = 128
+	DefaultBatchConcurrency = 16
+)
+
+// Limits bound the work one message can cause. Every transport applies the same limits. A
+// zero field means its default.
+type Limits struct {
+	// MaxRequestBytes is the largest message accepted, default [DefaultMaxRequestBytes]
+	// (5 MiB). A larger one is answered with [CodeTooLarge] (and 413 over HTTP).
+	MaxRequestBytes int64
+	// MaxBatchItems is the most items in one batch, default [DefaultMaxBatchItems]. A larger
+	// batch is answered with one [CodeInvalidRequest] error and none of it runs.
+	MaxBatchItems int
+	// MaxDepth is the deepest nesting of arrays and objects in a message, default
+	// [DefaultMaxDepth]. A deeper message is answered with one [CodeInvalidRequest] error.
+	MaxDepth int
+	// BatchConcurrency is how many items of one batch run at the same time, default
+	// [DefaultBatchConcurrency].
+	BatchConcurrency int
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxRequestBytes <= 0 {
+		l.MaxRequestBytes = DefaultMaxRequestBytes
+	}
+	if l.MaxBatchItems <= 0 {
+		l.MaxBatchItems = DefaultMaxBatchItems
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.BatchConcurrency <= 0 {
+		l.BatchConcurrency = DefaultBatchConcurrency
+	}
+	return l
+}
+
+// ServerOptions configures a [Server]. The zero value (or nil) gives the defaults.
+type ServerOptions struct {
+	// Servers lists where the service can be reached, for the OpenRPC document.
+	Servers []ServerObject
+	// Debug adds details to errors sent to clients: the text of errors handlers return,
+	// panic values with the stack trimmed to user code, and why a request was invalid. Do
+	// not turn it on where clients are not trusted.
+	Debug bool
+	// ErrorCode is the code sent for an error a handler returns that is not an [*Error],
+	// default [CodeServerError] (-32000).
+	ErrorCode Code
+	// Logger receives handler errors and panics. Default: nothing is logged.
+	Logger *slog.Logger
+	// Limits bound the work one message can cause.
+	Limits Limits
+	// Middleware wraps every method's handler; the first is the outermost.
+	Middleware []Middleware
+}
+
+// Server holds methods and answers JSON-RPC 2.0 messages with them. Transports call
+// [Server.Process]. Its methods are safe for concurrent use, and methods may be added and
+// removed while it serves.
+type Server struct {
+	info      Info
+	servers   []ServerObject
+	debug     bool
+	errorCode Code
+	logger    *slog.Logger
+	limits    Limits
+	mw        []Middleware
+
+	mu      sync.Mutex // serializes changes to methods
+	methods atomic.Pointer[methodTable]
+}
+
+// methodTable is an immutable snapshot of a server's methods, replaced on every change.
+type methodTable struct {
+	byName map[string]*entry
+	order  []*entry
+}
+
+// entry is a method as served: its handler wrapped in the server's middleware.
+type entry struct {
+	*method
+	serve Handler
+}
+
+// NewServer returns a server for the service described by info.
+func NewServer(info Info, opts *ServerOptions) *Server {
+	if opts == nil {
+		opts = new(ServerOptions)
+	}
+	s := &Server{
+		info:      info,
+		servers:   slices.Clone(opts.Servers),
+		debug:     opts.Debug,
+		errorCode: opts.ErrorCode,
+		logger:    opts.Logger,
+		limits:    opts.Limits.withDefaults(),
+		mw:        slices.Clone(opts.Middleware),
+	}
+	if s.errorCode == 0 {
+		s.errorCode = CodeServerError
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	s.methods.Store(&methodTable{byName: map[string]*entry{}})
+	return s
+}
+
+// Limits returns the limits in force, defaults filled in.
+func (s *Server) Limits() Limits { return s.limits }
+
+func (s *Server) addMethod(m *method) {
+	h := m.handler
+	for _, mw := range slices.Backward(s.mw) {
+		h = mw(h)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.methods.Load()
+	if _, dup := old.byName[m.Name]; dup {
+		panic(fmt.Sprintf("openrpc: Register %q: a method with this name is already registered", m.Name))
+	}
+	t := &methodTable{byName: make(map[string]*entry, len(old.byName)+1), order: slices.Clip(old.order)}
+	for k, v := range old.byName {
+		t.byName[k] = v
+	}
+	e := &entry{method: m, serve: h}
+	t.byName[m.Name] = e
+	t.order = append(t.order, e)
+	s.methods.Store(t)
+}
+
+// Include registers a copy of every method of r in s, with opts applied; see
+// [Router.Include].
+func (s *Server) Include(r *Router, opts *IncludeOptions) { includeInto(s, r, opts) }
+
+// Remove removes the method called name and reports whether there was one. Calls already
+// running finish.
+func (s *Server) Remove(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.methods.Load()
+	if _, ok := old.byName[name]; !ok {
+		return false
+	}
+	t := &methodTable{byName: make(map[string]*entry, len(old.byName)), order: make([]*entry, 0, len(old.order))}
+	for _, e := range old.order {
+		if e.Name != name {
+			t.byName[e.Name] = e
+			t.order = append(t.order, e)
+		}
+	}
+	s.methods.Store(t)
+	return true
+}
+
+// Methods returns the metadata of the server's methods in registration order.
+func (s *Server) Methods() []Method {
+	order := s.methods.Load().order
+	out := make([]Method, len(order))
+	for i, e := range order {
+		out[i] = e.Method
+	}
+	return out
+}
+
+// Process answers one JSON-RPC message, a single request or a batch, and returns the
+// response to send: nil when there is nothing to send (notifications). It never panics on
+// any input. ctx is the context of every call the message makes; transports attach a
+// [Caller] to it with [WithCaller]. msg must not change until Process returns.
+func (s *Server) Process(ctx context.Context, msg []byte) []byte {
+	if int64(len(msg)) > s.limits.MaxRequestBytes {
+		return s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
+			debugData(fmt.Sprintf("the message exceeds the limit of %d bytes", s.limits.MaxRequestBytes)))
+	}
+	var one [1]wire.Request
+	reqs, batch, err := wire.Parse(msg, one[:0], wire.Limits{MaxDepth: s.limits.MaxDepth, MaxBatch: s.limits.MaxBatchItems})
+	if err != nil {
+		return s.parseFailure(err)
+	}
+	caller := CallerFrom(ctx)
+	if !batch {
+		return s.handle(ctx, &reqs[0], caller)
+	}
+	return s.batch(ctx, reqs, caller)
+}
+
+// parseFailure answers a message that could not be split into requests.
+func (s *Server) parseFailure(err error) []byte {
+	var syn *wire.SyntaxError
+	if errors.As(err, &syn) {
+		return s.errorResponse(nil, CodeParseError, CodeParseError.String(), s.debugOnly(err.Error()))
+	}
+	if errors.Is(err, wire.ErrEmptyBatch) {
+		return s.errorResponse(nil, CodeInvalidRequest, CodeInvalidRequest.String(), s.debugOnly("empty batch"))
+	}
+	// Over a limit: always say which.
+	return s.errorResponse(nil, CodeInvalidRequest, CodeInvalidRequest.String(), debugData(err.Error()))
+}
+
+func (s *Server) batch(ctx context.Context, reqs []wire.Request, caller *Caller) []byte {
+	out := make([][]byte, len(reqs))
+	workers := min(len(reqs), s.limits.BatchConcurrency)
+	if workers <= 1 {
+		for i := range reqs {
+			out[i] = s.handle(ctx, &reqs[i], caller)
+		}
+	} else {
+		var next atomic.Int64
+		work := func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(reqs) {
+					return
+				}
+				out[i] = s.handle(ctx, &reqs[i], caller)
+			}
+		}
+		var wg sync.WaitGroup
+		for range workers - 1 {
+			wg.Go(work)
+		}
+		work()
+		wg.Wait()
+	}
+	size := 1
+	for _, b := range out {
+		if b != nil {
+			size += len(b) + 1
+		}
+	}
+	if size == 1 {
+		return nil // only notifications
+	}
+	buf := make([]byte, 0, size)
+	buf = append(buf, '[')
+	for _, b := range out {
+		if b != nil {
+			if len(buf) > 1 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, b...)
+		}
+	}
+	return append(buf, ']')
+}
+
+// handle answers one request of a message; nil means no response.
+func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller) []byte {
+	if r.Invalid != "" {
+		return s.errorResponse(r.ResponseID(), CodeInvalidRequest, CodeInvalidRequest.String(), s.debugOnly(r.Invalid))
+	}
+	e := s.methods.Load().byName[string(r.Method)]
+	notification := r.ID == nil
+	if e == nil {
+		if notification {
+			return nil
+		}
+		return s.errorResponse(r.ID, CodeMethodNotFound, CodeMethodNotFound.String(), nil)
+	}
+	if e.notificationOnly() && !notification {
+		return s.errorResponse(r.ID, CodeInvalidRequest, CodeInvalidRequest.String(),
+			debugData(fmt.Sprintf("method %q accepts only notifications: send it without an id", e.Name)))
+	}
+	res, err := s.call(ctx, e, Request{Method: e.Name, Params: r.Params, ID: r.ID, Caller: caller})
+	if err == nil && len(s.mw) > 0 && !notification {
+		if verr := wire.Valid(res, s.limits.MaxDepth); verr != nil {
+			err = &encodeError{err: fmt.Errorf("middleware returned invalid JSON: %w", verr)}
+		}
+	}
+	if err != nil {
+		return s.callError(e, r, err)
+	}
+	if notification {
+		return nil
+	}
+	buf := make([]byte, 0, len(res)+len(r.ID)+36)
+	return wire.AppendResult(buf, r.ID, res)
+}
+
+// call runs the method's handler, turning a panic into an error.
+func (s *Server) call(ctx context.Context, e *entry, req Request) (res json.RawMessage, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicError{value: v, stack: userStack(3)}
+		}
+	}()
+	return e.serve(ctx, req)
+}
+
+// callError logs err as needed and returns the response for it (nil for a notification).
+func (s *Server) callError(e *entry, r *wire.Request, err error) []byte {
+	var (
+		rpcErr *Error
+		pe     *panicError
+		ee     *encodeError
+	)
+	var code Code
+	var msg string
+	var data json.RawMessage
+	switch {
+	case errors.As(err, &rpcErr):
+		code, msg, data = rpcErr.Code, rpcErr.Message, rpcErr.Data
+		if len(data) > 0 && wire.Valid(data, s.limits.MaxDepth) != nil {
+			s.logger.Error("openrpc: dropped invalid error data", "method", e.Name, "data", string(data))
+			data = nil
+		}
+	case errors.As(err, &pe):
+		s.logger.Error("openrpc: handler panicked", "method", e.Name, "panic", fmt.Sprint(pe.value), "stack", strings.Join(pe.stack, "\n"))
+		code, msg = CodeInternalError, CodeInternalError.String()
+		if s.debug {
+			data = mustJSON(debugInfo{Error: fmt.Sprintf("panic: %v", pe.value), Stack: pe.stack})
+		}
+	case errors.As(err, &ee):
+		s.logger.Error("openrpc: result could not be encoded", "method", e.Name, "err", err)
+		code, msg, data = CodeInternalError, CodeInternalError.String(), s.debugOnly(err.Error())
+	default:
+		code = CodeOf(err)
+		if code == CodeServerError {
+			code = s.errorCode
+			s.logger.Error("openrpc: handler failed", "method", e.Name, "err", err)
+		}
+		msg, data = code.String(), s.debugOnly(err.Error())
+	}
+	if r.ID == nil {
+		return nil
+	}
+	return s.errorResponse(r.ID, code, msg, data)
+}
+
+func (s *Server) errorResponse(id []byte, code Code, msg string, data []byte) []byte {
+	buf := make([]byte, 0, 64+len(msg)+len(data)+len(id))
+	return wire.AppendError(buf, id, int64(code), msg, data)
+}
+
+// debugInfo is the data of errors whose details only go out in debug mode.
+type debugInfo struct {
+	Error string   `json:"error"`
+	Stack []string `json:"stack,omitempty"`
+}
+
+func debugData(msg string) json.RawMessage { return mustJSON(debugInfo{Error: msg}) }
+
+func (s *Server) debugOnly(msg string) json.RawMessage {
+	if !s.debug {
+		return nil
+	}
+	return debugData(msg)
+}
+
+// panicError is a recovered handler panic.
+type panicError struct {
+	value any
+	stack []string
+}
+
+func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
+// userStack returns the frames of the panicking user code: from the panic up to where the
+// framework called it, as "function (file:line)".
+func userStack(skip int) []string {
+	pcs := make([]uintptr, 64)
+	n := runtime.Callers(skip, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	var out []string
+	for {
+		f, more := frames.Next()
+		if isFrameworkFrame(f.Function) {
+			if len(out) > 0 {
+				return out
+			}
+		} else {
+			out = append(out, fmt.Sprintf("%s (%s:%d)", f.Function, f.File, f.Line))
+		}
+		if !more {
+			return out
+		}
+	}
+}
+
+const modulePath = "github.com/openrpc-go/openrpc"
+
+func isFrameworkFrame(fn string) bool {
+	if strings.HasPrefix(fn, "runtime.") {
+		return true
+	}
+	rest, ok := strings.CutPrefix(fn, modulePath)
+	// This package and its internal packages, not the transports or user code below the
+	// module path (examples, tests of other packages).
+	return ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "/internal/"))
+}
