@@ -1,0 +1,129 @@
+package openrpc_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/openrpc-go/openrpc"
+)
+
+var (
+	addByName     = []byte(`{"jsonrpc":"2.0","method":"add","params":{"a":2,"b":3},"id":1}`)
+	addByPosition = []byte(`{"jsonrpc":"2.0","method":"add","params":[2,3],"id":1}`)
+)
+
+func benchServer(b *testing.B) *openrpc.Server {
+	srv := openrpc.NewServer(openrpc.Info{Title: "bench", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "add"}, add)
+	return srv
+}
+
+func batchOf(n int) []byte {
+	var sb strings.Builder
+	sb.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(`{"jsonrpc":"2.0","method":"add","params":[` + strconv.Itoa(i) + `,3],"id":` + strconv.Itoa(i) + `}`)
+	}
+	sb.WriteByte(']')
+	return []byte(sb.String())
+}
+
+// baselineAdd answers an add call the way a hand-written encoding/json handler would: decode
+// the envelope and params, encode the response. It checks nothing a strict server checks.
+func baselineAdd(msg []byte) []byte {
+	var req struct {
+		JSONRPC string          `json:"jsonrpc"`
+		Method  string          `json:"method"`
+		Params  json.RawMessage `json:"params"`
+		ID      json.RawMessage `json:"id"`
+	}
+	if err := json.Unmarshal(msg, &req); err != nil {
+		return nil
+	}
+	var p addParams
+	if req.Params[0] == '[' {
+		var xs [2]int
+		if err := json.Unmarshal(req.Params, &xs); err != nil {
+			return nil
+		}
+		p = addParams{A: xs[0], B: xs[1]}
+	} else if err := json.Unmarshal(req.Params, &p); err != nil {
+		return nil
+	}
+	out, _ := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		Result  int             `json:"result"`
+		ID      json.RawMessage `json:"id"`
+	}{"2.0", p.A + p.B, req.ID})
+	return out
+}
+
+func BenchmarkProcess(b *testing.B) {
+	srv := benchServer(b)
+	ctx := context.Background()
+	for _, bm := range []struct {
+		name string
+		msg  []byte
+	}{
+		{"add/by-name", addByName},
+		{"add/by-position", addByPosition},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if srv.Process(ctx, bm.msg) == nil {
+					b.Fatal("no reply")
+				}
+			}
+		})
+		b.Run(bm.name+"/baseline-encoding-json", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if baselineAdd(bm.msg) == nil {
+					b.Fatal("no reply")
+				}
+			}
+		})
+	}
+	batch := batchOf(100)
+	b.Run("batch-100", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if srv.Process(ctx, batch) == nil {
+				b.Fatal("no reply")
+			}
+		}
+	})
+	b.Run("batch-100/sequential", func(b *testing.B) {
+		seq := openrpc.NewServer(openrpc.Info{Title: "bench", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{BatchConcurrency: 1}})
+		openrpc.Register(seq, openrpc.Method{Name: "add"}, add)
+		b.ReportAllocs()
+		for b.Loop() {
+			if seq.Process(ctx, batch) == nil {
+				b.Fatal("no reply")
+			}
+		}
+	})
+	b.Run("batch-100/baseline-encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var items []json.RawMessage
+			if err := json.Unmarshal(batch, &items); err != nil {
+				b.Fatal(err)
+			}
+			out := make([]json.RawMessage, len(items))
+			for i, it := range items {
+				out[i] = baselineAdd(it)
+			}
+			if _, err := json.Marshal(out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

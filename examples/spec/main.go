@@ -1,0 +1,132 @@
+// Command spec serves the example methods of the JSON-RPC 2.0 specification over HTTP, plus
+// add, the first example of the README:
+//
+//	go run ./examples/spec -addr 127.0.0.1:8081
+//	curl -d '{"jsonrpc":"2.0","method":"subtract","params":[42,23],"id":1}' http://127.0.0.1:8081/api/v1
+//
+// Methods: subtract (by position or by name), sum (variadic), get_data, add, and the
+// notification handlers update, notify_hello and notify_sum.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/rpchttp"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "spec:", err)
+		os.Exit(1)
+	}
+}
+
+// SubtractParams are subtract's params: [minuend, subtrahend] or {"minuend", "subtrahend"}.
+type SubtractParams struct {
+	Minuend    float64 `json:"minuend"`
+	Subtrahend float64 `json:"subtrahend"`
+}
+
+// AddParams are add's params.
+type AddParams struct {
+	A int `json:"a"`
+	B int `json:"b"`
+}
+
+// newServer returns the server with every example method.
+func newServer(logger *slog.Logger) *openrpc.Server {
+	srv := openrpc.NewServer(openrpc.Info{
+		Title:       "JSON-RPC 2.0 specification examples",
+		Version:     "1.0.0",
+		Description: "The methods the examples of the JSON-RPC 2.0 specification call.",
+	}, &openrpc.ServerOptions{Logger: logger})
+
+	openrpc.Register(srv, openrpc.Method{Name: "subtract", Summary: "Subtract subtrahend from minuend."},
+		func(_ context.Context, p SubtractParams) (float64, error) {
+			return p.Minuend - p.Subtrahend, nil
+		})
+	openrpc.Register(srv, openrpc.Method{Name: "sum", Summary: "Add up any count of numbers."},
+		func(_ context.Context, xs []float64) (float64, error) {
+			var total float64
+			for _, x := range xs {
+				total += x
+			}
+			return total, nil
+		})
+	openrpc.Register(srv, openrpc.Method{Name: "get_data", Summary: "Return a fixed list."},
+		func(context.Context, struct{}) ([]any, error) {
+			return []any{"hello", 5}, nil
+		})
+	openrpc.Register(srv, openrpc.Method{Name: "add", Summary: "Add two integers."},
+		func(_ context.Context, p AddParams) (int, error) {
+			return p.A + p.B, nil
+		})
+	for _, name := range []string{"update", "notify_hello", "notify_sum"} {
+		openrpc.RegisterNotification(srv, openrpc.Method{Name: name, Summary: "Accept a notification and do nothing."},
+			func(ctx context.Context, params []any) error {
+				logger.InfoContext(ctx, "notification", "method", name, "params", params)
+				return nil
+			})
+	}
+	return srv
+}
+
+// run serves until ctx is done, then shuts down gracefully. ready, when not nil, is called
+// with the address once the server listens.
+func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) error {
+	fs := flag.NewFlagSet("spec", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", ":8081", "address to listen on")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1", rpchttp.NewHandler(newServer(logger), nil))
+	hs := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	logger.Info("serving JSON-RPC", "url", "http://"+ln.Addr().String()+"/api/v1")
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/openrpc-go/openrpc/openrpctest"
+)
+
+// startServer runs the command's run function on a loopback port and returns the endpoint
+// URL. The server shuts down at the end of the test, and the test fails if run fails.
+func startServer(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	var logs syncBuffer
+	go func() {
+		errc <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &logs, func(addr string) { addrc <- addr })
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-errc:
+		t.Fatalf("run: %v\n%s", err, logs.String())
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	return "http://" + addr + "/api/v1"
+}
+
+func post(t *testing.T, url, contentType string, body []byte) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Post(url, contentType, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
+}
+
+func TestSpecVectorsOverHTTP(t *testing.T) {
+	url := startServer(t)
+	openrpctest.RunSpecVectors(t, func(t *testing.T, req []byte) []byte {
+		resp, body := post(t, url, "application/json", req)
+		switch resp.StatusCode {
+		case http.StatusNoContent:
+			if len(body) != 0 {
+				t.Errorf("204 with body %q", body)
+			}
+			return nil
+		case http.StatusOK:
+			if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type = %q, want application/json", ct)
+			}
+			return body
+		}
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+		return nil
+	})
+}
+
+func TestAdd(t *testing.T) {
+	url := startServer(t)
+	for _, tt := range []struct {
+		name, req, want string
+	}{
+		{"by name", `{"jsonrpc":"2.0","method":"add","params":{"a":2,"b":3},"id":1}`, `{"jsonrpc":"2.0","result":5,"id":1}`},
+		{"by position", `{"jsonrpc":"2.0","method":"add","params":[2,3],"id":"x"}`, `{"jsonrpc":"2.0","result":5,"id":"x"}`},
+		{"missing param", `{"jsonrpc":"2.0","method":"add","params":[2],"id":1}`,
+			`{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/b","message":"required param is missing"}]}},"id":1}`},
+		{"wrong type", `{"jsonrpc":"2.0","method":"add","params":{"a":"2","b":3},"id":1}`,
+			`{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/a","message":"expected integer, got string"}]}},"id":1}`},
+		{"notification-only method called", `{"jsonrpc":"2.0","method":"update","params":[1],"id":1}`,
+			`{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request","data":{"error":"method \"update\" accepts only notifications: send it without an id"}},"id":1}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, body := post(t, url, "application/json", []byte(tt.req))
+			if err := openrpctest.EqualJSON([]byte(tt.want), body); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestHTTPProtocol(t *testing.T) {
+	url := startServer(t)
+	call := []byte(`{"jsonrpc":"2.0","method":"add","params":[1,2],"id":7}`)
+	for _, ct := range []string{"application/json", "application/json; charset=utf-8", "application/json-rpc",
+		"application/jsonrequest", "application/x-www-form-urlencoded", ""} {
+		t.Run("content type "+ct, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(call))
+			if ct != "" {
+				req.Header.Set("Content-Type", ct)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d, want 200: %s", resp.StatusCode, body)
+			}
+			if err := openrpctest.EqualJSON([]byte(`{"jsonrpc":"2.0","result":3,"id":7}`), body); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	t.Run("unsupported content type", func(t *testing.T) {
+		resp, _ := post(t, url, "text/xml", call)
+		if resp.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("status %d, want 415", resp.StatusCode)
+		}
+	})
+	t.Run("GET", func(t *testing.T) {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != http.MethodPost {
+			t.Errorf("status %d Allow %q, want 405 POST", resp.StatusCode, resp.Header.Get("Allow"))
+		}
+	})
+	t.Run("too large", func(t *testing.T) {
+		big := append([]byte(`{"jsonrpc":"2.0","method":"sum","params":[`), bytes.Repeat([]byte("1,"), 3<<20)...)
+		big = append(big, `1],"id":1}`...)
+		resp, body := post(t, url, "application/json", big)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Fatalf("status %d, want 413", resp.StatusCode)
+		}
+		var msg struct {
+			Error struct{ Code int } `json:"error"`
+		}
+		if err := json.Unmarshal(body, &msg); err != nil || msg.Error.Code != -32003 {
+			t.Errorf("body %s, want a -32003 error", body)
+		}
+		// The server keeps serving.
+		resp, body = post(t, url, "application/json", call)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"result":3`) {
+			t.Errorf("after a refused request: status %d body %s", resp.StatusCode, body)
+		}
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's logger and the test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

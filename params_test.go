@@ -1,0 +1,246 @@
+package openrpc_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openrpc-go/openrpc"
+)
+
+type Base struct {
+	ID int64 `json:"id"`
+}
+
+type richParams struct {
+	Base
+	Name    string                  `json:"name"`
+	Small   int8                    `json:"small,omitempty"`
+	Count   uint16                  `json:"count,omitempty"`
+	Ratio   float32                 `json:"ratio,omitempty"`
+	On      bool                    `json:"on,omitempty"`
+	Tags    []string                `json:"tags,omitempty"`
+	Meta    map[string]int          `json:"meta,omitempty"`
+	When    time.Time               `json:"when,omitzero"`
+	Ptr     *int                    `json:"ptr"`
+	Opt     openrpc.Optional[int]   `json:"opt"`
+	Any     any                     `json:"any"`
+	Raw     json.RawMessage         `json:"raw"`
+	Nested  *struct{ X int }        `json:"nested"`
+	skipped int                     //nolint:unused // unexported fields are not params
+	Ignored int                     `json:"-"`
+	Renamed openrpc.Optional[[]int] `json:"other name"`
+}
+
+// echo returns its params as the handler saw them.
+func echo(_ context.Context, p richParams) (string, error) {
+	opt := "absent"
+	if p.Opt.IsNull() {
+		opt = "null"
+	} else if v, ok := p.Opt.Get(); ok {
+		opt = fmt.Sprint(v)
+	}
+	ptr := "nil"
+	if p.Ptr != nil {
+		ptr = fmt.Sprint(*p.Ptr)
+	}
+	return fmt.Sprintf("id=%d name=%s small=%d count=%d ratio=%g on=%v tags=%v meta=%v when=%s ptr=%s opt=%s any=%v raw=%s nested=%v",
+		p.ID, p.Name, p.Small, p.Count, p.Ratio, p.On, p.Tags, p.Meta, p.When.Format(time.RFC3339), ptr, opt, p.Any, p.Raw, p.Nested), nil
+}
+
+func TestRegister_params(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "echo"}, echo)
+	openrpc.Register(srv, openrpc.Method{Name: "add"}, add)
+	openrpc.Register(srv, openrpc.Method{Name: "byName", ParamStructure: openrpc.ByName}, add)
+	openrpc.Register(srv, openrpc.Method{Name: "byPosition", ParamStructure: openrpc.ByPosition}, add)
+	openrpc.Register(srv, openrpc.Method{Name: "none"}, func(context.Context, struct{}) (string, error) { return "ok", nil })
+	openrpc.Register(srv, openrpc.Method{Name: "raw"}, func(_ context.Context, p json.RawMessage) (string, error) {
+		if p == nil {
+			return "absent", nil
+		}
+		return string(p), nil
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "lengths"}, func(_ context.Context, xs []string) (int, error) { return len(xs), nil })
+	openrpc.Register(srv, openrpc.Method{Name: "nothing"}, func(context.Context, struct{}) (struct{}, error) { return struct{}{}, nil })
+
+	const zero = "id=0 name= small=0 count=0 ratio=0 on=false tags=[] meta=map[] when=0001-01-01T00:00:00Z ptr=nil opt=absent any=<nil> raw= nested=<nil>"
+	ok := func(result string) string { return `{"jsonrpc":"2.0","result":` + result + `,"id":1}` }
+	invalid := func(errs ...string) string {
+		return `{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":[` + strings.Join(errs, ",") + `]}},"id":1}`
+	}
+	pe := func(path, msg string) string { return fmt.Sprintf(`{"path":%q,"message":%q}`, path, msg) }
+	for _, tt := range []struct {
+		name, method, params, want string
+	}{
+		{"required only", "echo", `{"id":1,"name":"n"}`, ok(`"` + strings.Replace(strings.Replace(zero, "id=0", "id=1", 1), "name=", "name=n", 1) + `"`)},
+		{"all set", "echo", `{"id":1,"name":"n\"q","small":-128,"count":65535,"ratio":0.5,"on":true,"tags":["a"],"meta":{"k":1},"when":"2026-11-28T10:00:00Z","ptr":7,"opt":8,"any":{"x":[1]},"raw":[1, 2],"nested":{"X":3}}`,
+			ok(`"id=1 name=n\"q small=-128 count=65535 ratio=0.5 on=true tags=[a] meta=map[k:1] when=2026-11-28T10:00:00Z ptr=7 opt=8 any=map[x:[1]] raw=[1, 2] nested=\u0026{3}"`)},
+		{"explicit nulls where allowed", "echo", `{"id":1,"name":"","ptr":null,"opt":null,"any":null,"raw":null,"nested":null}`,
+			ok(`"` + strings.NewReplacer("id=0", "id=1", "opt=absent", "opt=null", "raw=", "raw=null").Replace(zero) + `"`)},
+		{"by position follows field order", "echo", `[2,"p"]`, ok(`"` + strings.Replace(strings.Replace(zero, "id=0", "id=2", 1), "name=", "name=p", 1) + `"`)},
+		{"escaped key", "add", `{"\u0061":1,"b":2}`, ok(`3`)},
+		{"integral float accepted as integer", "add", `{"a":1.0,"b":2e1}`, ok(`21`)},
+		{"missing required", "echo", `{}`, invalid(pe("/id", "required param is missing"), pe("/name", "required param is missing"))},
+		{"absent params", "add", ``, invalid(pe("/a", "required param is missing"), pe("/b", "required param is missing"))},
+		{"null for a plain type", "add", `{"a":null,"b":1}`, invalid(pe("/a", "must not be null"))},
+		{"wrong types", "echo", `{"id":"1","name":2,"on":"yes","tags":"a","ratio":"x"}`,
+			invalid(pe("/id", "expected integer, got string"), pe("/name", "expected string, got number"), pe("/on", "expected boolean, got string"),
+				pe("/tags", "expected array, got string"), pe("/ratio", "expected number, got string"))},
+		{"wrong type deep inside", "echo", `{"id":1,"name":"n","nested":{"X":"s"}}`, invalid(pe("/nested/X", "expected integer, got string"))},
+		{"out of range", "echo", `{"id":9223372036854775808,"name":"n","small":128,"count":-1}`,
+			invalid(pe("/id", "integer 9223372036854775808 out of range [-9223372036854775808, 9223372036854775807]"),
+				pe("/small", "integer 128 out of range [-128, 127]"), pe("/count", "integer -1 out of range [0, 65535]"))},
+		{"fraction for an integer", "add", `{"a":1.5,"b":1}`, invalid(pe("/a", "expected integer, got 1.5"))},
+		{"float32 overflow", "echo", `{"id":1,"name":"n","ratio":1e39}`, invalid(pe("/ratio", "number out of range: 1e39"))},
+		{"unknown param", "add", `{"a":1,"b":2,"c":3}`, invalid(pe("/c", "unknown param"))},
+		{"names are case sensitive", "add", `{"A":1,"b":2}`, invalid(pe("/A", "unknown param"), pe("/a", "required param is missing"))},
+		{"pointer escaping in unknown names", "add", `{"a":1,"b":2,"x/y~z":3}`, invalid(pe("/x~1y~0z", "unknown param"))},
+		{"param given twice", "add", `{"a":1,"b":2,"a":3}`, invalid(pe("/a", "param given more than once"))},
+		{"extra positional", "add", `[1,2,3]`, invalid(pe("/2", "unexpected param at position 2: the method takes 2"))},
+		{"too few positional", "add", `[1]`, invalid(pe("/b", "required param is missing"))},
+		{"by-name refuses array", "byName", `[1,2]`, invalid(pe("", "params must be an object: this method takes params by-name"))},
+		{"by-name accepts object", "byName", `{"a":1,"b":2}`, ok(`3`)},
+		{"by-position refuses object", "byPosition", `{"a":1,"b":2}`, invalid(pe("", "params must be an array: this method takes params by-position"))},
+		{"by-position accepts array", "byPosition", `[1,2]`, ok(`3`)},
+		{"no params: absent", "none", ``, ok(`"ok"`)},
+		{"no params: empty array", "none", `[]`, ok(`"ok"`)},
+		{"no params: empty object", "none", `{}`, ok(`"ok"`)},
+		{"no params: given one", "none", `[1]`, invalid(pe("/0", "unexpected param at position 0: the method takes 0"))},
+		{"raw params", "raw", `{"a": [1, 2]}`, ok(`"{\"a\": [1, 2]}"`)},
+		{"raw params absent", "raw", ``, ok(`"absent"`)},
+		{"variadic", "lengths", `["a","b","c"]`, ok(`3`)},
+		{"variadic empty", "lengths", `[]`, ok(`0`)},
+		{"variadic absent", "lengths", ``, ok(`0`)},
+		{"variadic by name refused", "lengths", `{"a":"b"}`, invalid(pe("", "params must be an array: this method takes params by-position"))},
+		{"variadic element errors", "lengths", `["a",1,null]`, invalid(pe("/1", "expected string, got number"), pe("/2", "must not be null"))},
+		{"struct{} result is null", "nothing", ``, ok(`null`)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := `{"jsonrpc":"2.0","method":"` + tt.method + `","id":1`
+			if tt.params != "" {
+				msg += `,"params":` + tt.params
+			}
+			checkJSON(t, process(t, srv, msg+"}"), tt.want)
+		})
+	}
+}
+
+func TestRegister_panics(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "taken"}, add)
+	type dupNames struct {
+		A int
+		B int `json:"A"`
+	}
+	type chanParam struct{ C chan int }
+	type embeddedPtr struct{ *Base }
+	type stringOpt struct {
+		N int `json:"n,string"`
+	}
+	for _, tt := range []struct {
+		name     string
+		register func()
+		want     string
+	}{
+		{"empty name", func() { openrpc.Register(srv, openrpc.Method{}, add) }, `empty method name`},
+		{"duplicate", func() { openrpc.Register(srv, openrpc.Method{Name: "taken"}, add) }, `"taken": a method with this name is already registered`},
+		{"reserved", func() { openrpc.Register(srv, openrpc.Method{Name: "rpc.discover"}, add) }, `"rpc.discover": names starting with "rpc." are reserved`},
+		{"nil handler", func() { openrpc.Register[addParams, int](srv, openrpc.Method{Name: "nil"}, nil) }, `"nil": nil handler`},
+		{"scalar params", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "scalar"}, func(context.Context, int) (int, error) { return 0, nil })
+		}, `"scalar": params type int must be a struct`},
+		{"duplicate param names", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "dup"}, func(context.Context, dupNames) (int, error) { return 0, nil })
+		}, `"dup": two params are named "A"`},
+		{"channel param", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "chan"}, func(context.Context, chanParam) (int, error) { return 0, nil })
+		}, `"chan": param "C": type chan int cannot be represented in JSON`},
+		{"func result", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "func"}, func(context.Context, struct{}) (func(), error) { return nil, nil })
+		}, `"func": result: type func() cannot be represented in JSON`},
+		{"embedded pointer", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "emb"}, func(context.Context, embeddedPtr) (int, error) { return 0, nil })
+		}, `"emb": embedded pointer *openrpc_test.Base in params is not supported`},
+		{"string option", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "str"}, func(context.Context, stringOpt) (int, error) { return 0, nil })
+		}, `"str": param "n": the json ,string option is not supported`},
+		{"variadic by name", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "var", ParamStructure: openrpc.ByName}, func(context.Context, []int) (int, error) { return 0, nil })
+		}, `"var": variadic params []int cannot be passed by-name`},
+		{"unknown param structure", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "ps", ParamStructure: "by-magic"}, add)
+		}, `"ps": unknown ParamStructure "by-magic"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				got := fmt.Sprint(recover())
+				if !strings.Contains(got, tt.want) {
+					t.Errorf("panic %q, want it to contain %q", got, tt.want)
+				}
+			}()
+			tt.register()
+		})
+	}
+}
+
+func TestRegisterNotification(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	got := make(chan int, 1)
+	openrpc.RegisterNotification(srv, openrpc.Method{Name: "ping"}, func(_ context.Context, p struct {
+		N int `json:"n"`
+	}) error {
+		got <- p.N
+		return nil
+	})
+	checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"ping","params":{"n":4}}`), ``)
+	if n := <-got; n != 4 {
+		t.Errorf("handler got %d, want 4", n)
+	}
+	checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"ping","params":{"n":4},"id":9}`),
+		`{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request","data":{"error":"method \"ping\" accepts only notifications: send it without an id"}},"id":9}`)
+	if len(got) != 0 {
+		t.Error("the handler ran for a call with an id")
+	}
+}
+
+func TestOptional(t *testing.T) {
+	type T struct {
+		O openrpc.Optional[string] `json:"o,omitzero"`
+	}
+	for _, tt := range []struct {
+		in                 string
+		absent, null, okay bool
+		value, encoded     string
+	}{
+		{`{}`, true, false, false, "", `{}`},
+		{`{"o":null}`, false, true, false, "", `{"o":null}`},
+		{`{"o":"x"}`, false, false, true, "x", `{"o":"x"}`},
+	} {
+		var v T
+		if err := json.Unmarshal([]byte(tt.in), &v); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := v.O.Get()
+		if v.O.IsAbsent() != tt.absent || v.O.IsNull() != tt.null || ok != tt.okay || got != tt.value {
+			t.Errorf("%s: absent=%v null=%v ok=%v value=%q", tt.in, v.O.IsAbsent(), v.O.IsNull(), ok, got)
+		}
+		b, err := json.Marshal(v)
+		if err != nil || string(b) != tt.encoded {
+			t.Errorf("%s: encoded %s, %v; want %s", tt.in, b, err, tt.encoded)
+		}
+	}
+	if got := openrpc.Some(3).Or(5); got != 3 {
+		t.Errorf("Some(3).Or(5) = %d", got)
+	}
+	if got := openrpc.Null[int]().Or(5); got != 5 {
+		t.Errorf("Null().Or(5) = %d", got)
+	}
+	var o openrpc.Optional[int]
+	if err := json.Unmarshal([]byte(`"x"`), &o); err == nil || !o.IsAbsent() {
+		t.Errorf("decoding a string into Optional[int]: err %v, absent %v; want an error and still absent", err, o.IsAbsent())
+	}
+}
