@@ -17,20 +17,21 @@ type Base struct {
 
 type richParams struct {
 	Base
-	Name    string                  `json:"name"`
-	Small   int8                    `json:"small,omitempty"`
-	Count   uint16                  `json:"count,omitempty"`
-	Ratio   float32                 `json:"ratio,omitempty"`
-	On      bool                    `json:"on,omitempty"`
-	Tags    []string                `json:"tags,omitempty"`
-	Meta    map[string]int          `json:"meta,omitempty"`
-	When    time.Time               `json:"when,omitzero"`
-	Ptr     *int                    `json:"ptr"`
-	Opt     openrpc.Optional[int]   `json:"opt"`
-	Any     any                     `json:"any"`
-	Raw     json.RawMessage         `json:"raw"`
-	Nested  *struct{ X int }        `json:"nested"`
-	skipped int                     //nolint:unused // unexported fields are not params
+	Name   string                `json:"name"`
+	Small  int8                  `json:"small,omitempty"`
+	Count  uint16                `json:"count,omitempty"`
+	Ratio  float32               `json:"ratio,omitempty"`
+	On     bool                  `json:"on,omitempty"`
+	Tags   []string              `json:"tags,omitempty"`
+	Meta   map[string]int        `json:"meta,omitempty"`
+	When   time.Time             `json:"when,omitzero"`
+	Ptr    *int                  `json:"ptr"`
+	Opt    openrpc.Optional[int] `json:"opt"`
+	Any    any                   `json:"any"`
+	Raw    json.RawMessage       `json:"raw"`
+	Nested *struct{ X int }      `json:"nested"`
+	//lint:ignore U1000 unexported fields are not params, and this one proves it.
+	skipped int
 	Ignored int                     `json:"-"`
 	Renamed openrpc.Optional[[]int] `json:"other name"`
 }

@@ -1,0 +1,104 @@
+// Package openrpc is a framework for JSON-RPC 2.0 services whose typed Go methods describe
+// themselves with OpenRPC.
+//
+// A [Server] holds methods. [Register] adds a plain typed function as a method; the server
+// speaks strict JSON-RPC 2.0, decodes and checks params, calls the function and encodes its
+// result. Transports hand each message to [Server.Process]: package rpchttp serves HTTP.
+//
+//	srv := openrpc.NewServer(openrpc.Info{Title: "Calculator", Version: "1.0.0"}, nil)
+//	openrpc.Register(srv, openrpc.Method{Name: "add"}, func(ctx context.Context, p AddParams) (int, error) {
+//		return p.A + p.B, nil
+//	})
+//	http.Handle("/api/v1", rpchttp.NewHandler(srv, nil))
+//
+// # Methods
+//
+// A handler is a func(ctx context.Context, params P) (R, error). [Method] carries the name and
+// the metadata of the OpenRPC document: summary, description, tags, deprecation, param
+// structure, errors, examples, external docs, servers and links. [RegisterNotification] adds
+// a method that only accepts notifications (OpenRPC's method without a result). All the
+// reflection happens in Register; mistakes there (an empty, taken or reserved name, a type
+// that JSON cannot represent) panic with a message naming the method, like
+// http.ServeMux.Handle. Names starting with "rpc." are reserved for the framework.
+//
+// A [Router] collects methods so a package can offer them without knowing the server;
+// [Server.Include] adds them under a name prefix, with extra tags. [Server.Remove] takes a
+// method away, also while the server serves.
+//
+// # Params
+//
+// When P is a struct, each exported field is one param, named by its json tag. A call may
+// pass params by name (an object) or by position (an array, in field order), unless
+// [Method.ParamStructure] says otherwise, which is enforced. Fields of embedded structs are
+// params too. A field is required unless it is a pointer, an interface, a json.RawMessage,
+// an [Optional], or tagged omitempty or omitzero. [Optional] tells an absent param from an
+// explicit null and from a value. A struct without fields, like struct{}, takes no params.
+//
+// When P is a slice, the method is variadic: it takes its params by position, any number
+// of them, each decoded as the slice's element. When P is json.RawMessage, the handler gets
+// the params as sent.
+//
+// Params are decoded strictly: unknown names, a param given twice, extra positional params,
+// a missing required param, a JSON type that does not fit, a number out of the Go type's
+// range and a null where the type has none are all refused with [CodeInvalidParams]. Its
+// data is an [InvalidParamsData] listing every problem found with a JSON Pointer to it:
+//
+//	{"errors": [{"path": "/b", "message": "required param is missing"}]}
+//
+// The result R is encoded with encoding/json; struct{} encodes as null, for methods that
+// return nothing.
+//
+// # Errors
+//
+// A handler that returns an [*Error] (anywhere in its error chain) chooses the code, message
+// and data the client receives. Any other error is sent as [CodeServerError] (-32000,
+// configurable with [ServerOptions.ErrorCode]) with the message "Server error", except
+// context.DeadlineExceeded ([CodeTimeout]) and context.Canceled ([CodeCanceled]). Its text
+// goes to the logger and, only with [ServerOptions.Debug], into the error's data. A handler
+// that panics is answered with [CodeInternalError]; the panic is logged with its stack,
+// which debug mode also sends, trimmed to the user code that panicked.
+//
+// The codes the framework sends:
+//
+//	-32700 Parse error          the message is not JSON (or not UTF-8)
+//	-32600 Invalid Request      not a Request object, an empty batch, a batch or nesting over the limits,
+//	                            or a call with an id to a notification-only method
+//	-32601 Method not found     no such method
+//	-32602 Invalid params       params do not fit the method
+//	-32603 Internal error       a handler panicked, or its result could not be encoded
+//	-32000 Server error         a handler returned an error that is not an *Error
+//	-32001 Request timeout      a handler returned context.DeadlineExceeded
+//	-32002 Request canceled     a handler returned context.Canceled
+//	-32003 Request too large    the message is over Limits.MaxRequestBytes
+//	-32004 Server overloaded    reserved for transports that bound calls in flight
+//	-32099 Permission error     reserved for security checks
+//
+// Errors about the message itself (-32700, -32600, -32601) carry no data unless debug is on,
+// so the specification's examples are answered exactly; errors about limits always say which
+// limit was hit.
+//
+// # Batches and notifications
+//
+// The server follows JSON-RPC 2.0 to the letter: "jsonrpc" must be exactly "2.0"; a request
+// with "id": null is answered with "id": null, while a request without an id member is a
+// notification and never answered, not even with an error; ids are echoed byte for byte; an
+// empty batch gets one error object, a batch of invalid items an array of errors, and a batch
+// of notifications no response at all. Items of a batch run concurrently, at most
+// [Limits.BatchConcurrency] at a time, and a panicking item does not affect the others.
+// Responses of a batch come in the order of its requests.
+//
+// # Middleware
+//
+// [Middleware] wraps every method's [Handler], which sees the method name, the raw params,
+// the id and the [Caller]. It is composed once per method, when the method is added.
+//
+// # Transports
+//
+// A transport calls [Server.Process] with each message and a context carrying a [Caller]
+// ([WithCaller]), which handlers read with [CallerFrom]. Package rpchttp serves HTTP POST.
+//
+// # Limits
+//
+// [Limits] bound the work one message can cause: its size (5 MiB), the items of a batch
+// (1000), the nesting depth of its JSON (128) and the batch items running at once (16).
+package openrpc
