@@ -194,14 +194,14 @@ func (s *Server) Process(ctx context.Context, msg []byte) []byte {
 		return s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
 			debugData(fmt.Sprintf("the message exceeds the limit of %d bytes", s.limits.MaxRequestBytes)))
 	}
-	var one [1]wire.Request
-	reqs, batch, err := wire.Parse(msg, one[:0], wire.Limits{MaxDepth: s.limits.MaxDepth, MaxBatch: s.limits.MaxBatchItems})
+	var single wire.Request
+	reqs, batch, err := wire.Parse(msg, &single, wire.Limits{MaxDepth: s.limits.MaxDepth, MaxBatch: s.limits.MaxBatchItems})
 	if err != nil {
 		return s.parseFailure(err)
 	}
 	caller := CallerFrom(ctx)
 	if !batch {
-		return s.handle(ctx, &reqs[0], caller)
+		return s.handle(ctx, &single, caller)
 	}
 	return s.batch(ctx, reqs, caller)
 }

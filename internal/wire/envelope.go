@@ -48,11 +48,13 @@ func (e *BatchSizeError) Error() string {
 	return fmt.Sprintf("batch has more than %d items", e.Max)
 }
 
-// Parse validates data as one JSON value and splits it into request envelopes, appended to dst.
-// batch reports whether the message is an array. The error is a *SyntaxError (answer with
-// Parse error), or a *DepthError, *BatchSizeError or ErrEmptyBatch (answer with Invalid Request).
-// A message that is JSON but not an object or array yields one invalid Request.
-func Parse(data []byte, dst []Request, lim Limits) (reqs []Request, batch bool, err error) {
+// Parse validates data as one JSON value and splits it into request envelopes. A single
+// request (an object, or any JSON that is not an array) is stored in *single; a batch is
+// returned as a new slice, with isBatch true. The error is a *SyntaxError (answer with Parse
+// error), or a *DepthError, *BatchSizeError or ErrEmptyBatch (answer with Invalid Request). A
+// message that is JSON but not an object or array yields one invalid Request. Parsing stops
+// at the first limit exceeded, so such a message is not checked for syntax beyond it.
+func Parse(data []byte, single *Request, lim Limits) (batch []Request, isBatch bool, err error) {
 	s := scanner{data: data, maxDepth: lim.MaxDepth}
 	switch s.peek() {
 	case '[':
@@ -68,11 +70,11 @@ func Parse(data []byte, dst []Request, lim Limits) (reqs []Request, batch bool, 
 			return nil, true, ErrEmptyBatch
 		}
 		for {
-			if len(dst) >= lim.MaxBatch {
+			if len(batch) >= lim.MaxBatch {
 				return nil, true, &BatchSizeError{Max: lim.MaxBatch}
 			}
-			dst = append(dst, Request{})
-			r := &dst[len(dst)-1]
+			batch = append(batch, Request{})
+			r := &batch[len(batch)-1]
 			if s.peek() == '{' {
 				if !s.request(r) {
 					return nil, true, s.err
@@ -97,18 +99,19 @@ func Parse(data []byte, dst []Request, lim Limits) (reqs []Request, batch bool, 
 		if !s.end() {
 			return nil, true, s.err
 		}
-		return dst, true, nil
+		return batch, true, nil
 	case '{':
-		dst = append(dst, Request{})
-		if !s.request(&dst[len(dst)-1]) || !s.end() {
+		*single = Request{}
+		if !s.request(single) || !s.end() {
 			return nil, false, s.err
 		}
-		return dst, false, nil
+		return nil, false, nil
 	default:
 		if !s.value() || !s.end() {
 			return nil, false, s.err
 		}
-		return append(dst, Request{Invalid: "a request must be an object or an array"}), false, nil
+		*single = Request{Invalid: "a request must be an object or an array"}
+		return nil, false, nil
 	}
 }
 

@@ -9,7 +9,8 @@ type Iter struct {
 	open bool
 }
 
-// NewIter returns an iterator over the array or object raw.
+// NewIter returns an iterator over the array or object raw, which must start with its
+// bracket, as the values Parse returns do.
 func NewIter(raw []byte) Iter {
 	return Iter{s: scanner{data: raw, i: 1, maxDepth: math.MaxInt}}
 }
