@@ -35,11 +35,8 @@ type paramsDecoder struct {
 }
 
 type paramField struct {
-	name    string
+	fieldInfo
 	pointer string // JSON Pointer of the param: "/" + escaped name
-	index   []int
-	typ     reflect.Type
-	req     bool
 	dec     valueDecoder
 }
 
@@ -85,7 +82,7 @@ func newParamsDecoder(t reflect.Type, structure ParamStructure) (*paramsDecoder,
 		d.elem = &elem
 	case t.Kind() == reflect.Struct:
 		d.kind = paramsStruct
-		if err := d.addFields(t, nil); err != nil {
+		if err := d.addFields(t); err != nil {
 			return nil, err
 		}
 		if len(d.fields) > byNameMapFieldsLimit {
@@ -100,58 +97,20 @@ func newParamsDecoder(t reflect.Type, structure ParamStructure) (*paramsDecoder,
 	return d, nil
 }
 
-// addFields appends the params of struct t, flattening embedded structs like encoding/json.
-func (d *paramsDecoder) addFields(t reflect.Type, index []int) error {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" && opts == "" {
-			continue
+// addFields adds the params of struct t.
+func (d *paramsDecoder) addFields(t reflect.Type) error {
+	fields, err := structFields(t)
+	if err != nil {
+		return err
+	}
+	for _, f := range fields {
+		if err := checkDecodable(f.typ); err != nil {
+			return fmt.Errorf("param %q: %w", f.name, err)
 		}
-		idx := append(append([]int(nil), index...), i)
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			if ft.Kind() == reflect.Struct {
-				if err := d.addFields(ft, idx); err != nil {
-					return err
-				}
-				continue
-			}
-			if ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct {
-				return fmt.Errorf("embedded pointer %s in params is not supported: embed the struct", ft)
-			}
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		var omit bool
-		for opt := range strings.SplitSeq(opts, ",") {
-			switch opt {
-			case "omitempty", "omitzero":
-				omit = true
-			case "string":
-				return fmt.Errorf("param %q: the json ,string option is not supported", name)
-			}
-		}
-		for _, g := range d.fields {
-			if g.name == name {
-				return fmt.Errorf("two params are named %q", name)
-			}
-		}
-		if err := checkDecodable(f.Type); err != nil {
-			return fmt.Errorf("param %q: %w", name, err)
-		}
-		dec := newValueDecoder(f.Type)
 		d.fields = append(d.fields, paramField{
-			name:    name,
-			pointer: "/" + escapePointer(name),
-			index:   idx,
-			typ:     f.Type,
-			req:     !omit && !dec.nullable,
-			dec:     dec,
+			fieldInfo: f,
+			pointer:   "/" + escapePointer(f.name),
+			dec:       newValueDecoder(f.typ),
 		})
 	}
 	return nil
@@ -218,7 +177,7 @@ func (d *paramsDecoder) decode(raw []byte, v reflect.Value) *Error {
 		}
 	}
 	for i := range d.fields {
-		if d.fields[i].req && !seen.has(i) {
+		if d.fields[i].required && !seen.has(i) {
 			errs = append(errs, ParamError{Path: d.fields[i].pointer, Message: "required param is missing"})
 		}
 	}
@@ -317,9 +276,7 @@ func (b *bitset) has(i int) bool {
 func newValueDecoder(t reflect.Type) valueDecoder {
 	pt := reflect.PointerTo(t)
 	custom := pt.Implements(jsonUnmarshalerType) || pt.Implements(textUnmarshalerType)
-	nullable := t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface ||
-		t == rawMessageType || pt.Implements(optionalTypeIface)
-	d := valueDecoder{nullable: nullable, decode: decodeJSON}
+	d := valueDecoder{nullable: isNullable(t), decode: decodeJSON}
 	if custom {
 		return d
 	}

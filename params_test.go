@@ -156,7 +156,7 @@ func TestRegister_panics(t *testing.T) {
 		}, `"scalar": params type int must be a struct`},
 		{"duplicate param names", func() {
 			openrpc.Register(srv, openrpc.Method{Name: "dup"}, func(context.Context, dupNames) (int, error) { return 0, nil })
-		}, `"dup": two params are named "A"`},
+		}, `"dup": two fields are named "A"`},
 		{"channel param", func() {
 			openrpc.Register(srv, openrpc.Method{Name: "chan"}, func(context.Context, chanParam) (int, error) { return 0, nil })
 		}, `"chan": param "C": type chan int cannot be represented in JSON`},
@@ -165,10 +165,10 @@ func TestRegister_panics(t *testing.T) {
 		}, `"func": result: type func() cannot be represented in JSON`},
 		{"embedded pointer", func() {
 			openrpc.Register(srv, openrpc.Method{Name: "emb"}, func(context.Context, embeddedPtr) (int, error) { return 0, nil })
-		}, `"emb": embedded pointer *openrpc_test.Base in params is not supported`},
+		}, `"emb": embedded pointer *openrpc_test.Base is not supported`},
 		{"string option", func() {
 			openrpc.Register(srv, openrpc.Method{Name: "str"}, func(context.Context, stringOpt) (int, error) { return 0, nil })
-		}, `"str": param "n": the json ,string option is not supported`},
+		}, `"str": field "n": the json ,string option is not supported`},
 		{"variadic by name", func() {
 			openrpc.Register(srv, openrpc.Method{Name: "var", ParamStructure: openrpc.ByName}, func(context.Context, []int) (int, error) { return 0, nil })
 		}, `"var": variadic params []int cannot be passed by-name`},
