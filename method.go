@@ -35,6 +35,12 @@ type Method struct {
 	Servers []ServerObject
 	// Links are possible follow-up calls.
 	Links []Link
+	// ResultName names the result in the document, default "result".
+	ResultName string
+	// ResultDescription describes the result in the document.
+	ResultDescription string
+	// VariadicName names the params of a variadic method in the document, default "values".
+	VariadicName string
 }
 
 // Request is what [Middleware] sees of a call.
@@ -97,6 +103,7 @@ func Register[P, R any](r Registrar, m Method, h func(ctx context.Context, param
 		panic(fmt.Sprintf("openrpc: Register %q: result: %v", m.Name, err))
 	}
 	mm.resultType = rt
+	mustDescribe(mm)
 	dec := mm.params
 	encode := resultEncoder[R](rt)
 	if dec.kind == paramsStruct && len(dec.fields) == 0 {
@@ -131,6 +138,7 @@ func Register[P, R any](r Registrar, m Method, h func(ctx context.Context, param
 // a call with an id is refused with [CodeInvalidRequest]. P is as for [Register].
 func RegisterNotification[P any](r Registrar, m Method, h func(ctx context.Context, params P) error) {
 	mm := newMethod[P](m, h == nil)
+	mustDescribe(mm)
 	dec := mm.params
 	mm.handler = func(ctx context.Context, req Request) (json.RawMessage, error) {
 		var p P
@@ -161,6 +169,13 @@ func newMethod[P any](m Method, nilHandler bool) *method {
 		m.ParamStructure = ByPosition
 	}
 	return &method{Method: m, paramsType: pt, params: dec}
+}
+
+// mustDescribe panics when the document cannot describe m's types.
+func mustDescribe(m *method) {
+	if err := checkDescribable(m); err != nil {
+		panic(fmt.Sprintf("openrpc: Register %q: %v", m.Name, err))
+	}
 }
 
 func checkName(name string) {

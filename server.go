@@ -73,6 +73,9 @@ type ServerOptions struct {
 	Limits Limits
 	// Middleware wraps every method's handler; the first is the outermost.
 	Middleware []Middleware
+	// OpenRPCVersion is the "openrpc" field of the document, default
+	// [DefaultOpenRPCVersion].
+	OpenRPCVersion string
 }
 
 // Server holds methods and answers JSON-RPC 2.0 messages with them. Transports call
@@ -87,6 +90,8 @@ type Server struct {
 	limits    Limits
 	mw        []Middleware
 
+	openrpcVersion string
+
 	mu      sync.Mutex // serializes changes to methods
 	methods atomic.Pointer[methodTable]
 }
@@ -95,6 +100,7 @@ type Server struct {
 type methodTable struct {
 	byName map[string]*entry
 	order  []*entry
+	doc    cachedDocument
 }
 
 // entry is a method as served: its handler wrapped in the server's middleware.
@@ -116,6 +122,11 @@ func NewServer(info Info, opts *ServerOptions) *Server {
 		logger:    opts.Logger,
 		limits:    opts.Limits.withDefaults(),
 		mw:        slices.Clone(opts.Middleware),
+
+		openrpcVersion: opts.OpenRPCVersion,
+	}
+	if s.openrpcVersion == "" {
+		s.openrpcVersion = DefaultOpenRPCVersion
 	}
 	if s.errorCode == 0 {
 		s.errorCode = CodeServerError
@@ -124,6 +135,7 @@ func NewServer(info Info, opts *ServerOptions) *Server {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
 	s.methods.Store(&methodTable{byName: map[string]*entry{}})
+	s.registerDiscover()
 	return s
 }
 
@@ -175,12 +187,14 @@ func (s *Server) Remove(name string) bool {
 	return true
 }
 
-// Methods returns the metadata of the server's methods in registration order.
+// Methods returns the metadata of the server's methods in registration order, without the
+// framework's rpc.discover.
 func (s *Server) Methods() []Method {
-	order := s.methods.Load().order
-	out := make([]Method, len(order))
-	for i, e := range order {
-		out[i] = e.Method
+	var out []Method
+	for _, e := range s.methods.Load().order {
+		if e.Name != discoverName {
+			out = append(out, e.Method)
+		}
 	}
 	return out
 }

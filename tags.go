@@ -2,6 +2,7 @@ package openrpc
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -57,9 +58,7 @@ var formats = map[string]func(string) bool{
 // valueType is the type the value keywords of a field apply to: the field's type without
 // pointers, or its element type for slices and arrays (but not []byte, a string).
 func valueType(t reflect.Type) reflect.Type {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
+	t = derefType(t)
 	if (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() != reflect.Uint8 {
 		return valueType(t.Elem())
 	}
@@ -67,10 +66,22 @@ func valueType(t reflect.Type) reflect.Type {
 }
 
 func isListType(t reflect.Type) bool {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
+	t = derefType(t)
 	return (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() != reflect.Uint8
+}
+
+// derefType strips pointers and Optional from t: the type of the value when there is one.
+func derefType(t reflect.Type) reflect.Type {
+	for {
+		switch {
+		case t.Kind() == reflect.Pointer:
+			t = t.Elem()
+		case t.Implements(optionalTypeIface):
+			t = t.Field(0).Type
+		default:
+			return t
+		}
+	}
 }
 
 type valueKind uint8
@@ -244,7 +255,7 @@ func parseConstraints(f reflect.StructField) (*constraints, error) {
 		errs = append(errs, "minimum > maximum")
 	}
 	if errs != nil {
-		return nil, fmt.Errorf("field %s: %s", f.Name, strings.Join(errs, "; "))
+		return nil, errors.New(strings.Join(errs, "; "))
 	}
 	return c, nil
 }

@@ -1,0 +1,215 @@
+package openrpc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sync"
+)
+
+// DefaultOpenRPCVersion is the OpenRPC version of generated documents: the newest the
+// official meta-schema accepts.
+const DefaultOpenRPCVersion = "1.3.2"
+
+// discoverName is the method that returns the server's OpenRPC document.
+const discoverName = "rpc.discover"
+
+// Document is an OpenRPC document, as rpc.discover returns it.
+type Document struct {
+	OpenRPC      string         `json:"openrpc"`
+	Info         Info           `json:"info"`
+	Servers      []ServerObject `json:"servers"`
+	Methods      []MethodObject `json:"methods"`
+	Components   *Components    `json:"components,omitempty"`
+	ExternalDocs *ExternalDocs  `json:"externalDocs,omitempty"`
+}
+
+// MethodObject is the OpenRPC Method object.
+type MethodObject struct {
+	Name           string              `json:"name"`
+	Summary        string              `json:"summary,omitempty"`
+	Description    string              `json:"description,omitempty"`
+	Tags           []Tag               `json:"tags,omitempty"`
+	ParamStructure ParamStructure      `json:"paramStructure,omitempty"`
+	Params         []ContentDescriptor `json:"params"`
+	Result         *ContentDescriptor  `json:"result,omitempty"`
+	Deprecated     bool                `json:"deprecated,omitempty"`
+	Servers        []ServerObject      `json:"servers,omitempty"`
+	Errors         []Error             `json:"errors,omitempty"`
+	Links          []Link              `json:"links,omitempty"`
+	Examples       []ExamplePairing    `json:"examples,omitempty"`
+	ExternalDocs   *ExternalDocs       `json:"externalDocs,omitempty"`
+}
+
+// ContentDescriptor is the OpenRPC Content Descriptor object: a named param or result with
+// its schema.
+type ContentDescriptor struct {
+	Name        string  `json:"name"`
+	Summary     string  `json:"summary,omitempty"`
+	Description string  `json:"description,omitempty"`
+	Required    bool    `json:"required,omitempty"`
+	Deprecated  bool    `json:"deprecated,omitempty"`
+	Schema      *Schema `json:"schema"`
+}
+
+// Components is the OpenRPC Components object: the schemas of named struct types, which
+// methods refer to as "#/components/schemas/Name".
+type Components struct {
+	Schemas map[string]*Schema `json:"schemas,omitempty"`
+}
+
+// variadicExtension marks the content descriptor of a variadic method: it describes each of
+// any number of positional params.
+const variadicExtension = "x-variadic"
+
+// describeMethod returns the method object of m, adding the schemas it names to g.
+func (g *schemaGen) describeMethod(m *method) (MethodObject, error) {
+	mo := MethodObject{
+		Name:           m.Name,
+		Summary:        m.Summary,
+		Description:    m.Description,
+		Tags:           m.Tags,
+		ParamStructure: m.ParamStructure,
+		Params:         []ContentDescriptor{},
+		Deprecated:     m.Deprecated,
+		Servers:        m.Servers,
+		Errors:         m.Errors,
+		Links:          m.Links,
+		Examples:       m.Examples,
+		ExternalDocs:   m.ExternalDocs,
+	}
+	switch d := m.params; d.kind {
+	case paramsStruct:
+		for _, f := range d.fields {
+			s, err := g.fieldSchema(f.fieldInfo, false)
+			if err != nil {
+				return mo, fmt.Errorf("param %q: %w", f.name, err)
+			}
+			mo.Params = append(mo.Params, ContentDescriptor{
+				Name:        f.name,
+				Description: f.c.doc,
+				Required:    f.required,
+				Deprecated:  f.c.deprecated,
+				Schema:      s,
+			})
+		}
+	case paramsSlice:
+		s, err := g.typeSchema(m.paramsType.Elem())
+		if err != nil {
+			return mo, fmt.Errorf("params: %w", err)
+		}
+		name := m.VariadicName
+		if name == "" {
+			name = "values"
+		}
+		mo.Params = append(mo.Params, ContentDescriptor{
+			Name:        name,
+			Description: "Any number of positional params, each described by this schema.",
+			Schema:      s,
+		})
+	}
+	if !m.notificationOnly() {
+		s := &Schema{Type: SchemaType{"null"}}
+		if m.resultType != emptyStructType {
+			var err error
+			if s, err = g.typeSchema(m.resultType); err != nil {
+				return mo, fmt.Errorf("result: %w", err)
+			}
+		}
+		name := m.ResultName
+		if name == "" {
+			name = "result"
+		}
+		mo.Result = &ContentDescriptor{Name: name, Description: m.ResultDescription, Schema: s}
+	}
+	return mo, nil
+}
+
+// checkDescribable reports a method whose types cannot be described, at registration.
+func checkDescribable(m *method) error {
+	_, err := newSchemaGen().describeMethod(m)
+	return err
+}
+
+// Document returns the server's OpenRPC document. It is built on first use after methods
+// change, and cached.
+func (s *Server) Document() (*Document, error) {
+	t := s.methods.Load()
+	d := t.document(s)
+	if d.err != nil {
+		return nil, d.err
+	}
+	var doc Document
+	if err := json.Unmarshal(d.json, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// DocumentJSON returns the server's OpenRPC document encoded as JSON, as rpc.discover sends
+// it. The bytes are shared: do not modify them.
+func (s *Server) DocumentJSON() ([]byte, error) {
+	d := s.methods.Load().document(s)
+	return d.json, d.err
+}
+
+// cachedDocument is the encoded document of one method table.
+type cachedDocument struct {
+	once sync.Once
+	json []byte
+	err  error
+}
+
+func (t *methodTable) document(s *Server) *cachedDocument {
+	d := &t.doc
+	d.once.Do(func() { d.json, d.err = s.buildDocument(t) })
+	return d
+}
+
+func (s *Server) buildDocument(t *methodTable) ([]byte, error) {
+	g := newSchemaGen()
+	doc := Document{
+		OpenRPC: s.openrpcVersion,
+		Info:    s.info,
+		Servers: s.servers,
+		Methods: []MethodObject{},
+	}
+	if doc.Servers == nil {
+		doc.Servers = []ServerObject{}
+	}
+	for _, e := range t.order {
+		if e.Name == discoverName {
+			continue
+		}
+		mo, err := g.describeMethod(e.method)
+		if err != nil {
+			return nil, fmt.Errorf("openrpc: describing %q: %w", e.Name, err)
+		}
+		doc.Methods = append(doc.Methods, mo)
+	}
+	if len(g.components) > 0 {
+		doc.Components = &Components{Schemas: g.components}
+	}
+	return json.Marshal(doc)
+}
+
+// registerDiscover adds rpc.discover, which answers with the cached document.
+func (s *Server) registerDiscover() {
+	dec, _ := newParamsDecoder(emptyStructType, "")
+	s.addMethod(&method{
+		Method: Method{
+			Name:    discoverName,
+			Summary: "Returns the OpenRPC document of this service.",
+		},
+		paramsType: emptyStructType,
+		resultType: rawMessageType,
+		params:     dec,
+		handler: func(ctx context.Context, req Request) (json.RawMessage, error) {
+			if err := dec.decode(req.Params, reflect.Value{}); err != nil {
+				return nil, err
+			}
+			return s.DocumentJSON()
+		},
+	})
+}

@@ -1,0 +1,230 @@
+package openrpc_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/internal/schematest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// checkGolden compares got, indented, with testdata/name, or rewrites it with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, got, "", "  "); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, got)
+	}
+	buf.WriteByte('\n')
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("%s differs from the generated document (run go test -update to accept):\n%s", path, lineDiff(string(want), buf.String()))
+	}
+}
+
+// lineDiff shows the first differing lines of want and got.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return "line " + itoa(i+1) + ":\n-want " + wl + "\n+got  " + gl
+		}
+	}
+	return ""
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// Types covering every Go type and tag the schema generator knows.
+
+type Address struct {
+	Street  string `json:"street" minLength:"1" maxLength:"200" doc:"Street and number."`
+	Zip     string `json:"zip" pattern:"^[0-9]{5}$" example:"12345"`
+	Country string `json:"country,omitempty" enum:"DE,FR,US" default:"US"`
+}
+
+// Node is recursive.
+type Node struct {
+	Value    int    `json:"value"`
+	Children []Node `json:"children,omitempty"`
+}
+
+// Ping and Pong refer to each other.
+type Ping struct {
+	Pong *Pong `json:"pong,omitempty"`
+}
+
+type Pong struct {
+	Ping *Ping `json:"ping,omitempty"`
+}
+
+// Page is generic.
+type Page[T any] struct {
+	Items []T     `json:"items"`
+	Next  *string `json:"next"`
+}
+
+// Color describes itself.
+type Color string
+
+func (Color) JSONSchema() *openrpc.Schema {
+	return &openrpc.Schema{Type: openrpc.SchemaType{"string"}, Enum: []any{"red", "green"}, Description: "A primary-ish color."}
+}
+
+type Audit struct {
+	CreatedBy string `json:"createdBy" readOnly:"true"`
+}
+
+type kitchenSink struct {
+	Audit
+	Name     string                   `json:"name" minLength:"3" maxLength:"64" pattern:"^[a-z]+$" doc:"Lower-case name."`
+	Email    string                   `json:"email" format:"email"`
+	Age      uint8                    `json:"age" minimum:"18" maximum:"130"`
+	Score    float64                  `json:"score,omitempty" exclusiveMinimum:"0" exclusiveMaximum:"1" multipleOf:"0.25"`
+	Level    int32                    `json:"level,omitempty" enum:"1,2,3"`
+	Big      int64                    `json:"big,omitempty"`
+	Tags     []string                 `json:"tags" minItems:"1" maxItems:"5" uniqueItems:"true" maxLength:"10"`
+	Grid     [3]int                   `json:"grid,omitempty"`
+	Weights  map[string]float64       `json:"weights,omitempty"`
+	Home     Address                  `json:"home"`
+	Work     *Address                 `json:"work" doc:"Where the person works, if anywhere."`
+	Other    schematest.Address       `json:"other,omitzero"`
+	Tree     Node                     `json:"tree,omitzero"`
+	Ping     Ping                     `json:"ping,omitzero"`
+	Page     Page[Address]            `json:"page,omitzero"`
+	Color    Color                    `json:"color,omitempty"`
+	Born     time.Time                `json:"born,omitzero"`
+	Photo    []byte                   `json:"photo,omitempty"`
+	Nickname openrpc.Optional[string] `json:"nickname" maxLength:"20"`
+	Ratio    *float32                 `json:"ratio" minimum:"0"`
+	Anything any                      `json:"anything"`
+	Raw      json.RawMessage          `json:"raw"`
+	Old      bool                     `json:"old,omitempty" deprecated:"true"`
+	Inline   struct{ X, Y int }       `json:"inline,omitzero"`
+	Mood     *string                  `json:"mood" enum:"happy,sad"`
+}
+
+func kitchenSinkServer(t testing.TB) *openrpc.Server {
+	srv := openrpc.NewServer(openrpc.Info{
+		Title:          "Kitchen sink",
+		Version:        "2.1.0",
+		Description:    "Every type and tag the framework describes.",
+		TermsOfService: "https://example.com/terms",
+		Contact:        &openrpc.Contact{Name: "API team", URL: "https://example.com", Email: "api@example.com"},
+		License:        &openrpc.License{Name: "Apache-2.0", URL: "https://www.apache.org/licenses/LICENSE-2.0"},
+	}, &openrpc.ServerOptions{
+		Servers: []openrpc.ServerObject{{
+			Name: "production", URL: "https://{region}.example.com/api/v1", Summary: "Production",
+			Variables: map[string]openrpc.ServerVariable{"region": {Default: "eu", Enum: []string{"eu", "us"}}},
+		}},
+	})
+	openrpc.Register(srv, openrpc.Method{
+		Name:           "people.create",
+		Summary:        "Create a person.",
+		Description:    "Creates a person and returns it.",
+		Tags:           []openrpc.Tag{{Name: "people", Description: "People and their addresses.", ExternalDocs: &openrpc.ExternalDocs{URL: "https://example.com/people"}}},
+		ParamStructure: openrpc.ByName,
+		Errors:         []openrpc.Error{{Code: 409, Message: "Name taken", Data: json.RawMessage(`{"name":"ann"}`)}},
+		Examples: []openrpc.ExamplePairing{{
+			Name:   "ann",
+			Params: []openrpc.Example{{Name: "name", Value: "ann"}},
+			Result: &openrpc.Example{Name: "person", Value: map[string]any{"name": "ann"}},
+		}},
+		ExternalDocs:      &openrpc.ExternalDocs{Description: "Guide", URL: "https://example.com/guide"},
+		Servers:           []openrpc.ServerObject{{URL: "https://people.example.com"}},
+		Links:             []openrpc.Link{{Name: "get", Method: "people.get", Params: json.RawMessage(`{"name":"$result.name"}`)}},
+		ResultName:        "person",
+		ResultDescription: "The person as stored.",
+	}, func(_ context.Context, p kitchenSink) (kitchenSink, error) { return p, nil })
+	openrpc.Register(srv, openrpc.Method{Name: "people.get", Deprecated: true}, func(_ context.Context, p struct {
+		Name string `json:"name"`
+	}) (*Page[Address], error) {
+		return nil, nil
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "sum", VariadicName: "numbers"}, func(_ context.Context, xs []float64) (float64, error) { return 0, nil })
+	openrpc.Register(srv, openrpc.Method{Name: "reset"}, func(context.Context, struct{}) (struct{}, error) { return struct{}{}, nil })
+	openrpc.RegisterNotification(srv, openrpc.Method{Name: "log"}, func(context.Context, struct {
+		Line string `json:"line"`
+	}) error {
+		return nil
+	})
+	return srv
+}
+
+func TestServer_Document_golden(t *testing.T) {
+	doc, err := kitchenSinkServer(t).DocumentJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "kitchensink.openrpc.golden", doc)
+
+	spec, err := newSpecServer(t, nil).DocumentJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "spec.openrpc.golden", spec)
+}
+
+func TestServer_Document_discover(t *testing.T) {
+	srv := kitchenSinkServer(t)
+	doc, err := srv.DocumentJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := process(t, srv, `{"jsonrpc":"2.0","method":"rpc.discover","id":1}`)
+	want := `{"jsonrpc":"2.0","result":` + string(doc) + `,"id":1}`
+	if reply != want {
+		t.Errorf("rpc.discover: got %s, want %s", reply, want)
+	}
+	checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"rpc.discover","params":[1],"id":1}`),
+		`{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/0","message":"unexpected param at position 0: the method takes 0"}]}},"id":1}`)
+
+	// The document follows the methods.
+	openrpc.Register(srv, openrpc.Method{Name: "late"}, add)
+	after, _ := srv.DocumentJSON()
+	if !bytes.Contains(after, []byte(`"name":"late"`)) || bytes.Contains(doc, []byte(`"name":"late"`)) {
+		t.Error("a method registered later is not in the document")
+	}
+	srv.Remove("late")
+	if again, _ := srv.DocumentJSON(); !bytes.Equal(again, doc) {
+		t.Error("removing the method did not restore the document")
+	}
+	d, err := srv.Document()
+	if err != nil || d.OpenRPC != "1.3.2" || len(d.Methods) != 5 || d.Components == nil || d.Components.Schemas["Address"] == nil {
+		t.Errorf("Document() = %+v, %v", d, err)
+	}
+}
+
+func TestServerOptions_OpenRPCVersion(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{OpenRPCVersion: "1.4.0"})
+	d, err := srv.Document()
+	if err != nil || d.OpenRPC != "1.4.0" {
+		t.Errorf("got %+v, %v; want openrpc 1.4.0", d, err)
+	}
+}
