@@ -140,8 +140,8 @@ func kitchenSinkServer(t testing.TB) *openrpc.Server {
 		License:        &openrpc.License{Name: "Apache-2.0", URL: "https://www.apache.org/licenses/LICENSE-2.0"},
 	}, &openrpc.ServerOptions{
 		Servers: []openrpc.ServerObject{{
-			Name: "production", URL: "https://{region}.example.com/api/v1", Summary: "Production",
-			Variables: map[string]openrpc.ServerVariable{"region": {Default: "eu", Enum: []string{"eu", "us"}}},
+			Name: "production", URL: "https://api.example.com/{basePath}", Summary: "Production",
+			Variables: map[string]openrpc.ServerVariable{"basePath": {Default: "v1", Enum: []string{"v1", "v2"}}},
 		}},
 	})
 	openrpc.Register(srv, openrpc.Method{

@@ -3,6 +3,7 @@
 //
 //	go run ./examples/spec -addr 127.0.0.1:8081
 //	curl -d '{"jsonrpc":"2.0","method":"subtract","params":[42,23],"id":1}' http://127.0.0.1:8081/api/v1
+//	curl http://127.0.0.1:8081/openrpc.json
 //
 // Methods: subtract (by position or by name), sum (variadic), get_data, add, and the
 // notification handlers update, notify_hello and notify_sum.
@@ -37,14 +38,14 @@ func main() {
 
 // SubtractParams are subtract's params: [minuend, subtrahend] or {"minuend", "subtrahend"}.
 type SubtractParams struct {
-	Minuend    float64 `json:"minuend"`
-	Subtrahend float64 `json:"subtrahend"`
+	Minuend    float64 `json:"minuend" doc:"The number to subtract from."`
+	Subtrahend float64 `json:"subtrahend" doc:"The number to subtract."`
 }
 
 // AddParams are add's params.
 type AddParams struct {
-	A int `json:"a"`
-	B int `json:"b"`
+	A int `json:"a" doc:"The first addend."`
+	B int `json:"b" doc:"The second addend."`
 }
 
 // newServer returns the server with every example method.
@@ -59,7 +60,7 @@ func newServer(logger *slog.Logger) *openrpc.Server {
 		func(_ context.Context, p SubtractParams) (float64, error) {
 			return p.Minuend - p.Subtrahend, nil
 		})
-	openrpc.Register(srv, openrpc.Method{Name: "sum", Summary: "Add up any count of numbers."},
+	openrpc.Register(srv, openrpc.Method{Name: "sum", Summary: "Add up any count of numbers.", VariadicName: "numbers"},
 		func(_ context.Context, xs []float64) (float64, error) {
 			var total float64
 			for _, x := range xs {
@@ -71,7 +72,15 @@ func newServer(logger *slog.Logger) *openrpc.Server {
 		func(context.Context, struct{}) ([]any, error) {
 			return []any{"hello", 5}, nil
 		})
-	openrpc.Register(srv, openrpc.Method{Name: "add", Summary: "Add two integers."},
+	openrpc.Register(srv, openrpc.Method{
+		Name:    "add",
+		Summary: "Add two integers.",
+		Examples: []openrpc.ExamplePairing{{
+			Name:   "two and three",
+			Params: []openrpc.Example{{Name: "a", Value: 2}, {Name: "b", Value: 3}},
+			Result: &openrpc.Example{Name: "sum", Value: 5},
+		}},
+	},
 		func(_ context.Context, p AddParams) (int, error) {
 			return p.A + p.B, nil
 		})
@@ -96,8 +105,10 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
+	srv := newServer(logger)
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1", rpchttp.NewHandler(newServer(logger), nil))
+	mux.Handle("/api/v1", rpchttp.NewHandler(srv, nil))
+	mux.Handle("/openrpc.json", rpchttp.NewDocumentHandler(srv))
 	hs := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,

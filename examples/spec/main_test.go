@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -174,4 +176,46 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestDocument pins the service's OpenRPC document, served by rpc.discover and at
+// /openrpc.json; examples/metaschema checks the golden file against the meta-schema.
+func TestDocument(t *testing.T) {
+	url := startServer(t)
+	_, body := post(t, url, "application/json", []byte(`{"jsonrpc":"2.0","method":"rpc.discover","id":1}`))
+	var reply struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(body, &reply); err != nil || reply.Result == nil {
+		t.Fatalf("rpc.discover: %s", body)
+	}
+	resp, err := http.Get(strings.TrimSuffix(url, "/api/v1") + "/openrpc.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	doc, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" || !bytes.Equal(doc, reply.Result) {
+		t.Errorf("GET /openrpc.json: %d %q, want the rpc.discover result", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	var indented bytes.Buffer
+	if err := json.Indent(&indented, doc, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	indented.WriteByte('\n')
+	const golden = "testdata/spec.openrpc.golden"
+	if *update {
+		if err := os.WriteFile(golden, indented.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(indented.Bytes(), want) {
+		t.Errorf("the document differs from %s (run go test -update to accept):\n%s", golden, indented.Bytes())
+	}
 }
