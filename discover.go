@@ -59,10 +59,6 @@ type Components struct {
 	Schemas map[string]*Schema `json:"schemas,omitempty"`
 }
 
-// variadicExtension marks the content descriptor of a variadic method: it describes each of
-// any number of positional params.
-const variadicExtension = "x-variadic"
-
 // describeMethod returns the method object of m, adding the schemas it names to g.
 func (g *schemaGen) describeMethod(m *method) (MethodObject, error) {
 	mo := MethodObject{
