@@ -48,6 +48,31 @@
 // The result R is encoded with encoding/json; struct{} encodes as null, for methods that
 // return nothing.
 //
+// # Schemas and the OpenRPC document
+//
+// Every server answers rpc.discover with its OpenRPC document (version 1.3.2 by default, see
+// [ServerOptions.OpenRPCVersion]), generated from the registered methods' Go types and
+// metadata on first use and served from cached bytes until methods change; [Server.Document]
+// and [Server.DocumentJSON] return it too, and rpchttp.NewDocumentHandler serves it at
+// /openrpc.json. Each params field becomes a content descriptor; named struct types become
+// components.schemas entries referenced as "#/components/schemas/Name" (recursive types
+// work; same-named types of different packages get distinct names); time.Time is a
+// date-time string, []byte a base64 string, maps are additionalProperties, pointers and
+// [Optional] are nullable, and a struct is a closed object (additionalProperties false).
+// A type describes itself by implementing [SchemaProvider].
+//
+// Struct tags add JSON Schema keywords, published in the document and enforced on incoming
+// params: doc (the description), minimum, maximum, exclusiveMinimum, exclusiveMaximum,
+// multipleOf, minLength, maxLength, pattern, format, enum (comma-separated), default,
+// example, minItems, maxItems, uniqueItems, deprecated and readOnly. On a slice field, the
+// value keywords apply to its items. A malformed tag, a keyword that does not fit the
+// field's type and a misspelt keyword (maxlength) panic in Register.
+//
+//	type SignUpParams struct {
+//		Username string `json:"username" minLength:"3" maxLength:"64" pattern:"^[a-z0-9_]+$" doc:"Unique user name."`
+//		Password string `json:"password" minLength:"8" maxLength:"72"`
+//	}
+//
 // # Errors
 //
 // A handler that returns an [*Error] (anywhere in its error chain) chooses the code, message
