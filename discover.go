@@ -23,6 +23,8 @@ type Document struct {
 	Methods      []MethodObject `json:"methods"`
 	Components   *Components    `json:"components,omitempty"`
 	ExternalDocs *ExternalDocs  `json:"externalDocs,omitempty"`
+	// Extensions declares the x- fields the document uses (the x-extensions extension).
+	Extensions []Extension `json:"x-extensions,omitempty"`
 }
 
 // MethodObject is the OpenRPC Method object.
@@ -40,6 +42,8 @@ type MethodObject struct {
 	Links          []Link              `json:"links,omitempty"`
 	Examples       []ExamplePairing    `json:"examples,omitempty"`
 	ExternalDocs   *ExternalDocs       `json:"externalDocs,omitempty"`
+	// Security is the method's security requirement (the x-security extension).
+	Security Security `json:"x-security,omitempty"`
 }
 
 // ContentDescriptor is the OpenRPC Content Descriptor object: a named param or result with
@@ -57,6 +61,19 @@ type ContentDescriptor struct {
 // methods refer to as "#/components/schemas/Name".
 type Components struct {
 	Schemas map[string]*Schema `json:"schemas,omitempty"`
+	// SecuritySchemes are the server's security schemes (the x-securitySchemes extension).
+	SecuritySchemes map[string]json.RawMessage `json:"x-securitySchemes,omitempty"`
+}
+
+// Extension declares a specification extension the document uses, so tools that validate
+// extensions (the x-extensions mechanism of @open-rpc/schema-utils-js) can check it.
+type Extension struct {
+	Name        string   `json:"name"`
+	Version     string   `json:"version"`
+	Description string   `json:"description"`
+	Summary     string   `json:"summary,omitempty"`
+	Restricted  []string `json:"restricted"`
+	Schema      *Schema  `json:"schema"`
 }
 
 // describeMethod returns the method object of m, adding the schemas it names to g.
@@ -74,6 +91,7 @@ func (g *schemaGen) describeMethod(m *method) (MethodObject, error) {
 		Links:          m.Links,
 		Examples:       m.Examples,
 		ExternalDocs:   m.ExternalDocs,
+		Security:       m.Security,
 	}
 	switch d := m.params; d.kind {
 	case paramsStruct:
@@ -184,8 +202,18 @@ func (s *Server) buildDocument(t *methodTable) ([]byte, error) {
 		}
 		doc.Methods = append(doc.Methods, mo)
 	}
-	if len(g.components) > 0 {
-		doc.Components = &Components{Schemas: g.components}
+	if len(g.components) > 0 || len(s.schemes) > 0 {
+		doc.Components = &Components{}
+		if len(g.components) > 0 {
+			doc.Components.Schemas = g.components
+		}
+	}
+	if len(s.schemes) > 0 {
+		doc.Components.SecuritySchemes = map[string]json.RawMessage{}
+		for name, scheme := range s.schemes {
+			doc.Components.SecuritySchemes[name] = mustJSON(scheme.schemeObject())
+		}
+		doc.Extensions = securityExtensions
 	}
 	return json.Marshal(doc)
 }
@@ -208,4 +236,34 @@ func (s *Server) registerDiscover() {
 			return s.DocumentJSON()
 		},
 	})
+}
+
+// securityExtensions declare x-security and x-securitySchemes.
+var securityExtensions = []Extension{
+	{
+		Name:        "x-security",
+		Version:     "1.0.0",
+		Description: "The security requirement of a method: scheme name to the scopes it needs. A call is permitted when the caller holds, for any one listed scheme, all of its scopes.",
+		Restricted:  []string{"methodObject"},
+		Schema: &Schema{
+			Type:                 SchemaType{"object"},
+			AdditionalProperties: &Schema{Type: SchemaType{"array"}, Items: &Schema{Type: SchemaType{"string"}}},
+		},
+	},
+	{
+		Name:        "x-securitySchemes",
+		Version:     "1.0.0",
+		Description: "The security schemes of the service, by name, shaped like OpenAPI 3 Security Scheme objects.",
+		Restricted:  []string{"componentsObject"},
+		Schema: &Schema{
+			Type: SchemaType{"object"},
+			AdditionalProperties: &Schema{
+				Type:     SchemaType{"object"},
+				Required: []string{"type"},
+				Properties: Properties{
+					{Name: "type", Schema: &Schema{Type: SchemaType{"string"}, Enum: []any{"http", "apiKey", "oauth2"}}},
+				},
+			},
+		},
+	},
 }

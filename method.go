@@ -35,6 +35,10 @@ type Method struct {
 	Servers []ServerObject
 	// Links are possible follow-up calls.
 	Links []Link
+	// Security is what a caller needs to be allowed to call the method: for any one of the
+	// listed schemes, all of its scopes (see [Require]). It is checked before params are
+	// decoded. Empty means public.
+	Security Security
 	// ResultName names the result in the document, default "result".
 	ResultName string
 	// ResultDescription describes the result in the document.

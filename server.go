@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -76,6 +77,12 @@ type ServerOptions struct {
 	// OpenRPCVersion is the "openrpc" field of the document, default
 	// [DefaultOpenRPCVersion].
 	OpenRPCVersion string
+	// SecuritySchemes are the schemes methods may require, by name (e.g. "Bearer").
+	SecuritySchemes map[string]SecurityScheme
+	// Authorize returns the grants of a call's caller; it runs for methods with a
+	// [Method.Security] requirement, before their params are decoded. Without it such
+	// methods refuse every call with [CodePermissionError].
+	Authorize Authorizer
 }
 
 // Server holds methods and answers JSON-RPC 2.0 messages with them. Transports call
@@ -91,6 +98,8 @@ type Server struct {
 	mw        []Middleware
 
 	openrpcVersion string
+	schemes        map[string]SecurityScheme
+	authorizer     Authorizer
 
 	mu      sync.Mutex // serializes changes to methods
 	methods atomic.Pointer[methodTable]
@@ -124,6 +133,8 @@ func NewServer(info Info, opts *ServerOptions) *Server {
 		mw:        slices.Clone(opts.Middleware),
 
 		openrpcVersion: opts.OpenRPCVersion,
+		schemes:        maps.Clone(opts.SecuritySchemes),
+		authorizer:     opts.Authorize,
 	}
 	if s.openrpcVersion == "" {
 		s.openrpcVersion = DefaultOpenRPCVersion
@@ -143,7 +154,8 @@ func NewServer(info Info, opts *ServerOptions) *Server {
 func (s *Server) Limits() Limits { return s.limits }
 
 func (s *Server) addMethod(m *method) {
-	h := m.handler
+	s.checkSecurity(m)
+	h := s.secure(m, m.handler)
 	for _, mw := range slices.Backward(s.mw) {
 		h = mw(h)
 	}
@@ -297,7 +309,7 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller) []
 		return s.errorResponse(r.ID, CodeInvalidRequest, CodeInvalidRequest.String(),
 			debugData(fmt.Sprintf("method %q accepts only notifications: send it without an id", e.Name)))
 	}
-	res, err := s.call(ctx, e, Request{Method: e.Name, Params: r.Params, ID: r.ID, Caller: caller})
+	res, err := s.call(newCallContext(ctx), e, Request{Method: e.Name, Params: r.Params, ID: r.ID, Caller: caller})
 	if err == nil && len(s.mw) > 0 && !notification {
 		if verr := wire.Valid(res, s.limits.MaxDepth); verr != nil {
 			err = &encodeError{err: fmt.Errorf("middleware returned invalid JSON: %w", verr)}
