@@ -1,6 +1,7 @@
 package openrpc_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"strconv"
@@ -126,4 +127,42 @@ func BenchmarkProcess(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSecurity compares a public call with the same call behind a Bearer requirement:
+// token parsing, a dependency resolving the user, and the scope check.
+func BenchmarkSecurity(b *testing.B) {
+	type principal struct{ scopes []string }
+	users := map[string]*principal{"tok": {scopes: []string{"scope1"}}}
+	currentUser := openrpc.Provide("user", func(ctx context.Context) (*principal, error) {
+		token, err := openrpc.BearerToken(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return users[token], nil
+	})
+	srv := openrpc.NewServer(openrpc.Info{Title: "bench", Version: "1"}, &openrpc.ServerOptions{
+		SecuritySchemes: map[string]openrpc.SecurityScheme{"Bearer": openrpc.BearerAuth{}},
+		Authorize: func(ctx context.Context) (openrpc.Grants, error) {
+			u, err := currentUser.Get(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return openrpc.Grants{"Bearer": u.scopes}, nil
+		},
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "public"}, add)
+	openrpc.Register(srv, openrpc.Method{Name: "secured", Security: openrpc.Require("Bearer", "scope1")}, add)
+	ctx := openrpc.WithCaller(context.Background(), &openrpc.Caller{Header: map[string][]string{"Authorization": {"Bearer tok"}}})
+	for _, method := range []string{"public", "secured"} {
+		msg := []byte(`{"jsonrpc":"2.0","method":"` + method + `","params":[2,3],"id":1}`)
+		b.Run(method, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !bytes.Contains(srv.Process(ctx, msg), []byte(`"result":5`)) {
+					b.Fatal("call failed")
+				}
+			}
+		})
+	}
 }

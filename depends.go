@@ -37,22 +37,19 @@ func (d *Dependency[T]) Name() string { return d.name }
 // value every time.
 func (d *Dependency[T]) Get(ctx context.Context) (T, error) {
 	var zero T
-	if chain := resolvingFrom(ctx); chain.has(d) {
+	chain := resolvingFrom(ctx)
+	if chain.has(d) {
 		return zero, &DependencyCycleError{Names: append(chain.names(), d.name)}
 	}
 	sc := scopeFrom(ctx)
 	if sc == nil {
-		return d.provide(withResolving(ctx, d))
+		return d.provide(&resolving{Context: ctx, dep: d, name: d.name, parent: chain})
 	}
 	e, first := sc.entry(d)
 	if first {
 		return d.compute(ctx, e)
 	}
-	select {
-	case <-e.done:
-	case <-ctx.Done():
-		return zero, ctx.Err()
-	}
+	e.wg.Wait()
 	if e.err != nil {
 		return zero, e.err
 	}
@@ -65,13 +62,13 @@ func (d *Dependency[T]) compute(ctx context.Context, e *depEntry) (v T, err erro
 	defer func() {
 		if r := recover(); r != nil {
 			e.err = fmt.Errorf("openrpc: dependency %q panicked: %v", d.name, r)
-			close(e.done)
+			e.wg.Done()
 			panic(r)
 		}
 	}()
-	v, err = d.provide(withResolving(ctx, d))
+	v, err = d.provide(&resolving{Context: ctx, dep: d, name: d.name, parent: resolvingFrom(ctx)})
 	e.value, e.err = v, err
-	close(e.done)
+	e.wg.Done()
 	return v, err
 }
 
@@ -84,31 +81,46 @@ func (e *DependencyCycleError) Error() string {
 	return "openrpc: dependency cycle: " + strings.Join(e.Names, " -> ")
 }
 
-// callScope holds the dependencies resolved during one call.
+// callScope holds the dependencies resolved during one call. The first few live inline, so
+// a call that uses one or two dependencies allocates no bookkeeping for them.
 type callScope struct {
-	mu      sync.Mutex
-	entries []*depEntry
+	mu     sync.Mutex
+	inline [2]depEntry
+	n      int
+	more   []*depEntry
 }
 
 type depEntry struct {
-	key   any // the *Dependency[T]
-	done  chan struct{}
+	key   any            // the *Dependency[T]
+	wg    sync.WaitGroup // done when value and err are set
 	value any
 	err   error
 }
 
 // entry returns the entry of key, creating it when first is true: the caller then computes
-// the value and closes done.
+// the value and marks the entry done.
 func (sc *callScope) entry(key any) (e *depEntry, first bool) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	for _, e := range sc.entries {
+	for i := range sc.n {
+		if sc.inline[i].key == key {
+			return &sc.inline[i], false
+		}
+	}
+	for _, e := range sc.more {
 		if e.key == key {
 			return e, false
 		}
 	}
-	e = &depEntry{key: key, done: make(chan struct{})}
-	sc.entries = append(sc.entries, e)
+	if sc.n < len(sc.inline) {
+		e = &sc.inline[sc.n]
+		sc.n++
+	} else {
+		e = new(depEntry)
+		sc.more = append(sc.more, e)
+	}
+	e.key = key
+	e.wg.Add(1)
 	return e, true
 }
 
@@ -135,8 +147,10 @@ func scopeFrom(ctx context.Context) *callScope {
 	return sc
 }
 
-// resolving is the chain of dependencies being computed, innermost first.
+// resolving is the context a provider runs with: it records the chain of dependencies
+// being computed, innermost first, to report cycles.
 type resolving struct {
+	context.Context
 	dep    any
 	name   string
 	parent *resolving
@@ -144,8 +158,11 @@ type resolving struct {
 
 type resolvingKey struct{}
 
-func withResolving[T any](ctx context.Context, d *Dependency[T]) context.Context {
-	return context.WithValue(ctx, resolvingKey{}, &resolving{dep: d, name: d.name, parent: resolvingFrom(ctx)})
+func (r *resolving) Value(key any) any {
+	if key == (resolvingKey{}) {
+		return r
+	}
+	return r.Context.Value(key)
 }
 
 func resolvingFrom(ctx context.Context) *resolving {
