@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,7 +20,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/rpchttp"
@@ -109,13 +107,6 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1", rpchttp.NewHandler(srv, nil))
 	mux.Handle("/openrpc.json", rpchttp.NewDocumentHandler(srv))
-	hs := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -124,20 +115,5 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return rpchttp.Serve(ctx, ln, mux, nil)
 }
