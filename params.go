@@ -8,15 +8,25 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/openrpc-go/openrpc/internal/wire"
 )
 
 // A params decoder is compiled once per method, in Register, from the Go type of its params.
-// Decoding a call then walks the raw params once and sets fields through precomputed
-// decoders: no reflection over types per call.
+// Decoding a call then walks the raw params once and sets fields through a tree of
+// precompiled decoders, one per Go type (shared, so recursive types work) or per field with
+// constraints (validate.go): no reflection over types and no tag parsing per call.
+//
+// Decoding is strict at every depth: member names match exactly, unknown members are
+// refused, required members must be present, null is accepted only where the Go type has a
+// null, and integers must fit. Every problem is collected with a JSON Pointer to the value.
+// encoding/json remains the decoder of interface types, json.RawMessage (copied), []byte
+// (base64), and of types that decode or describe themselves (json.Unmarshaler,
+// encoding.TextUnmarshaler, SchemaProvider), such as time.Time.
 
 type paramsKind uint8
 
@@ -31,26 +41,29 @@ type paramsDecoder struct {
 	structure ParamStructure
 	fields    []paramField
 	byName    map[string]int // for structs with many fields
-	elem      *valueDecoder  // for variadic params
+	elem      *decoder       // for variadic params
 }
 
 type paramField struct {
 	fieldInfo
 	pointer string // JSON Pointer of the param: "/" + escaped name
-	dec     valueDecoder
+	dec     *decoder
 }
 
-// valueDecoder sets one Go value from one raw JSON value.
-type valueDecoder struct {
+// decoder sets one Go value from one raw JSON value, and checks the constraints of the field
+// it was compiled for, if any.
+type decoder struct {
 	nullable bool
-	decode   func(raw []byte, v reflect.Value) *fieldError
+	decode   decodeFunc // called for null only when nullable is set
 }
 
-// fieldError is a problem inside one param: path is relative to the param ("" or "/x/0").
-type fieldError struct {
-	path string
-	msg  string
-}
+// decodeFunc sets v, a settable value, from raw, appending any problems to errs with paths
+// relative to v.
+type decodeFunc = func(raw []byte, v reflect.Value, errs []ParamError) []ParamError
+
+// maxParamErrors bounds the problems listed in one response: an array of a million bad
+// items must not make a response fifty times the size of the request.
+const maxParamErrors = 100
 
 var (
 	rawMessageType       = reflect.TypeFor[json.RawMessage]()
@@ -78,8 +91,10 @@ func newParamsDecoder(t reflect.Type, structure ParamStructure) (*paramsDecoder,
 		}
 		d.kind = paramsSlice
 		d.structure = ByPosition
-		elem := newValueDecoder(t.Elem())
-		d.elem = &elem
+		var err error
+		if d.elem, err = compileDecoder(t.Elem(), nil); err != nil {
+			return nil, fmt.Errorf("params: %w", err)
+		}
 	case t.Kind() == reflect.Struct:
 		d.kind = paramsStruct
 		if err := d.addFields(t); err != nil {
@@ -107,10 +122,14 @@ func (d *paramsDecoder) addFields(t reflect.Type) error {
 		if err := checkDecodable(f.typ); err != nil {
 			return fmt.Errorf("param %q: %w", f.name, err)
 		}
+		dec, err := compileDecoder(f.typ, f.c)
+		if err != nil {
+			return fmt.Errorf("param %q: %w", f.name, err)
+		}
 		d.fields = append(d.fields, paramField{
 			fieldInfo: f,
 			pointer:   "/" + escapePointer(f.name),
-			dec:       newValueDecoder(f.typ),
+			dec:       dec,
 		})
 	}
 	return nil
@@ -145,7 +164,7 @@ func (d *paramsDecoder) decode(raw []byte, v reflect.Value) *Error {
 	if raw != nil {
 		it := wire.NewIter(raw)
 		if raw[0] == '[' {
-			for i := 0; ; i++ {
+			for i := 0; len(errs) <= maxParamErrors; i++ {
 				val, ok := it.Element()
 				if !ok {
 					break
@@ -158,7 +177,7 @@ func (d *paramsDecoder) decode(raw []byte, v reflect.Value) *Error {
 				errs = d.fields[i].set(errs, val, v)
 			}
 		} else {
-			for {
+			for len(errs) <= maxParamErrors {
 				key, val, ok := it.Member()
 				if !ok {
 					break
@@ -182,7 +201,7 @@ func (d *paramsDecoder) decode(raw []byte, v reflect.Value) *Error {
 		}
 	}
 	if errs != nil {
-		return invalidParams(errs)
+		return invalidParams(capErrors(errs))
 	}
 	return nil
 }
@@ -194,24 +213,23 @@ func (d *paramsDecoder) decodeVariadic(raw []byte, v reflect.Value) *Error {
 	if raw[0] == '{' {
 		return invalidParams([]ParamError{{Message: "params must be an array: this method takes params by-position"}})
 	}
-	n := wire.Count(raw)
-	if n == 0 {
-		return nil
+	if errs := decodeList(raw, v, d.elem, -1, nil); errs != nil {
+		return invalidParams(capErrors(errs))
 	}
-	s := reflect.MakeSlice(v.Type(), n, n)
-	var errs []ParamError
-	it := wire.NewIter(raw)
-	for i := range n {
-		val, _ := it.Element()
-		if fe := d.elem.set(val, s.Index(i)); fe != nil {
-			errs = append(errs, ParamError{Path: "/" + strconv.Itoa(i) + fe.path, Message: fe.msg})
-		}
+	if v.Len() == 0 {
+		v.SetZero() // no params: nil, as when absent
 	}
-	if errs != nil {
-		return invalidParams(errs)
-	}
-	v.Set(s)
 	return nil
+}
+
+// capErrors keeps the first maxParamErrors problems, and says when there were more.
+func capErrors(errs []ParamError) []ParamError {
+	if len(errs) <= maxParamErrors {
+		return errs
+	}
+	return append(errs[:maxParamErrors:maxParamErrors], ParamError{
+		Message: fmt.Sprintf("too many errors: only the first %d are listed", maxParamErrors),
+	})
 }
 
 func (d *paramsDecoder) lookup(key []byte) int {
@@ -236,20 +254,28 @@ func (f *paramField) set(errs []ParamError, raw []byte, params reflect.Value) []
 	} else {
 		v = params.FieldByIndex(f.index)
 	}
-	if fe := f.dec.set(raw, v); fe != nil {
-		errs = append(errs, ParamError{Path: f.pointer + fe.path, Message: fe.msg})
-	}
+	n := len(errs)
+	errs = f.dec.set(raw, v, errs)
+	prefixPaths(errs[n:], f.pointer)
 	return errs
 }
 
-func (d *valueDecoder) set(raw []byte, v reflect.Value) *fieldError {
+// set decodes raw into v, refusing null unless the type has one.
+func (d *decoder) set(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
 	if raw[0] == 'n' && !d.nullable {
-		return &fieldError{msg: "must not be null"}
+		return append(errs, ParamError{Message: "must not be null"})
 	}
-	return d.decode(raw, v)
+	return d.decode(raw, v, errs)
 }
 
-// bitset records which params a call gave.
+// prefixPaths puts seg before the paths of errs: a parent names the child that failed.
+func prefixPaths(errs []ParamError, seg string) {
+	for i := range errs {
+		errs[i].Path = seg + errs[i].Path
+	}
+}
+
+// bitset records which members a value gave.
 type bitset struct {
 	small uint64
 	big   []bool
@@ -270,62 +296,512 @@ func (b *bitset) has(i int) bool {
 	return b.small&(1<<i) != 0
 }
 
-// newValueDecoder picks the decoder of one Go type: a direct parser for plain numbers,
-// strings and booleans, encoding/json for everything else and for any type with its own
-// UnmarshalJSON or UnmarshalText.
-func newValueDecoder(t reflect.Type) valueDecoder {
-	pt := reflect.PointerTo(t)
-	custom := pt.Implements(jsonUnmarshalerType) || pt.Implements(textUnmarshalerType)
-	d := valueDecoder{nullable: isNullable(t), decode: decodeJSON}
-	if custom {
-		return d
-	}
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		d.decode = decodeInt
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		d.decode = decodeUint
-	case reflect.Float32, reflect.Float64:
-		d.decode = decodeFloat
-	case reflect.String:
-		d.decode = decodeString
-	case reflect.Bool:
-		d.decode = decodeBool
-	}
-	return d
+// decoders caches the decoder of each Go type (without field constraints), so that a type
+// used by several methods is compiled once and recursive types refer to themselves.
+var decoders struct {
+	sync.Mutex
+	m map[reflect.Type]*decoder
 }
 
-func decodeJSON(raw []byte, v reflect.Value) *fieldError {
+// compileDecoder returns the decoder of values of type t with the constraints c of the field
+// they are in (nil for none).
+func compileDecoder(t reflect.Type, c *constraints) (*decoder, error) {
+	decoders.Lock()
+	defer decoders.Unlock()
+	if decoders.m == nil {
+		decoders.m = map[reflect.Type]*decoder{}
+	}
+	comp := &compiler{pending: map[reflect.Type]*decoder{}}
+	d, err := comp.field(t, c)
+	if err != nil {
+		return nil, err
+	}
+	for t, d := range comp.pending {
+		decoders.m[t] = d
+	}
+	return d, nil
+}
+
+// compiler builds decoders; pending holds the types compiled by this run, published to the
+// cache when the whole run succeeds.
+type compiler struct {
+	pending map[reflect.Type]*decoder
+}
+
+// typeDecoder returns the shared decoder of type t.
+func (c *compiler) typeDecoder(t reflect.Type) (*decoder, error) {
+	if d := decoders.m[t]; d != nil {
+		return d, nil
+	}
+	if d := c.pending[t]; d != nil {
+		return d, nil // t is being built: its decode func is set before any call
+	}
+	d := &decoder{nullable: isNullable(t)}
+	c.pending[t] = d
+	fn, err := c.build(t)
+	if err != nil {
+		return nil, err
+	}
+	d.decode = fn
+	return d, nil
+}
+
+// build returns the decode func of type t.
+func (c *compiler) build(t reflect.Type) (decodeFunc, error) {
+	if isOptional(t) {
+		value, err := c.typeDecoder(t.Field(0).Type)
+		if err != nil {
+			return nil, err
+		}
+		return decodeOptional(value), nil
+	}
+	if fn := specialDecoder(t); fn != nil {
+		return fn, nil
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		elem, err := c.typeDecoder(t.Elem())
+		if err != nil {
+			return nil, err
+		}
+		return decodePointer(t, elem), nil
+	case reflect.Slice, reflect.Array:
+		elem, err := c.typeDecoder(t.Elem())
+		if err != nil {
+			return nil, err
+		}
+		return listDecoder(t, elem, nil), nil
+	case reflect.Map:
+		return c.mapDecoder(t)
+	case reflect.Struct:
+		return c.structDecoder(t)
+	}
+	return scalarDecoder(t, nil), nil
+}
+
+// specialDecoder returns the decode func of the types not decoded by their kind, json.RawMessage
+// and those encoding/json decodes; nil for the others.
+func specialDecoder(t reflect.Type) decodeFunc {
+	switch {
+	case t == rawMessageType:
+		return decodeRaw
+	case t == timeType, t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8,
+		reflect.PointerTo(t).Implements(textUnmarshalerType) && !reflect.PointerTo(t).Implements(jsonUnmarshalerType):
+		return decodeJSONString
+	case decodesItself(t), t.Kind() == reflect.Interface:
+		return decodeJSON
+	}
+	return nil
+}
+
+// decodeJSONString decodes a type encoding/json decodes from strings only: base64 []byte,
+// time.Time, encoding.TextUnmarshaler.
+func decodeJSONString(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+	if raw[0] != '"' && raw[0] != 'n' {
+		return append(errs, typeError("string", raw))
+	}
+	return decodeJSON(raw, v, errs)
+}
+
+// decodesItself reports a type encoding/json must decode: it implements json.Unmarshaler
+// or encoding.TextUnmarshaler, or publishes its own schema (which the framework does not
+// interpret).
+func decodesItself(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	return pt.Implements(jsonUnmarshalerType) || pt.Implements(textUnmarshalerType) ||
+		t.Implements(schemaProviderType) || pt.Implements(schemaProviderType)
+}
+
+func decodeRaw(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+	v.SetBytes(bytes.Clone(raw))
+	return errs
+}
+
+func decodeJSON(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
 	err := json.Unmarshal(raw, v.Addr().Interface())
 	if err == nil {
-		return nil
+		return errs
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		fe := &fieldError{msg: fmt.Sprintf("expected %s, got %s", jsonTypeName(te.Type), te.Value)}
+		pe := ParamError{Message: fmt.Sprintf("expected %s, got %s", jsonTypeName(te.Type), te.Value)}
 		if te.Field != "" {
-			fe.path = "/" + strings.ReplaceAll(te.Field, ".", "/")
+			pe.Path = "/" + strings.ReplaceAll(te.Field, ".", "/")
 		}
-		return fe
+		return append(errs, pe)
 	}
-	return &fieldError{msg: err.Error()}
+	return append(errs, ParamError{Message: err.Error()})
 }
 
-func typeError(want string, raw []byte) *fieldError {
-	return &fieldError{msg: "expected " + want + ", got " + kindOf(raw)}
+func decodePointer(t reflect.Type, elem *decoder) decodeFunc {
+	et := t.Elem()
+	return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+		if raw[0] == 'n' {
+			v.SetZero()
+			return errs
+		}
+		p := reflect.New(et)
+		errs = elem.set(raw, p.Elem(), errs)
+		v.Set(p)
+		return errs
+	}
+}
+
+// listDecoder returns the decode func of slice or array type t, whose items elem decodes;
+// rules, when not nil, are the minItems, maxItems and uniqueItems of the field.
+func listDecoder(t reflect.Type, elem *decoder, rules *listRules) decodeFunc {
+	length := -1
+	if t.Kind() == reflect.Array {
+		length = t.Len()
+	}
+	return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+		if raw[0] != '[' {
+			return append(errs, typeError("array", raw))
+		}
+		n := len(errs)
+		errs = decodeList(raw, v, elem, length, errs)
+		if rules != nil {
+			errs = rules.check(v, len(errs) > n, errs)
+		}
+		return errs
+	}
+}
+
+// decodeList decodes array raw into slice or array v (of length length, or -1 for a slice).
+func decodeList(raw []byte, v reflect.Value, elem *decoder, length int, errs []ParamError) []ParamError {
+	n := wire.Count(raw)
+	switch {
+	case length < 0 && n == 0:
+		v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+	case length < 0:
+		v.Grow(n)
+		v.SetLen(n)
+	case n != length:
+		errs = append(errs, ParamError{Message: fmt.Sprintf("must have %d items, got %d", length, n)})
+		n = min(n, length)
+	}
+	it := wire.NewIter(raw)
+	for i := 0; i < n && len(errs) <= maxParamErrors; i++ {
+		val, _ := it.Element()
+		k := len(errs)
+		errs = elem.set(val, v.Index(i), errs)
+		if len(errs) > k {
+			prefixPaths(errs[k:], "/"+strconv.Itoa(i))
+		}
+	}
+	return errs
+}
+
+// mapDecoder returns the decode func of map type t, whose keys are strings or integers.
+func (c *compiler) mapDecoder(t reflect.Type) (decodeFunc, error) {
+	kt := t.Key()
+	if reflect.PointerTo(kt).Implements(textUnmarshalerType) {
+		return decodeJSON, nil
+	}
+	elem, err := c.typeDecoder(t.Elem())
+	if err != nil {
+		return nil, err
+	}
+	var parseKey func(key []byte, kv reflect.Value) bool
+	switch kt.Kind() {
+	case reflect.String:
+		parseKey = func(key []byte, kv reflect.Value) bool { kv.SetString(string(key)); return true }
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		parseKey = func(key []byte, kv reflect.Value) bool {
+			i, err := strconv.ParseInt(string(key), 10, kt.Bits())
+			kv.SetInt(i)
+			return err == nil
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		parseKey = func(key []byte, kv reflect.Value) bool {
+			u, err := strconv.ParseUint(string(key), 10, kt.Bits())
+			kv.SetUint(u)
+			return err == nil
+		}
+	default:
+		return decodeJSON, nil // checkDecodable refused the others
+	}
+	var keyErr string
+	if kt.Kind() != reflect.String {
+		keyErr = fmt.Sprintf("key must be an integer in [%s]", intRange(kt))
+	}
+	et := t.Elem()
+	return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+		if raw[0] != '{' {
+			return append(errs, typeError("object", raw))
+		}
+		m := reflect.MakeMap(t)
+		kv := reflect.New(kt).Elem()
+		ev := reflect.New(et).Elem()
+		it := wire.NewIter(raw)
+		for len(errs) <= maxParamErrors {
+			key, val, ok := it.Member()
+			if !ok {
+				break
+			}
+			if !parseKey(key, kv) {
+				errs = append(errs, ParamError{Path: "/" + escapePointer(string(key)), Message: keyErr})
+				continue
+			}
+			ev.SetZero()
+			k := len(errs)
+			errs = elem.set(val, ev, errs)
+			if len(errs) > k {
+				prefixPaths(errs[k:], "/"+escapePointer(string(key)))
+				continue
+			}
+			size := m.Len()
+			m.SetMapIndex(kv, ev)
+			if m.Len() == size {
+				errs = append(errs, ParamError{Path: "/" + escapePointer(string(key)), Message: "property given more than once"})
+			}
+		}
+		v.Set(m)
+		return errs
+	}, nil
+}
+
+// structField is a member of a nested object.
+type structField struct {
+	name     string
+	pointer  string // "/" + escaped name
+	index    []int
+	required bool
+	dec      *decoder
+}
+
+// structDecoder returns the decode func of struct type t: a closed object whose members are
+// t's fields (flattening embedded structs), with their tags' constraints.
+func (c *compiler) structDecoder(t reflect.Type) (decodeFunc, error) {
+	infos, err := structFields(t)
+	if err != nil {
+		return nil, fmt.Errorf("type %s: %w", t, err)
+	}
+	fields := make([]structField, len(infos))
+	for i, f := range infos {
+		dec, err := c.field(f.typ, f.c)
+		if err != nil {
+			return nil, fmt.Errorf("type %s: field %q: %w", t, f.name, err)
+		}
+		fields[i] = structField{name: f.name, pointer: "/" + escapePointer(f.name), index: f.index, required: f.required, dec: dec}
+	}
+	var byName map[string]int
+	if len(fields) > byNameMapFieldsLimit {
+		byName = make(map[string]int, len(fields))
+		for i, f := range fields {
+			byName[f.name] = i
+		}
+	}
+	lookup := func(key []byte) int {
+		if byName != nil {
+			if i, ok := byName[string(key)]; ok {
+				return i
+			}
+			return -1
+		}
+		for i := range fields {
+			if fields[i].name == string(key) {
+				return i
+			}
+		}
+		return -1
+	}
+	big := len(fields) > maxBitsetFields
+	return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+		if raw[0] != '{' {
+			return append(errs, typeError("object", raw))
+		}
+		var seen bitset
+		if big {
+			seen.big = make([]bool, len(fields))
+		}
+		it := wire.NewIter(raw)
+		for len(errs) <= maxParamErrors {
+			key, val, ok := it.Member()
+			if !ok {
+				break
+			}
+			i := lookup(key)
+			switch {
+			case i < 0:
+				errs = append(errs, ParamError{Path: "/" + escapePointer(string(key)), Message: "unknown property"})
+				continue
+			case seen.has(i):
+				errs = append(errs, ParamError{Path: fields[i].pointer, Message: "property given more than once"})
+				continue
+			}
+			seen.set(i)
+			f := &fields[i]
+			var fv reflect.Value
+			if len(f.index) == 1 {
+				fv = v.Field(f.index[0])
+			} else {
+				fv = v.FieldByIndex(f.index)
+			}
+			k := len(errs)
+			errs = f.dec.set(val, fv, errs)
+			prefixPaths(errs[k:], f.pointer)
+		}
+		for i := range fields {
+			if fields[i].required && !seen.has(i) {
+				errs = append(errs, ParamError{Path: fields[i].pointer, Message: "required property is missing"})
+			}
+		}
+		return errs
+	}, nil
+}
+
+// scalarDecoder returns the decode func of a boolean, number or string type, which checks
+// rules (nil for none) on the value.
+func scalarDecoder(t reflect.Type, rules *valueRules) decodeFunc {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		bits := t.Bits()
+		lo, hi := int64(-1)<<(bits-1), int64(uint64(1)<<(bits-1)-1)
+		rangeMsg := "out of range [" + intRange(t) + "]"
+		var num *numberRules
+		if rules != nil {
+			num = rules.num
+		}
+		return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+			i, u, neg, pe := parseInteger(raw)
+			if pe != nil {
+				return append(errs, *pe)
+			}
+			if (!neg && u > math.MaxInt64) || i < lo || i > hi {
+				return append(errs, ParamError{Message: "integer " + string(raw) + " " + rangeMsg})
+			}
+			if num != nil {
+				errs = num.checkInt(i, raw, errs)
+			}
+			v.SetInt(i)
+			return errs
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		hi := uint64(math.MaxUint64) >> (64 - t.Bits())
+		rangeMsg := "out of range [" + intRange(t) + "]"
+		var num *numberRules
+		if rules != nil {
+			num = rules.num
+		}
+		return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+			_, u, neg, pe := parseInteger(raw)
+			if pe != nil {
+				return append(errs, *pe)
+			}
+			if neg || u > hi {
+				return append(errs, ParamError{Message: "integer " + string(raw) + " " + rangeMsg})
+			}
+			if num != nil {
+				errs = num.checkUint(u, raw, errs)
+			}
+			v.SetUint(u)
+			return errs
+		}
+	case reflect.Float32, reflect.Float64:
+		bits := t.Bits()
+		var num *numberRules
+		if rules != nil {
+			num = rules.num
+		}
+		return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+			if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
+				return append(errs, typeError("number", raw))
+			}
+			f, err := strconv.ParseFloat(string(raw), bits)
+			if err != nil {
+				return append(errs, ParamError{Message: "number out of range: " + string(raw)})
+			}
+			if num != nil {
+				errs = num.checkFloat(f, raw, errs)
+			}
+			v.SetFloat(f)
+			return errs
+		}
+	case reflect.String:
+		var str *stringRules
+		if rules != nil {
+			str = rules.str
+		}
+		return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+			if raw[0] != '"' {
+				return append(errs, typeError("string", raw))
+			}
+			s := unquoteString(raw)
+			if str != nil {
+				errs = str.check(s, errs)
+			}
+			v.SetString(s)
+			return errs
+		}
+	case reflect.Bool:
+		var enum []bool
+		var enumMsg string
+		if rules != nil {
+			enum, enumMsg = rules.bools, rules.enumMsg
+		}
+		return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+			var b bool
+			switch raw[0] {
+			case 't':
+				b = true
+			case 'f':
+			default:
+				return append(errs, typeError("boolean", raw))
+			}
+			if enum != nil && !slices.Contains(enum, b) {
+				errs = append(errs, ParamError{Message: enumMsg})
+			}
+			v.SetBool(b)
+			return errs
+		}
+	}
+	// Unreachable: checkDecodable refuses the other kinds.
+	return func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+		return append(errs, ParamError{Message: "cannot decode into " + t.String()})
+	}
+}
+
+// unquoteString returns the string a valid JSON string token holds.
+func unquoteString(raw []byte) string {
+	body := raw[1 : len(raw)-1]
+	if bytes.IndexByte(body, '\\') < 0 {
+		return string(body)
+	}
+	var s string
+	_ = json.Unmarshal(raw, &s) // cannot fail on a token the envelope parser accepted
+	return s
+}
+
+func typeError(want string, raw []byte) ParamError {
+	return ParamError{Message: "expected " + want + ", got " + kindOf(raw)}
+}
+
+// intRange is the range of integer type t, as "lo, hi".
+func intRange(t reflect.Type) string {
+	bits := t.Bits()
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return fmt.Sprintf("%d, %d", int64(-1)<<(bits-1), uint64(1)<<(bits-1)-1)
+	}
+	return fmt.Sprintf("0, %d", uint64(math.MaxUint64)>>(64-bits))
 }
 
 // parseInteger returns the integer raw holds, accepting integral values written with a
 // fraction or an exponent (1.0, 1e3) as JSON Schema's "integer" does. neg reports a value
 // below zero, whose magnitude is in i; u holds values from zero up.
-func parseInteger(raw []byte) (i int64, u uint64, neg bool, fe *fieldError) {
+func parseInteger(raw []byte) (i int64, u uint64, neg bool, pe *ParamError) {
 	if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
-		return 0, 0, false, typeError("integer", raw)
+		e := typeError("integer", raw)
+		return 0, 0, false, &e
 	}
 	if bytes.ContainsAny(raw, ".eE") {
 		f, err := strconv.ParseFloat(string(raw), 64)
 		if err != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxUint64 {
-			return 0, 0, false, &fieldError{msg: "expected integer, got " + string(raw)}
+			if err == nil && f == math.Trunc(f) {
+				return 0, 0, f < 0, &ParamError{Message: "integer out of range: " + string(raw)}
+			}
+			return 0, 0, false, &ParamError{Message: "expected integer, got " + string(raw)}
 		}
 		if f < 0 {
 			return int64(f), 0, true, nil
@@ -335,82 +811,15 @@ func parseInteger(raw []byte) (i int64, u uint64, neg bool, fe *fieldError) {
 	if raw[0] == '-' {
 		i, err := strconv.ParseInt(string(raw), 10, 64)
 		if err != nil {
-			return 0, 0, true, &fieldError{msg: "integer out of range: " + string(raw)}
+			return 0, 0, true, &ParamError{Message: "integer out of range: " + string(raw)}
 		}
 		return i, 0, i < 0, nil
 	}
 	u, err := strconv.ParseUint(string(raw), 10, 64)
 	if err != nil {
-		return 0, 0, false, &fieldError{msg: "integer out of range: " + string(raw)}
+		return 0, 0, false, &ParamError{Message: "integer out of range: " + string(raw)}
 	}
 	return int64(u), u, false, nil
-}
-
-func decodeInt(raw []byte, v reflect.Value) *fieldError {
-	i, u, neg, fe := parseInteger(raw)
-	if fe != nil {
-		return fe
-	}
-	if (!neg && u > math.MaxInt64) || v.OverflowInt(i) {
-		bits := v.Type().Bits()
-		return &fieldError{msg: fmt.Sprintf("integer %s out of range [%d, %d]", raw, int64(-1)<<(bits-1), uint64(1)<<(bits-1)-1)}
-	}
-	v.SetInt(i)
-	return nil
-}
-
-func decodeUint(raw []byte, v reflect.Value) *fieldError {
-	_, u, neg, fe := parseInteger(raw)
-	if fe != nil {
-		return fe
-	}
-	if neg || v.OverflowUint(u) {
-		bits := v.Type().Bits()
-		return &fieldError{msg: fmt.Sprintf("integer %s out of range [0, %d]", raw, uint64(math.MaxUint64)>>(64-bits))}
-	}
-	v.SetUint(u)
-	return nil
-}
-
-func decodeFloat(raw []byte, v reflect.Value) *fieldError {
-	if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
-		return typeError("number", raw)
-	}
-	f, err := strconv.ParseFloat(string(raw), v.Type().Bits())
-	if err != nil {
-		return &fieldError{msg: "number out of range: " + string(raw)}
-	}
-	v.SetFloat(f)
-	return nil
-}
-
-func decodeString(raw []byte, v reflect.Value) *fieldError {
-	if raw[0] != '"' {
-		return typeError("string", raw)
-	}
-	body := raw[1 : len(raw)-1]
-	if bytes.IndexByte(body, '\\') < 0 {
-		v.SetString(string(body))
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return &fieldError{msg: err.Error()}
-	}
-	v.SetString(s)
-	return nil
-}
-
-func decodeBool(raw []byte, v reflect.Value) *fieldError {
-	switch raw[0] {
-	case 't':
-		v.SetBool(true)
-	case 'f':
-		v.SetBool(false)
-	default:
-		return typeError("boolean", raw)
-	}
-	return nil
 }
 
 // kindOf names the JSON type of a raw value.
@@ -484,6 +893,9 @@ func checkJSONType(t reflect.Type, decode bool, seen map[reflect.Type]bool) erro
 	}
 	seen[t] = true
 	pt := reflect.PointerTo(t)
+	if decode && isOptional(t) {
+		return checkJSONType(t.Field(0).Type, decode, seen)
+	}
 	if decode && (pt.Implements(jsonUnmarshalerType) || pt.Implements(textUnmarshalerType)) {
 		return nil
 	}

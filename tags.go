@@ -59,15 +59,20 @@ var formats = map[string]func(string) bool{
 // pointers, or its element type for slices and arrays (but not []byte, a string).
 func valueType(t reflect.Type) reflect.Type {
 	t = derefType(t)
-	if (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() != reflect.Uint8 {
+	if isList(t) {
 		return valueType(t.Elem())
 	}
 	return t
 }
 
 func isListType(t reflect.Type) bool {
-	t = derefType(t)
-	return (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() != reflect.Uint8
+	return isList(derefType(t))
+}
+
+// isList reports a slice or array type that is a JSON array: not []byte, a base64 string
+// ([N]byte is an array, as for encoding/json).
+func isList(t reflect.Type) bool {
+	return t.Kind() == reflect.Array || t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8
 }
 
 // derefType strips pointers and Optional from t: the type of the value when there is one.
