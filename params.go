@@ -467,9 +467,26 @@ func listDecoder(t reflect.Type, elem *decoder, rules *listRules) decodeFunc {
 	}
 }
 
+// shortList is the number of items a list decoder keeps track of on the stack, so that a
+// short array is scanned once to find its items, not once more to count them.
+const shortList = 16
+
 // decodeList decodes array raw into slice or array v (of length length, or -1 for a slice).
 func decodeList(raw []byte, v reflect.Value, elem *decoder, length int, errs []ParamError) []ParamError {
-	n := wire.Count(raw)
+	var short [shortList][]byte
+	n := 0
+	it := wire.NewIter(raw)
+	for n < shortList {
+		val, ok := it.Element()
+		if !ok {
+			break
+		}
+		short[n] = val
+		n++
+	}
+	if n == shortList {
+		n = wire.Count(raw) // a long list: counted, then scanned again
+	}
 	switch {
 	case length < 0 && n == 0:
 		v.Set(reflect.MakeSlice(v.Type(), 0, 0))
@@ -480,9 +497,14 @@ func decodeList(raw []byte, v reflect.Value, elem *decoder, length int, errs []P
 		errs = append(errs, ParamError{Message: fmt.Sprintf("must have %d items, got %d", length, n)})
 		n = min(n, length)
 	}
-	it := wire.NewIter(raw)
+	it = wire.NewIter(raw)
 	for i := 0; i < n && len(errs) <= maxParamErrors; i++ {
-		val, _ := it.Element()
+		var val []byte
+		if n < shortList {
+			val = short[i]
+		} else {
+			val, _ = it.Element()
+		}
 		k := len(errs)
 		errs = elem.set(val, v.Index(i), errs)
 		if len(errs) > k {

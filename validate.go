@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"reflect"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,6 +59,7 @@ type stringRules struct {
 	minLen, maxLen int // -1 when not set
 	minMsg, maxMsg string
 	pattern        *regexp.Regexp
+	fastPattern    *fastPattern // pattern, when simple enough to match without regexp
 	patternMsg     string
 	format         func(string) bool
 	formatMsg      string
@@ -457,6 +459,7 @@ func compileStringRules(cs *constraints, enumMsg string) *stringRules {
 	}
 	if cs.pattern != nil {
 		r.pattern = cs.pattern
+		r.fastPattern = compileFastPattern(cs.pattern.String())
 		r.patternMsg = "must match pattern " + cs.pattern.String()
 	}
 	if cs.format != "" {
@@ -489,7 +492,7 @@ func (r *stringRules) check(s string, errs []ParamError) []ParamError {
 			errs = append(errs, ParamError{Message: r.maxMsg})
 		}
 	}
-	if r.pattern != nil && !r.pattern.MatchString(s) {
+	if r.pattern != nil && !r.matchPattern(s) {
 		errs = append(errs, ParamError{Message: r.patternMsg})
 	}
 	if r.format != nil && !r.format(s) {
@@ -499,6 +502,126 @@ func (r *stringRules) check(s string, errs []ParamError) []ParamError {
 		errs = append(errs, ParamError{Message: r.enumMsg})
 	}
 	return errs
+}
+
+func (r *stringRules) matchPattern(s string) bool {
+	if r.fastPattern != nil {
+		return r.fastPattern.match(s)
+	}
+	return r.pattern.MatchString(s)
+}
+
+// A fastPattern matches what most patterns in APIs are, a sequence of ASCII characters and
+// classes, each repeated: ^[a-z][a-z0-9_]{2,31}$, ^[0-9]{5}$, ^[A-Z]{3}-\d{4}. It matches
+// greedily, in one pass and without allocating, and is used only where that gives the same
+// answer as the regexp: the pattern starts with ^, and each run of varying length is followed
+// by the end or by a run of at least one character from a disjoint class (so where a run
+// ends is never in doubt).
+type fastPattern struct {
+	runs []patternRun
+	end  bool // anchored at the end with $
+}
+
+type patternRun struct {
+	set      asciiSet
+	min, max int // max < 0: no maximum
+}
+
+// asciiSet is a set of ASCII characters.
+type asciiSet [2]uint64
+
+func (s *asciiSet) has(c byte) bool { return c < utf8.RuneSelf && s[c>>6]&(1<<(c&63)) != 0 }
+
+func (s *asciiSet) add(c rune) { s[c>>6] |= 1 << (c & 63) }
+
+func (p *fastPattern) match(s string) bool {
+	i := 0
+	for _, r := range p.runs {
+		n := 0
+		for (r.max < 0 || n < r.max) && i < len(s) && r.set.has(s[i]) {
+			i++
+			n++
+		}
+		if n < r.min {
+			return false
+		}
+	}
+	return !p.end || i == len(s)
+}
+
+// compileFastPattern returns the fastPattern of expr, or nil when expr needs a regexp.
+func compileFastPattern(expr string) *fastPattern {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	if len(subs) == 0 || subs[0].Op != syntax.OpBeginText {
+		return nil
+	}
+	subs = subs[1:]
+	p := &fastPattern{}
+	if n := len(subs); n > 0 && subs[n-1].Op == syntax.OpEndText {
+		p.end, subs = true, subs[:n-1]
+	}
+	for _, sub := range subs {
+		lo, hi, repeated := 1, 1, true
+		switch sub.Op {
+		case syntax.OpStar:
+			lo, hi = 0, -1
+		case syntax.OpPlus:
+			lo, hi = 1, -1
+		case syntax.OpQuest:
+			lo, hi = 0, 1
+		case syntax.OpRepeat:
+			lo, hi = sub.Min, sub.Max
+		default:
+			repeated = false
+		}
+		if repeated {
+			sub = sub.Sub[0]
+		}
+		switch sub.Op {
+		case syntax.OpLiteral:
+			if sub.Flags&syntax.FoldCase != 0 || repeated && len(sub.Rune) != 1 {
+				return nil
+			}
+			for _, c := range sub.Rune {
+				if c >= utf8.RuneSelf {
+					return nil
+				}
+				var set asciiSet
+				set.add(c)
+				p.runs = append(p.runs, patternRun{set: set, min: lo, max: hi})
+			}
+		case syntax.OpCharClass:
+			var set asciiSet
+			for i := 0; i < len(sub.Rune); i += 2 {
+				if sub.Rune[i+1] >= utf8.RuneSelf {
+					return nil
+				}
+				for c := sub.Rune[i]; c <= sub.Rune[i+1]; c++ {
+					set.add(c)
+				}
+			}
+			p.runs = append(p.runs, patternRun{set: set, min: lo, max: hi})
+		default:
+			return nil
+		}
+	}
+	for i, r := range p.runs {
+		if r.min == r.max || i == len(p.runs)-1 {
+			continue
+		}
+		next := p.runs[i+1]
+		if next.min < 1 || r.set[0]&next.set[0] != 0 || r.set[1]&next.set[1] != 0 {
+			return nil
+		}
+	}
+	return p
 }
 
 // checkValue checks v, decoded from raw (nil when unknown) by encoding/json: the rules apply
