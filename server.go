@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/openrpc-go/openrpc/internal/wire"
 )
@@ -22,6 +23,7 @@ const (
 	DefaultMaxBatchItems    = 1000
 	DefaultMaxDepth         = 128
 	DefaultBatchConcurrency = 16
+	DefaultMaxInFlight      = 64
 )
 
 // Limits bound the work one message can cause. Every transport applies the same limits. A
@@ -39,6 +41,13 @@ type Limits struct {
 	// BatchConcurrency is how many items of one batch run at the same time, default
 	// [DefaultBatchConcurrency].
 	BatchConcurrency int
+	// MaxInFlight is how many messages of one connection (WebSocket, stdio...) are processed
+	// at the same time, default [DefaultMaxInFlight]. Past it the server stops reading
+	// from that connection until a message is done.
+	MaxInFlight int
+	// CallTimeout, when positive, is the deadline of every call: its context is canceled
+	// then, and a handler that returns the context's error is answered with [CodeTimeout].
+	CallTimeout time.Duration
 }
 
 func (l Limits) withDefaults() Limits {
@@ -53,6 +62,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.BatchConcurrency <= 0 {
 		l.BatchConcurrency = DefaultBatchConcurrency
+	}
+	if l.MaxInFlight <= 0 {
+		l.MaxInFlight = DefaultMaxInFlight
 	}
 	return l
 }
@@ -216,6 +228,12 @@ func (s *Server) Methods() []Method {
 // any input. ctx is the context of every call the message makes; transports attach a
 // [Caller] to it with [WithCaller]. msg must not change until Process returns.
 func (s *Server) Process(ctx context.Context, msg []byte) []byte {
+	return s.process(ctx, msg, false)
+}
+
+// process answers msg; with refuse, every call in it is answered with "server shutting
+// down" instead of running.
+func (s *Server) process(ctx context.Context, msg []byte, refuse bool) []byte {
 	if int64(len(msg)) > s.limits.MaxRequestBytes {
 		return s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
 			debugData(fmt.Sprintf("the message exceeds the limit of %d bytes", s.limits.MaxRequestBytes)))
@@ -227,9 +245,9 @@ func (s *Server) Process(ctx context.Context, msg []byte) []byte {
 	}
 	caller := CallerFrom(ctx)
 	if !batch {
-		return s.handle(ctx, &single, caller)
+		return s.handle(ctx, &single, caller, refuse)
 	}
-	return s.batch(ctx, reqs, caller)
+	return s.batch(ctx, reqs, caller, refuse)
 }
 
 // parseFailure answers a message that could not be split into requests.
@@ -245,12 +263,12 @@ func (s *Server) parseFailure(err error) []byte {
 	return s.errorResponse(nil, CodeInvalidRequest, CodeInvalidRequest.String(), debugData(err.Error()))
 }
 
-func (s *Server) batch(ctx context.Context, reqs []wire.Request, caller *Caller) []byte {
+func (s *Server) batch(ctx context.Context, reqs []wire.Request, caller *Caller, refuse bool) []byte {
 	out := make([][]byte, len(reqs))
 	workers := min(len(reqs), s.limits.BatchConcurrency)
 	if workers <= 1 {
 		for i := range reqs {
-			out[i] = s.handle(ctx, &reqs[i], caller)
+			out[i] = s.handle(ctx, &reqs[i], caller, refuse)
 		}
 	} else {
 		var next atomic.Int64
@@ -260,7 +278,7 @@ func (s *Server) batch(ctx context.Context, reqs []wire.Request, caller *Caller)
 				if i >= len(reqs) {
 					return
 				}
-				out[i] = s.handle(ctx, &reqs[i], caller)
+				out[i] = s.handle(ctx, &reqs[i], caller, refuse)
 			}
 		}
 		var wg sync.WaitGroup
@@ -293,9 +311,15 @@ func (s *Server) batch(ctx context.Context, reqs []wire.Request, caller *Caller)
 }
 
 // handle answers one request of a message; nil means no response.
-func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller) []byte {
+func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, refuse bool) []byte {
 	if r.Invalid != "" {
 		return s.errorResponse(r.ResponseID(), CodeInvalidRequest, CodeInvalidRequest.String(), s.debugOnly(r.Invalid))
+	}
+	if refuse {
+		if r.ID == nil {
+			return nil
+		}
+		return s.errorResponse(r.ID, CodeOverloaded, CodeOverloaded.String(), debugData("server shutting down"))
 	}
 	e := s.methods.Load().byName[string(r.Method)]
 	notification := r.ID == nil
@@ -308,6 +332,11 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller) []
 	if e.notificationOnly() && !notification {
 		return s.errorResponse(r.ID, CodeInvalidRequest, CodeInvalidRequest.String(),
 			debugData(fmt.Sprintf("method %q accepts only notifications: send it without an id", e.Name)))
+	}
+	if s.limits.CallTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.limits.CallTimeout)
+		defer cancel()
 	}
 	res, err := s.call(newCallContext(ctx), e, Request{Method: e.Name, Params: r.Params, ID: r.ID, Caller: caller})
 	if err == nil && len(s.mw) > 0 && !notification {

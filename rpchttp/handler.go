@@ -1,9 +1,20 @@
-// Package rpchttp serves an [openrpc.Server] over HTTP.
+// Package rpchttp serves an [openrpc.Server] over HTTP and WebSocket, and calls servers over
+// both.
 //
 // [NewHandler] answers JSON-RPC messages POSTed to it: the reply is the body of a 200
 // response with Content-Type application/json, or an empty 204 when there is nothing to
 // answer (notifications). A body over the server's request size limit is refused with 413
 // and a JSON-RPC error, after reading at most the limit.
+//
+// The same handler serves WebSocket upgrade requests: each WebSocket message is one
+// JSON-RPC message (a request or a batch), answered in a message of its own. A
+// connection's messages are processed concurrently, up to the server's MaxInFlight; the
+// handshake headers and remote address are the [openrpc.Caller] details; a message over the
+// size limit is answered with -32003 and the connection closed with 1009; peers are pinged;
+// only same-origin pages may connect unless [HandlerOptions.OriginPatterns] says otherwise.
+// [Serve] shuts down gracefully: calls in flight finish, WebSockets get a close frame.
+//
+// [NewClient] and [DialWebSocket] return an [openrpc.Client] over HTTP and WebSocket.
 //
 // Accepted request content types: application/json, application/json-rpc,
 // application/jsonrequest, and application/x-www-form-urlencoded (what curl -d sends);
@@ -19,6 +30,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/internal/wire"
@@ -26,24 +38,54 @@ import (
 
 // HandlerOptions configures the handler. The zero value (or nil) gives the defaults.
 type HandlerOptions struct {
-	// MaxRequestBytes caps request bodies; default the server's
+	// MaxRequestBytes caps request bodies and WebSocket messages; default the server's
 	// [openrpc.Limits.MaxRequestBytes].
 	MaxRequestBytes int64
+	// OriginPatterns are the origins, besides the request's own host, whose pages may open
+	// WebSockets, as host patterns such as "example.com" or "*.example.com". By default
+	// only same-origin pages may (clients that send no Origin, like Go programs, always may).
+	OriginPatterns []string
+	// PingInterval is how often WebSocket peers are pinged; one that does not answer within
+	// the interval is disconnected. Default 30s; negative disables pings.
+	PingInterval time.Duration
+	// DisableWebSocket refuses WebSocket upgrades.
+	DisableWebSocket bool
 }
 
-// Handler is an http.Handler serving JSON-RPC over HTTP POST.
+// Handler is an http.Handler serving JSON-RPC over HTTP POST, and over WebSocket for
+// upgrade requests on the same path.
 type Handler struct {
-	srv      *openrpc.Server
-	maxBytes int64
+	srv            *openrpc.Server
+	maxBytes       int64
+	originPatterns []string
+	pingInterval   time.Duration
+	noWebSocket    bool
+
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	hooked   map[*http.Server]bool
 }
 
 var _ http.Handler = (*Handler)(nil)
 
 // NewHandler returns a handler serving srv.
 func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
-	h := &Handler{srv: srv, maxBytes: srv.Limits().MaxRequestBytes}
-	if opts != nil && opts.MaxRequestBytes > 0 {
-		h.maxBytes = opts.MaxRequestBytes
+	h := &Handler{
+		srv:          srv,
+		maxBytes:     srv.Limits().MaxRequestBytes,
+		pingInterval: 30 * time.Second,
+		sessions:     map[*session]struct{}{},
+		hooked:       map[*http.Server]bool{},
+	}
+	if opts != nil {
+		if opts.MaxRequestBytes > 0 {
+			h.maxBytes = opts.MaxRequestBytes
+		}
+		if opts.PingInterval != 0 {
+			h.pingInterval = opts.PingInterval
+		}
+		h.originPatterns = opts.OriginPatterns
+		h.noWebSocket = opts.DisableWebSocket
 	}
 	return h
 }
@@ -55,8 +97,12 @@ var acceptedTypes = map[string]bool{
 	"application/x-www-form-urlencoded": true,
 }
 
-// ServeHTTP answers one JSON-RPC message.
+// ServeHTTP answers one JSON-RPC message, or serves a WebSocket connection.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.noWebSocket && isWebSocketUpgrade(r) {
+		h.serveWebSocket(w, r)
+		return
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "JSON-RPC requests must be POSTed", http.StatusMethodNotAllowed)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -40,11 +41,18 @@ func NewHTTPServer(h http.Handler, opts *ServeOptions) *http.Server {
 }
 
 // Serve serves h on ln until ctx is done, then shuts down gracefully: it stops accepting
-// connections, lets calls in flight finish (up to ShutdownTimeout) and returns. Use
-// signal.NotifyContext for a ctx that ends on SIGINT or SIGTERM. Serve returns nil after a
-// clean shutdown.
+// connections, lets calls in flight finish (up to ShutdownTimeout), closes WebSockets with a
+// close frame once their calls are done, and returns. Use signal.NotifyContext for a ctx
+// that ends on SIGINT or SIGTERM. Serve returns nil after a clean shutdown.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, opts *ServeOptions) error {
-	hs := NewHTTPServer(h, opts)
+	// http.Server.Shutdown does not wait for hijacked (WebSocket) connections: count every
+	// handler running, WebSocket sessions included, and wait for them too.
+	var running sync.WaitGroup
+	hs := NewHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		running.Add(1)
+		defer running.Done()
+		h.ServeHTTP(w, r)
+	}), opts)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -61,6 +69,15 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, opts *ServeOpti
 	err := hs.Shutdown(shutdownCtx)
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
+	}
+	done := make(chan struct{})
+	go func() { running.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-shutdownCtx.Done():
+		if err == nil {
+			err = shutdownCtx.Err()
+		}
 	}
 	return err
 }

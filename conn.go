@@ -1,0 +1,111 @@
+package openrpc
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
+)
+
+// Conn is a connection that carries whole JSON-RPC messages, one per Recv and Send: a
+// WebSocket, a stream of newline-delimited JSON, a message bus subscription. Transports
+// implement it; [Server.ServeConn] serves one and [NewConnClient] calls over one.
+type Conn interface {
+	// Recv returns the next message. It returns an error wrapping io.EOF when the peer has
+	// finished sending, and one wrapping [ErrTooLarge] for a message over the size limit
+	// (the connection may then still be usable: Recv decides).
+	Recv(ctx context.Context) ([]byte, error)
+	// Send writes one message. The framework never calls Send concurrently.
+	Send(ctx context.Context, msg []byte) error
+	// Close closes the connection, unblocking Recv.
+	Close() error
+}
+
+// ErrTooLarge is returned (wrapped) by a [Conn] for a message over the size limit.
+var ErrTooLarge = errors.New("openrpc: message too large")
+
+// ConnOptions configures [Server.ServeConn]. The zero value (or nil) gives the defaults.
+type ConnOptions struct {
+	// Caller describes the peer; it is attached to the context of every call.
+	Caller *Caller
+}
+
+// ServeConn answers the messages of conn until the peer stops sending (io.EOF), the
+// connection fails, or ctx is done. Messages are processed concurrently, at most
+// [Limits.MaxInFlight] at a time: past that, ServeConn stops reading until a call finishes,
+// so a fast peer cannot grow memory without bound. Replies are written one at a time.
+//
+// When ctx is done, ServeConn stops taking calls (it answers new ones with
+// [CodeOverloaded] "server shutting down"), lets the calls in flight finish and send their
+// replies, then closes conn. When the connection fails, the contexts of the calls in flight
+// are canceled. ServeConn returns nil after the peer's EOF or a shutdown, otherwise the
+// error that ended the connection.
+func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) error {
+	callCtx, cancelCalls := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cancelCalls(nil)
+	if opts != nil && opts.Caller != nil {
+		callCtx = WithCaller(callCtx, opts.Caller)
+	}
+	var (
+		inflight = make(chan struct{}, s.limits.MaxInFlight)
+		wg       sync.WaitGroup
+		sendMu   sync.Mutex
+		draining atomic.Bool
+	)
+	send := func(msg []byte) {
+		sendMu.Lock()
+		defer sendMu.Unlock()
+		if err := conn.Send(callCtx, msg); err != nil {
+			cancelCalls(err)
+		}
+	}
+	// On shutdown: refuse new calls, wait for the ones in flight, then close.
+	stop := context.AfterFunc(ctx, func() {
+		draining.Store(true)
+		wg.Wait()
+		conn.Close()
+	})
+	defer stop()
+
+	for {
+		msg, err := conn.Recv(callCtx)
+		if err != nil {
+			switch {
+			case errors.Is(err, ErrTooLarge):
+				send(s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
+					debugData("the message exceeds the size limit")))
+				continue
+			case errors.Is(err, io.EOF):
+				wg.Wait()
+				return nil
+			case draining.Load():
+				wg.Wait()
+				return nil
+			}
+			cancelCalls(err)
+			wg.Wait()
+			return err
+		}
+		if draining.Load() {
+			if reply := s.process(callCtx, msg, true); reply != nil {
+				send(reply)
+			}
+			continue
+		}
+		select {
+		case inflight <- struct{}{}:
+		case <-callCtx.Done():
+			wg.Wait()
+			return context.Cause(callCtx)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-inflight }()
+			if reply := s.Process(callCtx, msg); reply != nil {
+				send(reply)
+			}
+		}()
+	}
+}

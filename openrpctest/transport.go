@@ -1,0 +1,226 @@
+package openrpctest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/openrpc-go/openrpc"
+)
+
+// Transport is what [TestTransport] needs of a transport under test.
+type Transport struct {
+	// Name is the Caller.Transport the transport attaches to calls, e.g. "websocket".
+	Name string
+	// Connect serves srv over the transport (until the end of t) and returns a client
+	// connected to it; the suite closes the client.
+	Connect func(t *testing.T, srv *openrpc.Server) *openrpc.Client
+	// RoundTrip, when set, sends one raw message to srv over the transport and returns the
+	// raw reply, nil when there is none. Set it for request/response transports.
+	RoundTrip func(t *testing.T, srv *openrpc.Server) func(ctx context.Context, msg []byte) ([]byte, error)
+	// Dial, when set, opens a raw connection to srv over the transport. Set it for stream
+	// transports (WebSocket, stdio).
+	Dial func(t *testing.T, srv *openrpc.Server) openrpc.Conn
+	// Cancels reports whether a client going away cancels the calls it had in flight.
+	Cancels bool
+}
+
+// TestTransport checks that a transport carries JSON-RPC 2.0 exactly: the specification's
+// examples byte for byte, typed calls, notifications and batches through openrpc.Client,
+// 200 concurrent calls, caller details, the size limit (the server keeps serving after an
+// oversized message), and cancellation of calls whose client went away.
+func TestTransport(t *testing.T, tr Transport) {
+	t.Run("spec vectors", func(t *testing.T) {
+		// One message at a time, so that the reply to a message comes before the next one's.
+		srv := openrpc.NewServer(openrpc.Info{Title: "conformance", Version: "1"}, &openrpc.ServerOptions{
+			Limits: openrpc.Limits{MaxInFlight: 1},
+		})
+		RegisterSpecMethods(srv)
+		roundTrip := rawRoundTrip(t, tr, srv)
+		RunSpecVectors(t, func(t *testing.T, req []byte) []byte {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			reply, err := roundTrip(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return reply
+		})
+	})
+
+	t.Run("client", func(t *testing.T) {
+		srv := suiteServer(tr.Name)
+		c := tr.Connect(t, srv)
+		t.Cleanup(func() { c.Close() })
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if got, err := openrpc.Call[float64](ctx, c, "subtract", []int{42, 23}); err != nil || got != 19 {
+			t.Errorf("subtract by position: got %v, %v; want 19", got, err)
+		}
+		if got, err := openrpc.Call[float64](ctx, c, "subtract", SubtractParams{Minuend: 42, Subtrahend: 23}); err != nil || got != 19 {
+			t.Errorf("subtract by name: got %v, %v; want 19", got, err)
+		}
+		if err := c.Notify(ctx, "update", []int{1, 2, 3}); err != nil {
+			t.Errorf("notify: %v", err)
+		}
+		var rpcErr *openrpc.Error
+		if _, err := openrpc.Call[int](ctx, c, "foobar", nil); !errors.As(err, &rpcErr) || rpcErr.Code != openrpc.CodeMethodNotFound {
+			t.Errorf("unknown method: got %v, want a -32601 *openrpc.Error", err)
+		}
+		var sum, diff float64
+		var data []any
+		calls := []openrpc.BatchCall{
+			{Method: "sum", Params: []int{1, 2, 4}, Result: &sum},
+			{Method: "notify_hello", Params: []int{7}, Notify: true},
+			{Method: "subtract", Params: []int{42, 23}, Result: &diff},
+			{Method: "foo.get", Params: map[string]string{"name": "myself"}},
+			{Method: "get_data", Result: &data},
+		}
+		if err := c.Batch(ctx, calls); err != nil {
+			t.Fatalf("batch: %v", err)
+		}
+		if sum != 7 || diff != 19 || fmt.Sprint(data) != "[hello 5]" || calls[0].Err != nil || calls[2].Err != nil || calls[4].Err != nil {
+			t.Errorf("batch results: sum %v diff %v data %v errs %v %v %v", sum, diff, data, calls[0].Err, calls[2].Err, calls[4].Err)
+		}
+		if !errors.As(calls[3].Err, &rpcErr) || rpcErr.Code != openrpc.CodeMethodNotFound {
+			t.Errorf("batch item of an unknown method: got %v", calls[3].Err)
+		}
+		if got, err := openrpc.Call[string](ctx, c, "openrpctest.transport", nil); err != nil || got != tr.Name {
+			t.Errorf("caller transport: got %q, %v; want %q", got, err, tr.Name)
+		}
+	})
+
+	t.Run("200 concurrent calls", func(t *testing.T) {
+		srv := suiteServer(tr.Name)
+		c := tr.Connect(t, srv)
+		t.Cleanup(func() { c.Close() })
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		var wg sync.WaitGroup
+		errs := make(chan error, 200)
+		for i := range 200 {
+			wg.Go(func() {
+				got, err := openrpc.Call[float64](ctx, c, "openrpctest.slow_add", []int{i, 1000})
+				if err != nil || got != float64(i+1000) {
+					errs <- fmt.Errorf("call %d: got %v, %v", i, got, err)
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	})
+
+	t.Run("oversized message", func(t *testing.T) {
+		srv := openrpc.NewServer(openrpc.Info{Title: "conformance", Version: "1"}, &openrpc.ServerOptions{
+			Limits: openrpc.Limits{MaxRequestBytes: 1024},
+		})
+		RegisterSpecMethods(srv)
+		c := tr.Connect(t, srv)
+		t.Cleanup(func() { c.Close() })
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		big := make([]int, 1000)
+		_, err := openrpc.Call[float64](ctx, c, "sum", big)
+		var rpcErr *openrpc.Error
+		if err == nil || (errors.As(err, &rpcErr) && rpcErr.Code != openrpc.CodeTooLarge) {
+			t.Errorf("oversized call: got %v, want a -32003 error or a closed connection", err)
+		}
+		// The server keeps serving: a new connection works.
+		c2 := tr.Connect(t, srv)
+		t.Cleanup(func() { c2.Close() })
+		if got, err := openrpc.Call[float64](ctx, c2, "sum", []int{1, 2}); err != nil || got != 3 {
+			t.Errorf("after an oversized message: got %v, %v; want 3", got, err)
+		}
+	})
+
+	if tr.Cancels {
+		t.Run("client going away cancels its calls", func(t *testing.T) {
+			srv := openrpc.NewServer(openrpc.Info{Title: "conformance", Version: "1"}, nil)
+			started := make(chan struct{})
+			canceled := make(chan error, 1)
+			openrpc.Register(srv, openrpc.Method{Name: "block"}, func(ctx context.Context, _ struct{}) (bool, error) {
+				close(started)
+				select {
+				case <-ctx.Done():
+					canceled <- ctx.Err()
+				case <-time.After(10 * time.Second):
+					canceled <- nil
+				}
+				return true, nil
+			})
+			c := tr.Connect(t, srv)
+			callCtx, cancelCall := context.WithCancel(context.Background())
+			go openrpc.Call[bool](callCtx, c, "block", nil)
+			select {
+			case <-started:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the call never started")
+			}
+			cancelCall()
+			c.Close()
+			if err := <-canceled; err == nil {
+				t.Error("the handler's context was not canceled when the client went away")
+			}
+		})
+	}
+}
+
+// suiteServer is a server with the spec methods and the suite's own.
+func suiteServer(transport string) *openrpc.Server {
+	srv := openrpc.NewServer(openrpc.Info{Title: "conformance", Version: "1"}, nil)
+	RegisterSpecMethods(srv)
+	openrpc.Register(srv, openrpc.Method{Name: "openrpctest.transport"}, func(ctx context.Context, _ struct{}) (string, error) {
+		c := openrpc.CallerFrom(ctx)
+		if c == nil {
+			return "", errors.New("no caller details")
+		}
+		return c.Transport, nil
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "openrpctest.slow_add"}, func(ctx context.Context, xs []int) (int, error) {
+		time.Sleep(time.Millisecond)
+		return xs[0] + xs[1], nil
+	})
+	return srv
+}
+
+// marker is sent after a message on a stream transport: with one message processed at a
+// time, its reply tells that the message before it got none.
+const marker = `{"jsonrpc":"2.0","method":"get_data","id":"openrpctest-marker"}`
+
+// rawRoundTrip returns a raw exchange over the transport.
+func rawRoundTrip(t *testing.T, tr Transport, srv *openrpc.Server) func(ctx context.Context, msg []byte) ([]byte, error) {
+	if tr.RoundTrip != nil {
+		return tr.RoundTrip(t, srv)
+	}
+	conn := tr.Dial(t, srv)
+	t.Cleanup(func() { conn.Close() })
+	return func(ctx context.Context, msg []byte) ([]byte, error) {
+		if err := conn.Send(ctx, msg); err != nil {
+			return nil, err
+		}
+		if err := conn.Send(ctx, []byte(marker)); err != nil {
+			return nil, err
+		}
+		var reply []byte
+		for {
+			got, err := conn.Recv(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if strings.Contains(string(got), `"openrpctest-marker"`) {
+				return reply, nil
+			}
+			if reply != nil {
+				return nil, fmt.Errorf("two replies to one message: %s and %s", reply, got)
+			}
+			reply = got
+		}
+	}
+}

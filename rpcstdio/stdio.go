@@ -1,0 +1,140 @@
+// Package rpcstdio carries JSON-RPC over a pair of byte streams as newline-delimited JSON:
+// one message per line. It serves a server on a process's stdin and stdout, so a server can
+// be a subprocess plug-in, and calls such a subprocess.
+//
+// Messages are read up to a size limit (the server's MaxRequestBytes): a longer line is
+// skipped without being held in memory and answered with a -32003 error, and reading goes
+// on. Blank lines are ignored. Messages must not contain raw newlines, which compact JSON
+// never does. Replies are written one per line, whole, in the order they are ready.
+package rpcstdio
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/openrpc-go/openrpc"
+)
+
+// Options configures [NewConn], [Serve] and [NewClient]. The zero value (or nil) gives the
+// defaults.
+type Options struct {
+	// MaxMessageBytes caps a message, default openrpc.DefaultMaxRequestBytes (for Serve,
+	// the server's MaxRequestBytes).
+	MaxMessageBytes int64
+}
+
+// Conn is a newline-delimited JSON connection over a reader and a writer.
+type Conn struct {
+	r   *bufio.Reader
+	w   io.Writer
+	max int64
+
+	closeOnce sync.Once
+	closers   []io.Closer
+}
+
+var _ openrpc.Conn = (*Conn)(nil)
+
+// NewConn returns a connection reading messages from r and writing them to w. Close closes
+// r and w when they are io.Closers.
+func NewConn(r io.Reader, w io.Writer, opts *Options) *Conn {
+	c := &Conn{r: bufio.NewReaderSize(r, 64<<10), w: w, max: openrpc.DefaultMaxRequestBytes}
+	if opts != nil && opts.MaxMessageBytes > 0 {
+		c.max = opts.MaxMessageBytes
+	}
+	for _, x := range []any{r, w} {
+		if cl, ok := x.(io.Closer); ok {
+			c.closers = append(c.closers, cl)
+		}
+	}
+	return c
+}
+
+// Recv returns the next non-blank line. At the end of the input it returns io.EOF; a line
+// over the limit is skipped and reported as openrpc.ErrTooLarge. The context is not
+// consulted while blocked in a read: Close unblocks it.
+func (c *Conn) Recv(ctx context.Context) ([]byte, error) {
+	for {
+		line, err := c.readLine()
+		if err != nil {
+			if errors.Is(err, io.EOF) && len(bytes.TrimSpace(line)) > 0 {
+				return line, nil // a last message without its newline
+			}
+			return nil, err
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			return line, nil
+		}
+	}
+}
+
+// readLine reads one line without its newline, holding at most max bytes of it.
+func (c *Conn) readLine() ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := c.r.ReadSlice('\n')
+		if int64(len(line)+len(chunk)) > c.max+1 { // +1: the newline itself
+			if err := c.skipLine(err); err != nil && !errors.Is(err, io.EOF) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: a line over %d bytes", openrpc.ErrTooLarge, c.max)
+		}
+		line = append(line, chunk...)
+		switch {
+		case err == nil:
+			return bytes.TrimRight(line, "\r\n"), nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		default:
+			return line, err
+		}
+	}
+}
+
+// skipLine discards input up to the end of the current line.
+func (c *Conn) skipLine(err error) error {
+	for errors.Is(err, bufio.ErrBufferFull) {
+		_, err = c.r.ReadSlice('\n')
+	}
+	return err
+}
+
+// Send writes msg and a newline in one write.
+func (c *Conn) Send(ctx context.Context, msg []byte) error {
+	buf := make([]byte, 0, len(msg)+1)
+	buf = append(append(buf, msg...), '\n')
+	_, err := c.w.Write(buf)
+	return err
+}
+
+// Close closes the reader and the writer when they can be closed.
+func (c *Conn) Close() error {
+	var err error
+	c.closeOnce.Do(func() {
+		for _, cl := range c.closers {
+			err = errors.Join(err, cl.Close())
+		}
+	})
+	return err
+}
+
+// Serve answers the messages read from r on w until r ends (then calls in flight finish and
+// Serve returns nil) or ctx is done. Use it with os.Stdin and os.Stdout for a plug-in.
+func Serve(ctx context.Context, srv *openrpc.Server, r io.Reader, w io.Writer, opts *Options) error {
+	o := Options{MaxMessageBytes: srv.Limits().MaxRequestBytes}
+	if opts != nil && opts.MaxMessageBytes > 0 {
+		o.MaxMessageBytes = opts.MaxMessageBytes
+	}
+	return srv.ServeConn(ctx, NewConn(r, w, &o), &openrpc.ConnOptions{Caller: &openrpc.Caller{Transport: "stdio"}})
+}
+
+// NewClient returns a client that writes calls to w and reads replies from r, such as the
+// stdin and stdout pipes of a subprocess (exec.Cmd's StdinPipe and StdoutPipe).
+func NewClient(r io.Reader, w io.Writer, opts *Options) *openrpc.Client {
+	return openrpc.NewConnClient(NewConn(r, w, opts), nil)
+}
