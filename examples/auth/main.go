@@ -1,0 +1,191 @@
+// Command auth is the sign-up / sign-in service of the Python openrpc "Authorization" guide,
+// done in Go: users sign up with a name and a password (hashed with bcrypt), sign in for a
+// JWT bearer token, and call methods that need the Bearer scheme and scopes.
+//
+//	go run ./examples/auth
+//	curl -d '{"jsonrpc":"2.0","method":"sign_up","params":{"username":"alice","password":"correct horse battery"},"id":1}' localhost:8080/api/v1
+//
+// It serves JSON-RPC at /api/v1 (HTTP POST, and WebSocket upgrades once rpchttp supports
+// them), the OpenRPC document at /openrpc.json, the documentation page at / and a health
+// check at /healthz.
+//
+// Flags:
+//
+//	-addr         address to listen on (default :8080)
+//	-db           SQLite file (default auth.db, created when missing), or a postgres:// URL
+//	-token-ttl    lifetime of access tokens (default 1h)
+//	-bcrypt-cost  bcrypt cost of new password hashes (default 10)
+//	-debug        send error details to clients: for development only
+//
+// Environment:
+//
+//	AUTH_SECRET_KEY  hex, at least 32 bytes: the key signing tokens. When it is not set, a
+//	                 random key is generated once and kept in the database, so tokens survive
+//	                 restarts and instances sharing a PostgreSQL database share the key.
+//	AUTH_ADMIN       name:password of an administrator, created (or given that password) at
+//	                 start-up, who holds scope admin and so may call grant_scopes.
+//
+// The methods are sign_up, sign_in, get_caller, require_scopes and grant_scopes; see the
+// README beside this file for a walkthrough with curl.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/rpchttp"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "auth:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done, then shuts down gracefully. getenv reads the environment
+// (AUTH_SECRET_KEY, AUTH_ADMIN); ready, when not nil, is called with the address once the
+// server listens.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(addr string)) error {
+	fs := flag.NewFlagSet("auth", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", ":8080", "address to listen on")
+	db := fs.String("db", "auth.db", "SQLite database file (created when missing), or a postgres:// URL")
+	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of access tokens")
+	cost := fs.Int("bcrypt-cost", bcrypt.DefaultCost, "bcrypt cost of new password hashes")
+	debug := fs.Bool("debug", false, "send error details to clients (development only)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logger.Info("store open", "db", redact(*db))
+
+	key, err := secretKey(ctx, st, getenv("AUTH_SECRET_KEY"), logger)
+	if err != nil {
+		return err
+	}
+	tok, err := newTokens(key, *ttl)
+	if err != nil {
+		return err
+	}
+	svc, err := newService(st, tok, *cost, 0, logger)
+	if err != nil {
+		return err
+	}
+	if admin := getenv("AUTH_ADMIN"); admin != "" {
+		if err := svc.putAdmin(ctx, admin); err != nil {
+			return err
+		}
+	}
+
+	srv := svc.newServer(*debug)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	logger.Info("serving JSON-RPC", "url", "http://"+ln.Addr().String()+"/api/v1",
+		"docs", "http://"+ln.Addr().String()+"/", "token_ttl", ttl.String(), "bcrypt_cost", *cost)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	err = rpchttp.Serve(ctx, ln, newMux(srv, st), nil)
+	logger.Info("stopped", "err", err)
+	return err
+}
+
+// secretKey returns the key signing tokens: AUTH_SECRET_KEY when set, else the key kept in
+// the store, generated on first use.
+func secretKey(ctx context.Context, st Store, env string, logger *slog.Logger) ([]byte, error) {
+	if env != "" {
+		key, err := parseKey(env)
+		if err != nil {
+			return nil, err
+		}
+		logger.Info("signing tokens with the key of AUTH_SECRET_KEY")
+		return key, nil
+	}
+	key, created, err := st.SecretKey(ctx, generateKey)
+	if err != nil {
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	if len(key) < minKeyBytes {
+		return nil, fmt.Errorf("the secret key kept in the store has %d bytes, want at least %d", len(key), minKeyBytes)
+	}
+	if created {
+		logger.Info("AUTH_SECRET_KEY is not set: generated a random secret key and kept it in the store; tokens stay valid across restarts")
+	} else {
+		logger.Info("AUTH_SECRET_KEY is not set: signing tokens with the secret key kept in the store")
+	}
+	return key, nil
+}
+
+// newMux routes the service's endpoints.
+func newMux(srv *openrpc.Server, st Store) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1", rpchttp.NewHandler(srv, nil)) // HTTP POST and WebSocket upgrades
+	mux.Handle("/openrpc.json", rpchttp.NewDocumentHandler(srv))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	// The documentation page. TODO(docsui): mount docsui's handler here once the package
+	// lands (DESIGN.md §9); until then a placeholder links the document.
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Content-Security-Policy", "default-src 'none'")
+		io.WriteString(w, placeholderPage)
+	})
+	return mux
+}
+
+const placeholderPage = `<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<title>Auth: OpenRPC service</title>
+<h1>Auth</h1>
+<p>Sign up, sign in and call methods with a bearer token: JSON-RPC 2.0 at <code>/api/v1</code>.</p>
+<p>The service's OpenRPC document: <a href="/openrpc.json">/openrpc.json</a>.</p>
+`
+
+// redact hides the password of a database URL for the log.
+func redact(db string) string {
+	if !isPostgresURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"slices"
+	"strings"
+
+	_ "modernc.org/sqlite" // the pure-Go "sqlite" driver
+)
+
+// sqliteStore is a [Store] in a SQLite file, through modernc.org/sqlite (pure Go, no cgo).
+//
+// The file is in WAL mode with synchronous=FULL, so a write that was acknowledged survives a
+// crash of the process or of the machine. Writes go through one connection, so they queue
+// in Go rather than spin on SQLite's lock; reads use a pool of read-only connections, which
+// WAL lets run beside the writer.
+type sqliteStore struct {
+	write *sql.DB // one connection; transactions begin IMMEDIATE
+	read  *sql.DB // read-only connections
+}
+
+var _ Store = (*sqliteStore)(nil)
+
+// sqlitePragmas are set on every connection. busy_timeout covers other processes using the
+// same file (a second instance, the sqlite3 shell). journal_mode is persistent: the writer
+// sets it when it opens the file.
+var sqlitePragmas = []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(FULL)"}
+
+// openSQLite opens (creating when needed) the SQLite database at path and migrates it.
+func openSQLite(ctx context.Context, path string) (*sqliteStore, error) {
+	if path == "" || strings.Contains(path, "?") || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("sqlite: bad database path %q: want a file name without '?'", path)
+	}
+	dsn := func(extra ...string) string {
+		q := url.Values{}
+		for _, p := range append(slices.Clone(sqlitePragmas), extra...) {
+			q.Add("_pragma", p)
+		}
+		return path + "?" + q.Encode() // the driver cuts the query off a plain path
+	}
+	write, err := sql.Open("sqlite", dsn("journal_mode(WAL)")+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", dsn("query_only(1)"))
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	s := &sqliteStore{write: write, read: read}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	return s, nil
+}
+
+var sqliteMigrations = []migration{
+	{1, `
+CREATE TABLE users (
+	id            INTEGER PRIMARY KEY AUTOINCREMENT, -- AUTOINCREMENT: ids are never reused
+	username      TEXT NOT NULL UNIQUE,
+	password_hash BLOB NOT NULL,
+	created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE user_scopes (
+	user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	scope   TEXT NOT NULL,
+	PRIMARY KEY (user_id, scope)
+) WITHOUT ROWID;
+CREATE TABLE settings (
+	name  TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+);`},
+}
+
+func (s *sqliteStore) migrate(ctx context.Context) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+)`); err != nil {
+		return err
+	}
+	var current int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return err
+	}
+	if last := sqliteMigrations[len(sqliteMigrations)-1].version; current > last {
+		return fmt.Errorf("the database schema is at version %d, newer than this program's %d", current, last)
+	}
+	for _, m := range sqliteMigrations {
+		if m.version <= current {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %d: %w", m.version, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, m.version); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func (s *sqliteStore) CreateUser(ctx context.Context, username string, hash []byte) (Account, error) {
+	var id int64
+	err := s.write.QueryRowContext(ctx,
+		`INSERT INTO users (username, password_hash) VALUES (?, ?) ON CONFLICT (username) DO NOTHING RETURNING id`,
+		username, hash).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Account{}, errUsernameTaken
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	return Account{ID: id, Username: username, PasswordHash: hash, Scopes: []string{}}, nil
+}
+
+func (s *sqliteStore) PutUser(ctx context.Context, username string, hash []byte, scopes []string) (Account, error) {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return Account{}, err
+	}
+	defer tx.Rollback()
+	var id int64
+	if err := tx.QueryRowContext(ctx,
+		`INSERT INTO users (username, password_hash) VALUES (?, ?)
+		ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash RETURNING id`,
+		username, hash).Scan(&id); err != nil {
+		return Account{}, err
+	}
+	return s.addScopesAndCommit(ctx, tx, id, scopes)
+}
+
+func (s *sqliteStore) GrantScopes(ctx context.Context, username string, scopes []string) (Account, error) {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return Account{}, err
+	}
+	defer tx.Rollback()
+	var id int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM users WHERE username = ?`, username).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Account{}, errNoSuchUser
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	return s.addScopesAndCommit(ctx, tx, id, scopes)
+}
+
+func (s *sqliteStore) addScopesAndCommit(ctx context.Context, tx *sql.Tx, id int64, scopes []string) (Account, error) {
+	for _, sc := range scopes {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO user_scopes (user_id, scope) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, sc); err != nil {
+			return Account{}, err
+		}
+	}
+	a, err := scanSQLiteAccount(tx.QueryRowContext(ctx, sqliteAccountQuery+`WHERE id = ?`, id))
+	if err != nil {
+		return Account{}, err
+	}
+	return a, tx.Commit()
+}
+
+// sqliteAccountQuery selects an account with its scopes as a JSON array, sorted.
+const sqliteAccountQuery = `SELECT id, username, password_hash,
+	(SELECT json_group_array(scope) FROM (SELECT scope FROM user_scopes WHERE user_id = users.id ORDER BY scope))
+FROM users `
+
+func scanSQLiteAccount(row *sql.Row) (Account, error) {
+	var a Account
+	var scopes string
+	err := row.Scan(&a.ID, &a.Username, &a.PasswordHash, &scopes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Account{}, errNoSuchUser
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	if err := json.Unmarshal([]byte(scopes), &a.Scopes); err != nil {
+		return Account{}, fmt.Errorf("scopes of user %d: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+func (s *sqliteStore) UserByName(ctx context.Context, username string) (Account, error) {
+	return scanSQLiteAccount(s.read.QueryRowContext(ctx, sqliteAccountQuery+`WHERE username = ?`, username))
+}
+
+func (s *sqliteStore) UserByID(ctx context.Context, id int64) (Account, error) {
+	return scanSQLiteAccount(s.read.QueryRowContext(ctx, sqliteAccountQuery+`WHERE id = ?`, id))
+}
+
+func (s *sqliteStore) DeleteUser(ctx context.Context, username string) error {
+	res, err := s.write.ExecContext(ctx, `DELETE FROM users WHERE username = ?`, username)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return errNoSuchUser
+	}
+	return nil
+}
+
+const secretKeyName = "jwt_secret_key"
+
+func (s *sqliteStore) SecretKey(ctx context.Context, generate func() ([]byte, error)) ([]byte, bool, error) {
+	var key []byte
+	err := s.write.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, secretKeyName).Scan(&key)
+	if err == nil {
+		return key, false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, err
+	}
+	key, err = generate()
+	if err != nil {
+		return nil, false, err
+	}
+	res, err := s.write.ExecContext(ctx,
+		`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, secretKeyName, key)
+	if err != nil {
+		return nil, false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, false, err
+	}
+	if n == 1 {
+		return key, true, nil
+	}
+	// Another process stored one first.
+	err = s.write.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, secretKeyName).Scan(&key)
+	return key, false, err
+}
+
+func (s *sqliteStore) Ping(ctx context.Context) error {
+	var one int
+	return s.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+}
+
+func (s *sqliteStore) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
