@@ -4,8 +4,7 @@
 //
 // Messages are read up to a size limit (the server's MaxRequestBytes): a longer line is
 // skipped without being held in memory and answered with a -32003 error, and reading goes
-// on. Blank lines are ignored. Messages must not contain raw newlines, which compact JSON
-// never does. Replies are written one per line, whole, in the order they are ready.
+// on. Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are written one per line, whole, in the order they are ready.
 package rpcstdio
 
 import (
@@ -104,10 +103,20 @@ func (c *Conn) skipLine(err error) error {
 	return err
 }
 
-// Send writes msg and a newline in one write.
+// Send writes msg and a newline in one write. Line breaks inside msg are written as spaces:
+// in valid JSON they can only be white space between tokens, so the message keeps its value
+// and its line.
 func (c *Conn) Send(ctx context.Context, msg []byte) error {
-	buf := make([]byte, 0, len(msg)+1)
-	buf = append(append(buf, msg...), '\n')
+	buf := make([]byte, len(msg)+1)
+	copy(buf, msg)
+	if bytes.ContainsAny(msg, "\r\n") {
+		for i, b := range buf[:len(msg)] {
+			if b == '\n' || b == '\r' {
+				buf[i] = ' '
+			}
+		}
+	}
+	buf[len(msg)] = '\n'
 	_, err := c.w.Write(buf)
 	return err
 }
