@@ -250,7 +250,7 @@ func (c *Client) readLoop() {
 		c.mu.Unlock()
 	}
 	c.mu.Lock()
-	c.err = fmt.Errorf("%w: %v", ErrClientClosed, err)
+	c.err = fmt.Errorf("%w: %w", ErrClientClosed, err)
 	c.mu.Unlock()
 	close(c.done)
 }

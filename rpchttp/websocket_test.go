@@ -1,0 +1,175 @@
+package rpchttp_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/rpchttp"
+)
+
+func TestWebSocket_callerDetails(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "whoami"}, func(ctx context.Context, _ struct{}) ([]string, error) {
+		c := openrpc.CallerFrom(ctx)
+		_, isReq := c.Value.(*http.Request)
+		return []string{c.Transport, c.Get("Authorization"), map[bool]string{true: "loopback"}[strings.HasPrefix(c.RemoteAddr, "127.0.0.1:")], map[bool]string{true: "request"}[isReq]}, nil
+	})
+	ts := serve(t, srv)
+	c, err := rpchttp.DialWebSocket(context.Background(), wsURL(ts), &rpchttp.ClientOptions{BearerToken: "t0k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	got, err := openrpc.Call[[]string](context.Background(), c, "whoami", nil)
+	if want := "websocket Bearer t0k loopback request"; err != nil || strings.Join(got, " ") != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+}
+
+func TestWebSocket_originPolicy(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	for _, tt := range []struct {
+		name     string
+		patterns []string
+		origin   string
+		wantOK   bool
+	}{
+		{"no Origin (not a browser)", nil, "", true},
+		{"same origin", nil, "SAME", true},
+		{"foreign origin refused", nil, "https://evil.example", false},
+		{"allowed pattern", []string{"*.example.com"}, "https://app.example.com", true},
+		{"outside the pattern", []string{"*.example.com"}, "https://example.org", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := httptest.NewServer(rpchttp.NewHandler(srv, &rpchttp.HandlerOptions{OriginPatterns: tt.patterns}))
+			defer ts.Close()
+			h := http.Header{}
+			switch tt.origin {
+			case "":
+			case "SAME":
+				h.Set("Origin", ts.URL)
+			default:
+				h.Set("Origin", tt.origin)
+			}
+			c, resp, err := websocket.Dial(context.Background(), wsURL(ts), &websocket.DialOptions{HTTPHeader: h})
+			if tt.wantOK != (err == nil) {
+				t.Fatalf("dial: err %v, want ok=%v", err, tt.wantOK)
+			}
+			if err == nil {
+				c.CloseNow()
+			} else if resp == nil || resp.StatusCode != http.StatusForbidden {
+				t.Errorf("refusal: got %v, want 403", resp)
+			}
+		})
+	}
+}
+
+func TestWebSocket_oversizedMessageClosesWith1009(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxRequestBytes: 64}})
+	ts := serve(t, srv)
+	c, _, err := websocket.Dial(context.Background(), wsURL(ts), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := c.Write(ctx, websocket.MessageText, []byte(`{"jsonrpc":"2.0","method":"x","params":["`+strings.Repeat("a", 1<<20)+`"],"id":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	_, reply, err := c.Read(ctx)
+	if err != nil || !strings.Contains(string(reply), `"code":-32003`) {
+		t.Fatalf("got %s, %v; want a -32003 error", reply, err)
+	}
+	_, _, err = c.Read(ctx)
+	if got := websocket.CloseStatus(err); got != websocket.StatusMessageTooBig {
+		t.Errorf("close status %v (%v), want 1009", got, err)
+	}
+}
+
+// TestServe_gracefulShutdown starts calls over HTTP and WebSocket, shuts the server down while
+// they run, and checks that every one is answered and the WebSocket closed with 1001.
+func TestServe_gracefulShutdown(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	started := make(chan struct{}, 100)
+	release := make(chan struct{})
+	openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(ctx context.Context, p []int) (int, error) {
+		started <- struct{}{}
+		<-release
+		return p[0], nil
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, shutdown := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- rpchttp.Serve(ctx, ln, rpchttp.NewHandler(srv, nil), nil) }()
+	url := "http://" + ln.Addr().String()
+
+	ws, err := rpchttp.DialWebSocket(context.Background(), "ws://"+ln.Addr().String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	httpc := rpchttp.NewClient(url, nil)
+	const n = 10
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := range n {
+		for _, c := range []*openrpc.Client{ws, httpc} {
+			wg.Go(func() {
+				got, err := openrpc.Call[int](context.Background(), c, "slow", []int{i})
+				if err != nil || got != i {
+					errs <- errors.Join(err, errors.New("wrong result"))
+				}
+			})
+		}
+	}
+	for range 2 * n {
+		<-started
+	}
+	shutdown() // as SIGTERM would
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned with calls in flight: %v", err)
+	default:
+	}
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("a call in flight was lost: %v", err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	// The WebSocket was closed by the server with a close frame.
+	_, err = openrpc.Call[int](context.Background(), ws, "slow", []int{1})
+	if !errors.Is(err, openrpc.ErrClientClosed) || websocket.CloseStatus(err) != websocket.StatusGoingAway {
+		t.Errorf("after shutdown: got %v, want the client closed by status 1001", err)
+	}
+}
+
+func TestServerOptions_callTimeout(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{CallTimeout: 20 * time.Millisecond}})
+	openrpc.Register(srv, openrpc.Method{Name: "wait"}, func(ctx context.Context, _ struct{}) (bool, error) {
+		<-ctx.Done()
+		return false, ctx.Err()
+	})
+	c := rpchttp.NewClient(serve(t, srv).URL, nil)
+	_, err := openrpc.Call[bool](context.Background(), c, "wait", nil)
+	var e *openrpc.Error
+	if !errors.As(err, &e) || e.Code != openrpc.CodeTimeout {
+		t.Errorf("got %v, want a -32001 timeout", err)
+	}
+}
