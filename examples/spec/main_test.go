@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"io"
 	"net/http"
@@ -12,7 +13,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/openrpctest"
+	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
 // startServer runs the command's run function on a loopback port and returns the endpoint
@@ -217,5 +220,38 @@ func TestDocument(t *testing.T) {
 	}
 	if !bytes.Equal(indented.Bytes(), want) {
 		t.Errorf("the document differs from %s (run go test -update to accept):\n%s", golden, indented.Bytes())
+	}
+}
+
+// TestClient round-trips the Go client against the running service over HTTP and WebSocket.
+func TestClient(t *testing.T) {
+	url := startServer(t)
+	ws, err := rpchttp.DialWebSocket(context.Background(), "ws"+strings.TrimPrefix(url, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	for name, c := range map[string]*openrpc.Client{"http": rpchttp.NewClient(url, nil), "websocket": ws} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			if got, err := openrpc.Call[int](ctx, c, "add", AddParams{A: 2, B: 3}); err != nil || got != 5 {
+				t.Errorf("add: got %v, %v; want 5", got, err)
+			}
+			if got, err := openrpc.Call[float64](ctx, c, "sum", []float64{1, 2, 4}); err != nil || got != 7 {
+				t.Errorf("sum: got %v, %v; want 7", got, err)
+			}
+			if err := c.Notify(ctx, "notify_hello", []int{7}); err != nil {
+				t.Errorf("notify: %v", err)
+			}
+			var diff float64
+			batch := []openrpc.BatchCall{{Method: "subtract", Params: SubtractParams{Minuend: 42, Subtrahend: 23}, Result: &diff}, {Method: "update", Params: []int{1}, Notify: true}}
+			if err := c.Batch(ctx, batch); err != nil || batch[0].Err != nil || diff != 19 {
+				t.Errorf("batch: %v %v %v", err, batch[0].Err, diff)
+			}
+			var e *openrpc.Error
+			if _, err := openrpc.Call[int](ctx, c, "add", []int{1}); !errors.As(err, &e) || e.Code != openrpc.CodeInvalidParams {
+				t.Errorf("bad params: got %v, want -32602", err)
+			}
+		})
 	}
 }
