@@ -1,0 +1,1858 @@
+// docsui: the interactive documentation page of an OpenRPC service.
+//
+// Plain JavaScript, no build step, no dependencies. Everything the page shows is built with
+// DOM calls and textContent, never from HTML strings, so text from the document cannot inject
+// markup; the Content-Security-Policy forbids inline code anyway.
+'use strict';
+
+(() => {
+  // ---------------------------------------------------------------------------------------
+  // DOM helpers
+
+  // h creates an element. props: class, text, on* listeners, and attributes (false and null
+  // omit an attribute, true sets it empty). children: nodes, strings, arrays, null.
+  function h(tag, props, ...children) {
+    const el = document.createElement(tag);
+    setProps(el, props);
+    append(el, children);
+    return el;
+  }
+
+  function setProps(el, props) {
+    if (!props) return;
+    for (const [k, v] of Object.entries(props)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') el.className = v;
+      else if (k === 'text') el.textContent = v;
+      else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2).toLowerCase(), v);
+      else if (k === 'value') el.value = v;
+      else if (k === 'checked') el.checked = !!v;
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+
+  function append(el, children) {
+    for (const c of children.flat(Infinity)) {
+      if (c === null || c === undefined || c === false) continue;
+      el.append(typeof c === 'string' || typeof c === 'number' ? String(c) : c);
+    }
+  }
+
+  // The SVG namespace, as the HTML parser assigns it to an <svg> element.
+  const SVG = new DOMParser().parseFromString('<svg></svg>', 'text/html').body.firstChild.namespaceURI;
+
+  // Icons: 24x24 stroke paths.
+  const ICONS = {
+    lock: 'M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z',
+    unlock: 'M7 11V8a5 5 0 0 1 9.6-2M5 11h14v10H5z',
+    help: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM9.1 9a3 3 0 0 1 5.8 1c0 2-3 3-3 3M12 17h.01',
+    link: 'M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7',
+    sun: 'M12 17a5 5 0 1 0 0-10 5 5 0 0 0 0 10zM12 1v2M12 21v2M4.2 4.2l1.4 1.4M18.4 18.4l1.4 1.4M1 12h2M21 12h2M4.2 19.8l1.4-1.4M18.4 5.6l1.4-1.4',
+    moon: 'M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z',
+    menu: 'M3 6h18M3 12h18M3 18h18',
+    close: 'M6 6l12 12M18 6L6 18',
+    search: 'M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16zM21 21l-4.3-4.3',
+    copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
+    play: 'M6 4l14 8-14 8z',
+    key: 'M21 2l-2 2m-7.6 7.6a5.5 5.5 0 1 1-7.8 7.8 5.5 5.5 0 0 1 7.8-7.8zm0 0L15.5 7.5m0 0l3 3L22 7l-3-3m-3.5 3.5L19 4',
+    check: 'M20 6L9 17l-5-5',
+    plus: 'M12 5v14M5 12h14',
+    trash: 'M3 6h18M8 6V4h8v2M6 6l1 14h10l1-14',
+    chevron: 'M9 18l6-6-6-6',
+  };
+
+  function icon(name, cls) {
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    svg.setAttribute('class', 'icon' + (cls ? ' ' + cls : ''));
+    const p = document.createElementNS(SVG, 'path');
+    p.setAttribute('d', ICONS[name]);
+    svg.append(p);
+    return svg;
+  }
+
+  let uidCounter = 0;
+  const uid = (prefix) => `${prefix}-${++uidCounter}`;
+
+  const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+  // ---------------------------------------------------------------------------------------
+  // JSON: numbers too large for a double are kept as their text (RawNumber), and responses
+  // are pretty-printed from their text, so ids and int64 values are shown exactly.
+
+  class RawNumber {
+    constructor(text) { this.text = text; }
+    valueOf() { return Number(this.text); }
+  }
+
+  function stringify(value, indent) {
+    const marks = [];
+    const out = JSON.stringify(value, (k, v) => {
+      if (v instanceof RawNumber) { marks.push(v.text); return `\u0000raw${marks.length - 1}\u0000`; }
+      return v;
+    }, indent);
+    if (!marks.length) return out;
+    return out.replace(/"\\u0000raw(\d+)\\u0000"/g, (_, i) => marks[Number(i)]);
+  }
+
+  // prettyJSON renders JSON text as indented, highlighted nodes, keeping number literals as
+  // sent. Text that is not JSON is shown as it is.
+  function prettyJSON(text) {
+    const root = h('code', { class: 'json' });
+    let i = 0;
+    const ws = () => { while (i < text.length && /\s/.test(text[i])) i++; };
+    const span = (cls, s) => root.append(h('span', { class: cls, text: s }));
+    const nl = (depth) => root.append('\n' + '  '.repeat(depth));
+    function str() {
+      const start = i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+      return text.slice(start, i);
+    }
+    function value(depth) {
+      ws();
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        const close = c === '{' ? '}' : ']';
+        span('p', c); i++; ws();
+        if (text[i] === close) { span('p', close); i++; return; }
+        for (;;) {
+          nl(depth + 1);
+          if (c === '{') {
+            ws(); span('k', str()); ws(); i++; span('p', ': ');
+          }
+          value(depth + 1); ws();
+          if (text[i] === ',') { span('p', ','); i++; continue; }
+          if (text[i] === close) { nl(depth); span('p', close); i++; return; }
+          throw new Error('bad JSON');
+        }
+      }
+      if (c === '"') { span('s', str()); return; }
+      const m = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+      if (!m) throw new Error('bad JSON');
+      span(m[1] === 'null' ? 'n' : (m[1] === 'true' || m[1] === 'false') ? 'b' : 'd', m[1]);
+      i += m[1].length;
+    }
+    try {
+      value(0); ws();
+      if (i < text.length) throw new Error('trailing text');
+      return root;
+    } catch {
+      return h('code', { class: 'json', text });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Descriptions: paragraphs with `code`, **strong** and [links](url); nothing else.
+
+  function richText(text, cls) {
+    if (!text) return null;
+    const box = h('div', { class: 'prose' + (cls ? ' ' + cls : '') });
+    for (const para of String(text).split(/\n\s*\n/)) {
+      if (!para.trim()) continue;
+      const p = h('p');
+      const re = /`([^`]+)`|\*\*([^*]+)\*\*|\[([^\]]+)\]\(([^)\s]+)\)/g;
+      let last = 0, m;
+      while ((m = re.exec(para))) {
+        p.append(para.slice(last, m.index));
+        if (m[1] !== undefined) p.append(h('code', { text: m[1] }));
+        else if (m[2] !== undefined) p.append(h('strong', { text: m[2] }));
+        else p.append(safeLink(m[4], m[3]));
+        last = re.lastIndex;
+      }
+      p.append(para.slice(last));
+      box.append(p);
+    }
+    return box;
+  }
+
+  // safeLink links to http(s), mailto and in-page URLs only; anything else is plain text.
+  function safeLink(href, label) {
+    const ok = /^(https?:|mailto:)/i.test(href) || href.startsWith('#') || !/^[a-z][a-z0-9+.-]*:/i.test(href);
+    if (!ok) return document.createTextNode(label);
+    const external = !href.startsWith('#');
+    return h('a', { href, rel: external ? 'noopener noreferrer' : null }, label);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Schemas
+
+  let doc = null;
+
+  // resolveRef returns the schema a local JSON Pointer ("#/components/schemas/Name") names.
+  function resolveRef(ref) {
+    if (typeof ref !== 'string' || !ref.startsWith('#')) return null;
+    let node = doc;
+    for (const part of ref.slice(1).split('/').slice(1)) {
+      const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
+      if (!node || typeof node !== 'object' || !(key in node)) return null;
+      node = node[key];
+    }
+    return node;
+  }
+
+  const refName = (ref) => {
+    const m = /^#\/components\/schemas\/(.+)$/.exec(ref || '');
+    return m ? decodeURIComponent(m[1]).replace(/~1/g, '/').replace(/~0/g, '~') : null;
+  };
+  const schemaAnchor = (name) => 'schema-' + name;
+
+  const ANNOTATIONS = new Set(['description', 'title', 'deprecated', 'readOnly', 'writeOnly', 'default', 'examples', 'example', '$comment', 'summary']);
+
+  // describe normalizes a schema for forms and labels: kind is one of string, number,
+  // integer, boolean, null, enum, object, map, array, any; nullable tells whether null is
+  // allowed too; s is the effective schema ($ref resolved); ref the component's name.
+  function describe(schema, seen = 0) {
+    if (schema === true || schema === undefined || schema === null) return { kind: 'any', nullable: false, s: {} };
+    if (schema === false || !isObj(schema) || seen > 32) return { kind: 'any', nullable: false, s: {} };
+    if (schema.$ref) {
+      const target = resolveRef(schema.$ref);
+      if (!target) return { kind: 'any', nullable: false, s: schema, broken: schema.$ref };
+      const d = describe(target, seen + 1);
+      const s = Object.assign({}, d.s);
+      if (schema.description) s.description = schema.description;
+      return Object.assign({}, d, { s, ref: d.ref || refName(schema.$ref) });
+    }
+    const alts = schema.oneOf || schema.anyOf;
+    if (Array.isArray(alts) && alts.length === 2) {
+      const nullIdx = alts.findIndex((a) => isObj(a) && a.type === 'null' && Object.keys(a).length === 1);
+      if (nullIdx >= 0) {
+        const d = describe(alts[1 - nullIdx], seen + 1);
+        const s = Object.assign({}, d.s);
+        for (const k of ANNOTATIONS) if (k in schema) s[k] = schema[k];
+        return Object.assign({}, d, { s, nullable: true });
+      }
+    }
+    let types = schema.type === undefined ? [] : [].concat(schema.type);
+    const nullable = types.includes('null') || (Array.isArray(schema.enum) && schema.enum.includes(null));
+    types = types.filter((t) => t !== 'null');
+    if (Array.isArray(schema.enum)) {
+      const values = schema.enum.filter((v) => v !== null);
+      if (values.length) return { kind: 'enum', nullable, s: schema, values };
+    }
+    if ('const' in schema) return { kind: 'enum', nullable, s: schema, values: [schema.const] };
+    if (types.length === 0 && schema.type === 'null') return { kind: 'null', nullable: false, s: schema };
+    if (types.length === 0 && Array.isArray(schema.type) && schema.type.length === 1) return { kind: 'null', nullable: false, s: schema };
+    if (types.length === 0) {
+      if (schema.properties) types = ['object'];
+      else if (schema.items) types = ['array'];
+    }
+    if (types.length !== 1 || schema.oneOf || schema.anyOf || schema.allOf || schema.not) return { kind: 'any', nullable, s: schema };
+    let kind = types[0];
+    if (kind === 'object' && !schema.properties && isObj(schema.additionalProperties)) kind = 'map';
+    if (!['string', 'number', 'integer', 'boolean', 'object', 'map', 'array'].includes(kind)) kind = 'any';
+    return { kind, nullable, s: schema };
+  }
+
+  // typeNode is the short type label of a schema, with links to component schemas.
+  function typeNode(schema, depth = 0) {
+    const box = h('span', { class: 'type' });
+    const d = describe(schema);
+    if (schema && schema.$ref) {
+      const name = refName(schema.$ref);
+      box.append(name ? h('a', { href: '#' + schemaAnchor(name) }, name) : schema.$ref);
+    } else if (d.ref) {
+      box.append(h('a', { href: '#' + schemaAnchor(d.ref) }, d.ref));
+    } else if (depth > 4) {
+      box.append('…');
+    } else {
+      const s = d.s;
+      switch (d.kind) {
+        case 'array': {
+          box.append('array');
+          if (s.items && !Array.isArray(s.items)) box.append(' of ', typeNode(s.items, depth + 1));
+          break;
+        }
+        case 'map':
+          box.append('map of ', typeNode(s.additionalProperties, depth + 1));
+          break;
+        case 'enum':
+          box.append(typeof d.values[0] === 'string' ? 'string' : typeof d.values[0] === 'number' ? (s.type === 'integer' || [].concat(s.type).includes('integer') ? 'integer' : 'number') : 'enum');
+          break;
+        case 'any': {
+          const alts = s.oneOf || s.anyOf;
+          if (Array.isArray(alts)) {
+            alts.forEach((a, i) => { if (i) box.append(' | '); box.append(typeNode(a, depth + 1)); });
+          } else if (Array.isArray(s.type)) box.append(s.type.join(' | '));
+          else box.append(s.type ? String(s.type) : 'any');
+          break;
+        }
+        default:
+          box.append(d.kind);
+      }
+      if (s.format && d.kind !== 'any') box.append(h('span', { class: 'fmt', text: ` (${s.format})` }));
+      if (s.contentEncoding) box.append(h('span', { class: 'fmt', text: ` (${s.contentEncoding})` }));
+    }
+    if (d.nullable && d.kind !== 'any') box.append(' | null');
+    return box;
+  }
+
+  const fmtJSON = (v) => stringify(v);
+
+  // constraints lists the validation keywords of a schema in words.
+  function constraints(schema) {
+    const d = describe(schema);
+    const s = d.s;
+    const out = [];
+    const n = (k) => typeof s[k] === 'number';
+    if (d.kind === 'enum') out.push('one of ' + d.values.map(fmtJSON).join(', '));
+    if (n('minLength') && n('maxLength')) out.push(s.minLength === s.maxLength ? `exactly ${s.minLength} chars` : `${s.minLength}–${s.maxLength} chars`);
+    else if (n('minLength')) out.push(`≥ ${s.minLength} chars`);
+    else if (n('maxLength')) out.push(`≤ ${s.maxLength} chars`);
+    if (s.pattern) out.push(`pattern ${s.pattern}`);
+    if (s.format && !['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float', 'double'].includes(s.format)) out.push(`format ${s.format}`);
+    const limits = (s.format === 'int32' && s.minimum === -2147483648 && s.maximum === 2147483647);
+    if (!limits) {
+      if (n('minimum')) out.push(`≥ ${s.minimum}`);
+      if (n('maximum')) out.push(`≤ ${s.maximum}`);
+    }
+    if (n('exclusiveMinimum')) out.push(`> ${s.exclusiveMinimum}`);
+    if (n('exclusiveMaximum')) out.push(`< ${s.exclusiveMaximum}`);
+    if (n('multipleOf')) out.push(`multiple of ${s.multipleOf}`);
+    if (n('minItems') && n('maxItems')) out.push(s.minItems === s.maxItems ? `exactly ${s.minItems} items` : `${s.minItems}–${s.maxItems} items`);
+    else if (n('minItems')) out.push(`≥ ${s.minItems} items`);
+    else if (n('maxItems')) out.push(`≤ ${s.maxItems} items`);
+    if (s.uniqueItems) out.push('unique items');
+    if (d.kind === 'array' && isObj(s.items)) {
+      for (const c of constraints(s.items)) out.push('each ' + c);
+    }
+    if ('default' in s) out.push('default ' + fmtJSON(s.default));
+    if (Array.isArray(s.examples) && s.examples.length) out.push('e.g. ' + s.examples.map(fmtJSON).join(', '));
+    if (s.readOnly) out.push('read-only');
+    return out;
+  }
+
+  // schemaFields renders the properties of an object schema as a field list.
+  function schemaFields(schema, depth = 0) {
+    const d = describe(schema);
+    const s = d.s;
+    if (d.kind !== 'object' || !s.properties) return null;
+    const req = new Set(s.required || []);
+    const list = h('ul', { class: 'fields' });
+    for (const [name, ps] of Object.entries(s.properties)) {
+      list.append(fieldItem({ name, required: req.has(name), schema: ps, description: isObj(ps) ? ps.description : '', deprecated: isObj(ps) && ps.deprecated }, depth + 1));
+    }
+    if (s.additionalProperties === false) list.append(h('li', { class: 'field-note', text: 'No other properties.' }));
+    return list;
+  }
+
+  // fieldItem renders one param or property: name, type, required, constraints, description
+  // and, for inline objects, their properties.
+  function fieldItem(f, depth = 0) {
+    const d = describe(f.schema);
+    const item = h('li', { class: 'field' + (f.deprecated ? ' is-deprecated' : '') },
+      h('div', { class: 'field-head' },
+        h('code', { class: 'field-name', text: f.name }),
+        typeNode(f.schema),
+        f.required ? h('span', { class: 'tag tag-req', text: 'required' }) : h('span', { class: 'tag tag-opt', text: 'optional' }),
+        f.deprecated ? h('span', { class: 'tag tag-warn', text: 'deprecated' }) : null),
+      constraintList(f.schema),
+      richText(f.description || (d.s && d.s.description), 'field-desc'));
+    if (!d.ref && depth < 4) {
+      let inner = null;
+      if (d.kind === 'object') inner = schemaFields(f.schema, depth);
+      else if (d.kind === 'array' && isObj(d.s.items) && !d.s.items.$ref) inner = schemaFields(d.s.items, depth);
+      if (inner) item.append(inner);
+    }
+    return item;
+  }
+
+  function constraintList(schema) {
+    const cs = constraints(schema);
+    if (!cs.length) return null;
+    return h('ul', { class: 'chips', 'aria-label': 'Constraints' }, cs.map((c) => h('li', { class: 'chip', text: c })));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Validation of values against schemas, with JSON Pointer paths, before sending.
+
+  const typeOf = (v) => v === null ? 'null' : v instanceof RawNumber ? 'number' : Array.isArray(v) ? 'array' : typeof v;
+  const isInteger = (v) => v instanceof RawNumber ? /^-?\d+$/.test(v.text) : Number.isInteger(v);
+  const codePoints = (s) => Array.from(s).length;
+  const ptr = (path, key) => path + '/' + String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+
+  const FORMATS = {
+    'date-time': /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/,
+    date: /^\d{4}-\d{2}-\d{2}$/,
+    time: /^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/,
+    email: /^[^\s@]+@[^\s@]+$/,
+    uuid: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    uri: /^[a-zA-Z][a-zA-Z0-9+.-]*:\S*$/,
+    ipv4: /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+    hostname: /^(?=.{1,253}\.?$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/,
+    duration: /^P(?!$)(\d+W|(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?)$/,
+  };
+
+  function deepEqual(a, b) { return stringify(canonical(a)) === stringify(canonical(b)); }
+  function canonical(v) {
+    if (v instanceof RawNumber) return Number(v.text);
+    if (Array.isArray(v)) return v.map(canonical);
+    if (isObj(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]));
+    return v;
+  }
+
+  // check appends {path, message} to errs for each way value breaks schema.
+  function check(schema, value, path, errs, depth = 0) {
+    if (schema === undefined || schema === true || depth > 64) return;
+    if (schema === false) { errs.push({ path, message: 'no value is allowed here' }); return; }
+    if (!isObj(schema)) return;
+    if (schema.$ref) {
+      const t = resolveRef(schema.$ref);
+      if (t) check(t, value, path, errs, depth + 1);
+      return;
+    }
+    for (const key of ['oneOf', 'anyOf']) {
+      const alts = schema[key];
+      if (!Array.isArray(alts)) continue;
+      const results = alts.map((a) => { const e = []; check(a, value, path, e, depth + 1); return e; });
+      if (!results.some((e) => e.length === 0)) {
+        const nonNull = alts.map((a, i) => [a, results[i]]).filter(([a]) => !(isObj(a) && a.type === 'null'));
+        if (value !== null && nonNull.length === 1) errs.push(...nonNull[0][1]);
+        else errs.push({ path, message: 'matches none of the allowed schemas' });
+      }
+    }
+    if (Array.isArray(schema.allOf)) for (const a of schema.allOf) check(a, value, path, errs, depth + 1);
+    const t = typeOf(value);
+    if (schema.type !== undefined) {
+      const types = [].concat(schema.type);
+      const ok = types.some((ty) => ty === t || (ty === 'integer' && t === 'number' && isInteger(value)));
+      if (!ok) {
+        const want = types.join(' or ');
+        errs.push({ path, message: t === 'number' && types.includes('integer') ? 'must be a whole number' : `must be ${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}` });
+        return;
+      }
+    }
+    if (Array.isArray(schema.enum) && !schema.enum.some((e) => deepEqual(e, value))) {
+      errs.push({ path, message: 'must be one of ' + schema.enum.map(fmtJSON).join(', ') });
+    }
+    if ('const' in schema && !deepEqual(schema.const, value)) errs.push({ path, message: 'must be ' + fmtJSON(schema.const) });
+    if (t === 'string') {
+      const n = codePoints(value);
+      if (typeof schema.minLength === 'number' && n < schema.minLength) errs.push({ path, message: `must be at least ${schema.minLength} characters (has ${n})` });
+      if (typeof schema.maxLength === 'number' && n > schema.maxLength) errs.push({ path, message: `must be at most ${schema.maxLength} characters (has ${n})` });
+      if (schema.pattern) {
+        let re = null;
+        try { re = new RegExp(schema.pattern, 'u'); } catch { /* a pattern JavaScript cannot read: the server checks it */ }
+        if (re && !re.test(value)) errs.push({ path, message: `must match ${schema.pattern}` });
+      }
+      const f = FORMATS[schema.format];
+      if (f && !f.test(value)) errs.push({ path, message: `must be a valid ${schema.format}` });
+    }
+    if (t === 'number') {
+      const x = Number(value);
+      if (typeof schema.minimum === 'number' && x < schema.minimum) errs.push({ path, message: `must be ≥ ${schema.minimum}` });
+      if (typeof schema.maximum === 'number' && x > schema.maximum) errs.push({ path, message: `must be ≤ ${schema.maximum}` });
+      if (typeof schema.exclusiveMinimum === 'number' && x <= schema.exclusiveMinimum) errs.push({ path, message: `must be > ${schema.exclusiveMinimum}` });
+      if (typeof schema.exclusiveMaximum === 'number' && x >= schema.exclusiveMaximum) errs.push({ path, message: `must be < ${schema.exclusiveMaximum}` });
+      if (typeof schema.multipleOf === 'number' && schema.multipleOf > 0) {
+        const q = x / schema.multipleOf;
+        if (Math.abs(q - Math.round(q)) > 1e-9 * Math.max(1, Math.abs(q))) errs.push({ path, message: `must be a multiple of ${schema.multipleOf}` });
+      }
+    }
+    if (t === 'array') {
+      if (typeof schema.minItems === 'number' && value.length < schema.minItems) errs.push({ path, message: `needs at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}` });
+      if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) errs.push({ path, message: `takes at most ${schema.maxItems} items` });
+      if (schema.uniqueItems) {
+        const seen = new Set();
+        value.forEach((v, i) => {
+          const k = stringify(canonical(v));
+          if (seen.has(k)) errs.push({ path: ptr(path, i), message: 'duplicates an earlier item' });
+          seen.add(k);
+        });
+      }
+      if (isObj(schema.items) || schema.items === false) value.forEach((v, i) => check(schema.items, v, ptr(path, i), errs, depth + 1));
+      else if (Array.isArray(schema.items)) schema.items.forEach((s, i) => { if (i < value.length) check(s, value[i], ptr(path, i), errs, depth + 1); });
+    }
+    if (t === 'object') {
+      const props = schema.properties || {};
+      for (const r of schema.required || []) if (!(r in value)) errs.push({ path: ptr(path, r), message: 'is required' });
+      for (const [k, v] of Object.entries(value)) {
+        if (k in props) check(props[k], v, ptr(path, k), errs, depth + 1);
+        else if (schema.additionalProperties === false) errs.push({ path: ptr(path, k), message: 'is not an allowed property' });
+        else if (isObj(schema.additionalProperties)) check(schema.additionalProperties, v, ptr(path, k), errs, depth + 1);
+      }
+      const n = Object.keys(value).length;
+      if (typeof schema.minProperties === 'number' && n < schema.minProperties) errs.push({ path, message: `needs at least ${schema.minProperties} entries` });
+      if (typeof schema.maxProperties === 'number' && n > schema.maxProperties) errs.push({ path, message: `takes at most ${schema.maxProperties} entries` });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Form controls generated from schemas.
+  //
+  // A control has el, read(ctx) returning the value (parse errors go to ctx.errs with the
+  // control's path), set(value), and focus(). A field wraps a control with its label, help,
+  // the include toggle of an optional value, the null toggle of a nullable one, and the
+  // inline error; fields register their paths in ctx.fields so that errors, found here or
+  // by the server, show next to the input they are about.
+
+  const MISSING = Symbol('missing');
+  const MAX_FORM_DEPTH = 12;
+
+  function makeControl(schema, path, inputId, depth, name) {
+    const d = describe(schema);
+    if (depth > MAX_FORM_DEPTH) return rawControl(d, path, inputId);
+    switch (d.kind) {
+      case 'string': return stringControl(d, path, inputId, name);
+      case 'number': case 'integer': return numberControl(d, path, inputId);
+      case 'boolean': return booleanControl(d, path, inputId);
+      case 'enum': return enumControl(d, path, inputId);
+      case 'null': return nullControl(path, inputId);
+      case 'object': return d.s.properties ? objectControl(d, path, depth) : mapControl({ s: { additionalProperties: {} } }, path, depth);
+      case 'map': return mapControl(d, path, depth);
+      case 'array': return isObj(d.s.items) || d.s.items === undefined ? arrayControl(d, path, depth) : rawControl(d, path, inputId);
+      default: return rawControl(d, path, inputId);
+    }
+  }
+
+  const exampleOf = (s) => 'default' in s ? s.default : Array.isArray(s.examples) && s.examples.length ? s.examples[0] : 'example' in s ? s.example : undefined;
+
+  function stringControl(d, path, inputId, name) {
+    const s = d.s;
+    const secret = s.format === 'password' || s.writeOnly || /pass(word)?|secret/i.test(name || '');
+    const long = typeof s.maxLength === 'number' && s.maxLength > 200;
+    const ex = exampleOf(s);
+    const attrs = {
+      id: inputId, 'data-path': path, class: 'input', spellcheck: 'false', autocomplete: secret ? 'new-password' : 'off',
+      placeholder: s.format === 'date-time' ? '2006-01-02T15:04:05Z' : s.format === 'date' ? '2006-01-02' : typeof ex === 'string' ? ex : null,
+      maxlength: null,
+    };
+    const input = long ? h('textarea', Object.assign(attrs, { rows: 3 })) : h('input', Object.assign(attrs, { type: secret ? 'password' : s.format === 'email' ? 'email' : 'text' }));
+    if (typeof s.default === 'string') input.value = s.default;
+    let el = input;
+    if (secret && !long) {
+      const show = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'aria-pressed': 'false', 'aria-label': 'Show value' }, 'Show');
+      show.addEventListener('click', () => {
+        const hidden = input.type === 'password';
+        input.type = hidden ? 'text' : 'password';
+        show.textContent = hidden ? 'Hide' : 'Show';
+        show.setAttribute('aria-pressed', String(hidden));
+      });
+      el = h('div', { class: 'input-group' }, input, show);
+    }
+    return {
+      el, input,
+      read: () => input.value,
+      set: (v) => { input.value = v === null || v === undefined ? '' : typeof v === 'string' ? v : stringify(v); },
+      focus: () => input.focus(),
+    };
+  }
+
+  function numberControl(d, path, inputId) {
+    const integer = d.kind === 'integer';
+    const ex = exampleOf(d.s);
+    const input = h('input', {
+      id: inputId, 'data-path': path, class: 'input input-num', type: 'text', inputmode: integer ? 'numeric' : 'decimal',
+      autocomplete: 'off', spellcheck: 'false', placeholder: typeof ex === 'number' ? String(ex) : integer ? '0' : '0.0',
+    });
+    if (typeof d.s.default === 'number') input.value = String(d.s.default);
+    return {
+      el: input, input,
+      read: (ctx) => {
+        const t = input.value.trim();
+        if (t === '') { ctx.errs.push({ path, message: 'enter a number' }); return MISSING; }
+        if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(t)) { ctx.errs.push({ path, message: `“${t}” is not a number` }); return MISSING; }
+        const x = Number(t);
+        if (/^-?\d+$/.test(t) && !Number.isSafeInteger(x)) return new RawNumber(t);
+        return x;
+      },
+      set: (v) => { input.value = v === null || v === undefined ? '' : v instanceof RawNumber ? v.text : String(v); },
+      focus: () => input.focus(),
+    };
+  }
+
+  function booleanControl(d, path, inputId) {
+    const box = h('input', { id: inputId, 'data-path': path, type: 'checkbox', class: 'check' });
+    if (d.s.default === true) box.checked = true;
+    const state = h('span', { class: 'check-state', 'aria-hidden': 'true', text: box.checked ? 'true' : 'false' });
+    box.addEventListener('change', () => { state.textContent = box.checked ? 'true' : 'false'; });
+    return {
+      el: h('span', { class: 'check-wrap' }, box, state), input: box,
+      read: () => box.checked,
+      set: (v) => { box.checked = v === true; state.textContent = box.checked ? 'true' : 'false'; },
+      focus: () => box.focus(),
+    };
+  }
+
+  function enumControl(d, path, inputId) {
+    const sel = h('select', { id: inputId, 'data-path': path, class: 'input select' },
+      d.values.map((v, i) => h('option', { value: String(i), text: typeof v === 'string' ? v : stringify(v) })));
+    if ('default' in d.s) {
+      const i = d.values.findIndex((v) => deepEqual(v, d.s.default));
+      if (i >= 0) sel.value = String(i);
+    }
+    return {
+      el: sel, input: sel,
+      read: () => d.values[Number(sel.value)],
+      set: (v) => { const i = d.values.findIndex((x) => deepEqual(x, v)); if (i >= 0) sel.value = String(i); },
+      focus: () => sel.focus(),
+    };
+  }
+
+  function nullControl(path, inputId) {
+    const el = h('output', { id: inputId, 'data-path': path, class: 'null-value', text: 'null' });
+    return { el, input: null, read: () => null, set: () => {}, focus: () => {} };
+  }
+
+  function rawControl(d, path, inputId) {
+    const ex = exampleOf(d.s || {});
+    const ta = h('textarea', {
+      id: inputId, 'data-path': path, class: 'input input-raw', rows: 3, spellcheck: 'false',
+      placeholder: ex !== undefined ? stringify(ex) : 'JSON, e.g. {"key": "value"}, [1, 2] or "text"',
+    });
+    return {
+      el: h('div', { class: 'raw' }, ta, h('p', { class: 'hint', text: 'Any JSON value.' })), input: ta,
+      read: (ctx) => {
+        const t = ta.value.trim();
+        if (t === '') { ctx.errs.push({ path, message: 'enter a JSON value' }); return MISSING; }
+        try { return parseJSONKeepingNumbers(t); } catch (e) { ctx.errs.push({ path, message: 'not valid JSON: ' + e.message }); return MISSING; }
+      },
+      set: (v) => { ta.value = v === undefined ? '' : stringify(v, 2); },
+      focus: () => ta.focus(),
+    };
+  }
+
+  // parseJSONKeepingNumbers parses JSON, keeping integers beyond 2^53 exact.
+  function parseJSONKeepingNumbers(t) {
+    const v = JSON.parse(t);
+    if (!/\d{16,}/.test(t)) return v;
+    // Re-read big integer literals from the text, in order of appearance outside strings.
+    const bigs = [];
+    t.replace(/"(?:[^"\\]|\\.)*"|(-?\d{16,})(?![\d.eE])/g, (m, n) => { if (n) bigs.push(n); return m; });
+    let k = 0;
+    const walk = (x) => {
+      if (Array.isArray(x)) return x.map(walk);
+      if (isObj(x)) { const o = {}; for (const key of Object.keys(x)) o[key] = walk(x[key]); return o; }
+      if (typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x) && k < bigs.length) return new RawNumber(bigs[k++]);
+      return x;
+    };
+    return walk(v);
+  }
+
+  function objectControl(d, path, depth) {
+    const s = d.s;
+    const req = new Set(s.required || []);
+    const fields = Object.entries(s.properties).map(([name, ps]) => makeField(ps, {
+      name, path: ptr(path, name), required: req.has(name), depth: depth + 1,
+      description: isObj(ps) ? ps.description : '',
+    }));
+    const el = h('div', { class: 'object-control' }, fields.map((f) => f.el));
+    return {
+      el, input: null,
+      read: (ctx) => {
+        const o = {};
+        for (const f of fields) { const v = f.read(ctx); if (v !== MISSING) o[f.name] = v; }
+        return o;
+      },
+      set: (v) => { if (isObj(v)) for (const f of fields) f.set(f.name in v ? v[f.name] : MISSING); },
+      focus: () => fields.length && fields[0].focus(),
+    };
+  }
+
+  function arrayControl(d, path, depth) {
+    const s = d.s;
+    const itemSchema = s.items === undefined ? {} : s.items;
+    const list = h('ol', { class: 'array-items' });
+    const items = [];
+    const add = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-item' }, icon('plus'), 'Add item');
+    const count = h('span', { class: 'hint', 'aria-live': 'polite' });
+    function renumber() {
+      items.forEach((it, i) => it.renumber(i));
+      add.disabled = typeof s.maxItems === 'number' && items.length >= s.maxItems;
+      count.textContent = items.length ? '' : 'No items.';
+    }
+    function addItem(value) {
+      const it = {};
+      const f = makeField(itemSchema, { name: '', path: '', required: true, depth: depth + 1, item: true });
+      const remove = h('button', { type: 'button', class: 'btn btn-sm btn-ghost remove-item' }, icon('trash'), h('span', { class: 'sr-only', text: 'Remove item' }));
+      const li = h('li', { class: 'array-item' }, f.el, remove);
+      remove.addEventListener('click', () => {
+        const i = items.indexOf(it);
+        items.splice(i, 1);
+        li.remove();
+        renumber();
+        (items[Math.min(i, items.length - 1)] || { focus: () => add.focus() }).focus();
+      });
+      Object.assign(it, {
+        field: f, li,
+        renumber: (i) => { f.relabel(`Item ${i + 1}`, ptr(path, i)); remove.lastChild.textContent = `Remove item ${i + 1}`; },
+        focus: () => f.focus(),
+      });
+      items.push(it);
+      list.append(li);
+      if (value !== undefined) f.set(value);
+      renumber();
+      return it;
+    }
+    add.addEventListener('click', () => addItem().focus());
+    for (let i = 0; i < (s.minItems || 0) && i < 16; i++) addItem();
+    renumber();
+    return {
+      el: h('div', { class: 'array-control' }, list, h('div', { class: 'array-actions' }, add, count)), input: null,
+      read: (ctx) => items.map((it) => it.field.read(ctx)).map((v) => v === MISSING ? null : v),
+      set: (v) => {
+        while (items.length) items.pop().li.remove();
+        if (Array.isArray(v)) v.forEach((x) => addItem(x));
+        renumber();
+      },
+      focus: () => (items.length ? items[0].focus() : add.focus()),
+    };
+  }
+
+  function mapControl(d, path, depth) {
+    const valueSchema = d.s.additionalProperties === true || d.s.additionalProperties === undefined ? {} : d.s.additionalProperties;
+    const list = h('div', { class: 'map-entries' });
+    const entries = [];
+    const add = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-entry' }, icon('plus'), 'Add entry');
+    function addEntry(key, value) {
+      const keyId = uid('key');
+      const keyInput = h('input', { id: keyId, class: 'input map-key', type: 'text', placeholder: 'key', spellcheck: 'false', autocomplete: 'off' });
+      const f = makeField(valueSchema, { name: 'value', path: ptr(path, '?'), required: true, depth: depth + 1, item: true });
+      const remove = h('button', { type: 'button', class: 'btn btn-sm btn-ghost' }, icon('trash'), h('span', { class: 'sr-only', text: 'Remove entry' }));
+      const row = h('div', { class: 'map-entry' }, h('label', { class: 'sr-only', for: keyId, text: 'Key' }), keyInput, f.el, remove);
+      const e = { keyInput, field: f, row };
+      keyInput.addEventListener('input', () => f.relabel(keyInput.value || 'value', ptr(path, keyInput.value)));
+      remove.addEventListener('click', () => { entries.splice(entries.indexOf(e), 1); row.remove(); add.focus(); });
+      entries.push(e);
+      list.append(row);
+      if (key !== undefined) { keyInput.value = key; f.relabel(key, ptr(path, key)); f.set(value); }
+      return e;
+    }
+    add.addEventListener('click', () => addEntry().keyInput.focus());
+    return {
+      el: h('div', { class: 'map-control' }, list, h('div', { class: 'array-actions' }, add)), input: null,
+      read: (ctx) => {
+        const o = {};
+        for (const e of entries) {
+          const k = e.keyInput.value;
+          if (k in o) { ctx.errs.push({ path: ptr(path, k), message: `key “${k}” is given twice` }); continue; }
+          const v = e.field.read(ctx);
+          if (v !== MISSING) o[k] = v;
+        }
+        return o;
+      },
+      set: (v) => {
+        while (entries.length) entries.pop().row.remove();
+        if (isObj(v)) for (const [k, x] of Object.entries(v)) addEntry(k, x);
+      },
+      focus: () => (entries.length ? entries[0].keyInput.focus() : add.focus()),
+    };
+  }
+
+  // makeField wraps a control with label, help, include and null toggles and errors.
+  // opts: name, path, required, depth, description, item (an array item or map value).
+  function makeField(schema, opts) {
+    const d = describe(schema);
+    const inputId = uid('in');
+    const errId = uid('err');
+    const labelId = uid('lbl');
+    let path = opts.path;
+    const composite = ['object', 'map', 'array'].includes(d.kind) && (opts.depth || 0) <= MAX_FORM_DEPTH;
+    const labelText = h('span', { class: 'label-text', text: opts.name });
+    const label = composite
+      ? h('span', { class: 'label', id: labelId }, labelText)
+      : h('label', { class: 'label', id: labelId, for: inputId }, labelText);
+    const err = h('p', { class: 'field-error', id: errId, hidden: true });
+    const body = h('div', { class: 'field-body' });
+    const head = h('div', { class: 'field-line' }, label, typeNode(schema));
+    const el = h('div', { class: 'form-field' + (composite ? ' is-composite' : '') + (opts.item ? ' is-item' : ''), 'data-field': path },
+      head, body, err);
+    if (opts.item) head.classList.add('is-item-head');
+    const help = [];
+    if (!opts.item) {
+      const cs = constraints(schema);
+      if (opts.description || d.s.description) help.push(h('span', { class: 'hint-desc', text: opts.description || d.s.description }));
+      if (cs.length) help.push(h('span', { class: 'hint-constraints', text: cs.join(' · ') }));
+    }
+    const helpId = uid('help');
+    if (help.length) body.append(h('p', { class: 'hint', id: helpId }, help));
+
+    let control = null;
+    const controlBox = h('div', { class: 'control' });
+    body.append(controlBox);
+    const ensureControl = () => {
+      if (control) return control;
+      control = makeControl(schema, path, inputId, opts.depth || 0, opts.name);
+      controlBox.append(control.el);
+      if (control.input) {
+        control.input.setAttribute('aria-describedby', [help.length ? helpId : null, errId].filter(Boolean).join(' '));
+        if (opts.required && !opts.item) control.input.setAttribute('aria-required', 'true');
+      } else if (composite) {
+        control.el.setAttribute('role', 'group');
+        control.el.setAttribute('aria-labelledby', labelId);
+      }
+      return control;
+    };
+
+    // Optional values start excluded; their control is built when first included, so that
+    // recursive types (a Node with Node children) unfold only as far as the user asks.
+    let include = null;
+    if (!opts.required) {
+      include = h('input', { type: 'checkbox', class: 'check', id: uid('inc') });
+      const incLabel = h('label', { class: 'toggle', for: include.id }, include, h('span', { text: 'Include' }), h('span', { class: 'sr-only', text: ' ' + opts.name }));
+      head.append(incLabel);
+      el.classList.add('is-excluded');
+      include.addEventListener('change', () => {
+        if (include.checked) ensureControl();
+        el.classList.toggle('is-excluded', !include.checked);
+        if (include.checked && control) control.focus();
+      });
+    } else {
+      ensureControl();
+    }
+    let nullBox = null;
+    if (d.nullable) {
+      nullBox = h('input', { type: 'checkbox', class: 'check', id: uid('null') });
+      head.append(h('label', { class: 'toggle', for: nullBox.id }, nullBox, h('span', { text: 'null' }), h('span', { class: 'sr-only', text: ' for ' + opts.name })));
+      nullBox.addEventListener('change', () => {
+        if (nullBox.checked && include && !include.checked) { include.checked = true; ensureControl(); el.classList.remove('is-excluded'); }
+        if (!nullBox.checked) ensureControl();
+        el.classList.toggle('is-null', nullBox.checked);
+      });
+    }
+
+    const field = {
+      el, name: opts.name,
+      get path() { return path; },
+      read(ctx) {
+        field.clearError();
+        ctx.fields.set(path, field);
+        if (include && !include.checked) return MISSING;
+        if (nullBox && nullBox.checked) return null;
+        const c = ensureControl();
+        const before = ctx.errs.length;
+        const v = c.read(ctx);
+        for (const e of ctx.errs.slice(before)) if (!ctx.fields.has(e.path)) ctx.fields.set(e.path, field);
+        return v;
+      },
+      set(v) {
+        if (v === MISSING || v === undefined) {
+          if (include) { include.checked = false; el.classList.add('is-excluded'); }
+          return;
+        }
+        if (include) { include.checked = true; el.classList.remove('is-excluded'); }
+        if (v === null && nullBox) { nullBox.checked = true; el.classList.add('is-null'); return; }
+        if (nullBox) { nullBox.checked = false; el.classList.remove('is-null'); }
+        ensureControl().set(v);
+      },
+      focus() {
+        if (include && !include.checked) { include.focus(); return; }
+        if (nullBox && nullBox.checked) { nullBox.focus(); return; }
+        ensureControl().focus();
+      },
+      showError(message) {
+        err.hidden = false;
+        if (err.textContent) err.textContent += '; ' + message;
+        else err.textContent = message;
+        el.classList.add('has-error');
+        if (control && control.input) control.input.setAttribute('aria-invalid', 'true');
+      },
+      clearError() {
+        err.hidden = true;
+        err.textContent = '';
+        el.classList.remove('has-error');
+        if (control && control.input) control.input.removeAttribute('aria-invalid');
+      },
+      relabel(text, newPath) {
+        labelText.textContent = text;
+        path = newPath;
+        el.setAttribute('data-field', newPath);
+        if (control && control.input) control.input.setAttribute('data-path', newPath);
+      },
+    };
+    return field;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Security: schemes of the document, credentials the user enters, and what they unlock.
+
+  const schemeState = {}; // name -> {def, kind, value, user, scopes (Set|null), proven (Set), missing (Set), rejected}
+  const STORE_KEY = () => 'docsui:auth:' + new URL(config.documentURL, location.href).href;
+
+  function schemeKind(def) {
+    if (!isObj(def)) return 'unknown';
+    const type = String(def.type || '').toLowerCase();
+    if (type === 'http' && String(def.scheme || '').toLowerCase() === 'bearer') return 'bearer';
+    if (type === 'http' && String(def.scheme || '').toLowerCase() === 'basic') return 'basic';
+    if (type === 'apikey') return 'apiKey';
+    if (type === 'oauth2' || type === 'openidconnect') return 'oauth2';
+    return 'unknown';
+  }
+
+  function hasCredential(name) {
+    const st = schemeState[name];
+    if (!st) return false;
+    if (st.kind === 'basic') return !!(st.user || st.value);
+    return !!st.value && st.kind !== 'unknown' && !(st.kind === 'apiKey' && st.def.in === 'cookie');
+  }
+
+  // lockOf tells whether the credentials entered satisfy a method's x-security: "public",
+  // "open" (satisfied), "unknown" (signed in, but the page cannot tell whether the scopes are
+  // granted) or "locked", with the reason in words.
+  function lockOf(m) {
+    const req = m['x-security'];
+    if (!isObj(req) || Object.keys(req).length === 0) return { state: 'public', text: '' };
+    let best = null;
+    const needs = [];
+    for (const [name, scopes] of Object.entries(req)) {
+      const list = Array.isArray(scopes) ? scopes : [];
+      needs.push(list.length ? `${name} with ${list.length === 1 ? 'scope' : 'scopes'} ${list.join(', ')}` : name);
+      const st = schemeState[name];
+      let r;
+      if (!st || !hasCredential(name)) r = { state: 'locked', why: st ? `no ${name} credential entered` : `scheme ${name} is not described` };
+      else if (st.rejected) r = { state: 'locked', why: `the server refused the ${name} credential` };
+      else {
+        const lacking = list.filter((sc) => st.missing.has(sc) || (st.scopes && !st.scopes.has(sc) && !st.proven.has(sc)));
+        const unknown = list.filter((sc) => !lacking.includes(sc) && !st.proven.has(sc) && !(st.scopes && st.scopes.has(sc)));
+        if (lacking.length) r = { state: 'locked', why: `${name} lacks ${lacking.join(', ')}` };
+        else if (unknown.length) r = { state: 'unknown', why: `needs ${unknown.join(', ')}: only the server knows whether your ${name} credential has ${unknown.length === 1 ? 'it' : 'them'}` };
+        else r = { state: 'open', why: `${name} credential entered` + (list.length ? `, with ${list.join(', ')}` : '') };
+      }
+      const rank = { open: 3, unknown: 2, locked: 1 };
+      if (!best || rank[r.state] > rank[best.state]) best = r;
+    }
+    const requires = 'Requires ' + needs.join(' or ');
+    return { state: best.state, text: best.why, requires };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The page
+
+  const body = document.body;
+  const config = {
+    documentURL: body.getAttribute('data-document-url') || '/openrpc.json',
+    endpoint: body.getAttribute('data-endpoint') || '',
+    title: body.getAttribute('data-title') || '',
+  };
+  let endpoint = '';
+  const methodViews = new Map(); // name -> {card, navItem, badge, navLock, update}
+  let announcer = null;
+
+  const announce = (text) => { if (announcer) { announcer.textContent = ''; setTimeout(() => { announcer.textContent = text; }, 30); } };
+
+  // Theme: the system's, unless the user picked one with the toggle.
+  const THEME_KEY = 'docsui:theme';
+  function storedTheme() { try { return localStorage.getItem(THEME_KEY); } catch { return null; } }
+  function applyTheme(t) {
+    if (t === 'light' || t === 'dark') document.documentElement.setAttribute('data-theme', t);
+    else document.documentElement.removeAttribute('data-theme');
+  }
+  const effectiveTheme = () => document.documentElement.getAttribute('data-theme') || (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+  applyTheme(storedTheme());
+
+  async function start() {
+    let loaded;
+    try {
+      loaded = await loadDocument();
+    } catch (e) {
+      showLoadError(e);
+      return;
+    }
+    doc = loaded.doc;
+    endpoint = chooseEndpoint(loaded.url);
+    render();
+  }
+
+  async function loadDocument() {
+    const url = new URL(config.documentURL, location.href);
+    let firstError;
+    try {
+      const res = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-cache', credentials: 'same-origin' });
+      if (!res.ok) throw new Error(`GET ${url.href}: ${res.status} ${res.statusText}`);
+      const d = await res.json();
+      if (!isObj(d) || !Array.isArray(d.methods)) throw new Error(`${url.href} is not an OpenRPC document (no methods)`);
+      return { doc: d, url: url.href };
+    } catch (e) {
+      firstError = e;
+    }
+    // No document at the URL: ask the endpoint itself.
+    const ep = new URL(config.endpoint || '/api/v1', location.href);
+    try {
+      const res = await fetch(ep, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, cache: 'no-store',
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'rpc.discover', id: 1 }),
+      });
+      const reply = await res.json();
+      if (isObj(reply) && isObj(reply.result) && Array.isArray(reply.result.methods)) return { doc: reply.result, url: ep.href };
+    } catch { /* report the first error */ }
+    throw firstError;
+  }
+
+  function showLoadError(e) {
+    const main = h('main', { id: 'main', class: 'load-error', tabindex: '-1' },
+      h('h1', { text: 'The API description could not be loaded' }),
+      h('p', {}, 'The page asked for ', h('code', { text: new URL(config.documentURL, location.href).href }),
+        ' and then for rpc.discover at the endpoint, and neither answered with an OpenRPC document.'),
+      h('pre', { class: 'code', text: String(e && e.message || e) }),
+      h('p', { class: 'hint', text: 'Check that the server serves its document there. A document on another origin must allow this page with CORS, and its origin must be in the page’s Content-Security-Policy (docsui.Options).' }));
+    document.getElementById('app').replaceChildren(main);
+  }
+
+  function chooseEndpoint(docURL) {
+    if (config.endpoint) return new URL(config.endpoint, location.href).href;
+    const srv = Array.isArray(doc.servers) ? doc.servers.find((s) => isObj(s) && typeof s.url === 'string') : null;
+    if (srv) {
+      const u = srv.url.replace(/\{([^}]+)\}/g, (m, name) => {
+        const v = isObj(srv.variables) && isObj(srv.variables[name]) ? srv.variables[name].default : undefined;
+        return v === undefined ? m : String(v);
+      });
+      try { return new URL(u, docURL).href; } catch { /* fall through */ }
+    }
+    return new URL('/api/v1', location.href).href;
+  }
+
+  function render() {
+    const info = isObj(doc.info) ? doc.info : {};
+    const title = config.title || info.title || 'API';
+    document.title = title + (info.version ? ` ${info.version}` : '') + ' · API documentation';
+
+    const schemes = isObj(doc.components) && isObj(doc.components['x-securitySchemes']) ? doc.components['x-securitySchemes'] : {};
+    let saved = {};
+    try { saved = JSON.parse(sessionStorage.getItem(STORE_KEY()) || '{}') || {}; } catch { saved = {}; }
+    for (const [name, def] of Object.entries(schemes)) {
+      const sv = isObj(saved[name]) ? saved[name] : {};
+      schemeState[name] = {
+        def: isObj(def) ? def : {}, kind: schemeKind(def), value: typeof sv.value === 'string' ? sv.value : '',
+        user: typeof sv.user === 'string' ? sv.user : '',
+        scopes: Array.isArray(sv.scopes) ? new Set(sv.scopes) : null,
+        proven: new Set(), missing: new Set(), rejected: false,
+      };
+    }
+
+    const methods = doc.methods.filter(isObj);
+    const groups = groupByTag(methods);
+    const componentSchemas = isObj(doc.components) && isObj(doc.components.schemas) ? doc.components.schemas : {};
+
+    // Top bar
+    const search = h('input', {
+      id: 'search', type: 'search', class: 'input search-input', autocomplete: 'off',
+      spellcheck: 'false', 'aria-describedby': 'search-count', 'aria-keyshortcuts': '/',
+    });
+    const narrow = matchMedia('(max-width: 860px)');
+    const setPlaceholder = () => { search.placeholder = narrow.matches ? 'Search' : 'Search methods and schemas'; };
+    narrow.addEventListener('change', setPlaceholder);
+    setPlaceholder();
+    const themeBtn = h('button', { type: 'button', class: 'btn btn-icon theme-toggle' });
+    const setThemeButton = () => {
+      const dark = effectiveTheme() === 'dark';
+      themeBtn.replaceChildren(icon(dark ? 'sun' : 'moon'), h('span', { class: 'sr-only', text: dark ? 'Use light theme' : 'Use dark theme' }));
+      themeBtn.title = dark ? 'Use light theme' : 'Use dark theme';
+    };
+    themeBtn.addEventListener('click', () => {
+      const next = effectiveTheme() === 'dark' ? 'light' : 'dark';
+      applyTheme(next);
+      try { localStorage.setItem(THEME_KEY, next); } catch { /* private mode */ }
+      setThemeButton();
+    });
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', setThemeButton);
+    setThemeButton();
+
+    const menuBtn = h('button', { type: 'button', class: 'btn btn-icon menu-toggle', 'aria-controls': 'nav', 'aria-expanded': 'false' },
+      icon('menu'), h('span', { class: 'sr-only', text: 'Contents' }));
+    const topbar = h('header', { class: 'topbar' },
+      menuBtn,
+      h('a', { class: 'brand', href: '#overview' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '{ }'), h('span', { class: 'brand-title', text: title }),
+        info.version ? h('span', { class: 'version', text: 'v' + String(info.version).replace(/^v/, '') }) : null),
+      h('div', { class: 'search' }, icon('search', 'search-icon'), h('label', { for: 'search', class: 'sr-only', text: 'Search methods and schemas' }), search,
+        h('kbd', { class: 'search-key', 'aria-hidden': 'true', text: '/' })),
+      themeBtn);
+
+    // Navigation
+    const nav = h('nav', { id: 'nav', class: 'sidebar', 'aria-label': 'Contents' });
+    const navList = h('ul', { class: 'nav-list' },
+      h('li', {}, h('a', { href: '#overview', class: 'nav-top' }, 'Overview')),
+      Object.keys(schemes).length ? h('li', {}, h('a', { href: '#authorization', class: 'nav-top' }, 'Authorization')) : null);
+    nav.append(navList);
+    for (const g of groups) {
+      const items = g.methods.map((m) => {
+        const lock = h('span', { class: 'nav-lock' });
+        const a = h('a', { href: '#' + methodAnchor(m.name), class: 'nav-method' + (m.deprecated ? ' is-deprecated' : '') }, h('span', { class: 'nav-name', text: m.name }), lock);
+        const li = h('li', { 'data-method': m.name }, a);
+        methodViews.set(m.name, { navItem: li, navLock: lock });
+        return li;
+      });
+      nav.append(h('div', { class: 'nav-group', 'data-group': g.id }, h('h2', { class: 'nav-heading', text: g.title }), h('ul', { class: 'nav-list' }, items)));
+    }
+    const schemaNames = Object.keys(componentSchemas).sort((a, b) => a.localeCompare(b));
+    if (schemaNames.length) {
+      nav.append(h('div', { class: 'nav-group', 'data-group': 'schemas' }, h('h2', { class: 'nav-heading', text: 'Schemas' }),
+        h('ul', { class: 'nav-list' }, schemaNames.map((n) => h('li', { 'data-schema': n }, h('a', { href: '#' + schemaAnchor(n), class: 'nav-schema', text: n }))))));
+    }
+
+    // Main content
+    const main = h('main', { id: 'main', tabindex: '-1' });
+    main.append(renderOverview(info));
+    if (Object.keys(schemes).length) main.append(renderAuthorization(schemes));
+    const methodsSection = h('section', { id: 'methods', class: 'section', 'aria-labelledby': 'methods-title' },
+      h('h2', { id: 'methods-title', class: 'section-title sr-only', text: 'Methods' }));
+    for (const g of groups) {
+      const gs = h('section', { class: 'group', id: g.id, 'data-group': g.id, 'aria-labelledby': g.id + '-title' },
+        h('div', { class: 'group-head' }, h('h2', { id: g.id + '-title', class: 'group-title' }, g.title, h('span', { class: 'count', text: String(g.methods.length) })),
+          richText(g.description, 'group-desc')));
+      for (const m of g.methods) gs.append(renderMethod(m));
+      methodsSection.append(gs);
+    }
+    if (!methods.length) methodsSection.append(h('p', { class: 'empty', text: 'This service describes no methods.' }));
+    main.append(methodsSection);
+    if (schemaNames.length) {
+      main.append(h('section', { id: 'schemas', class: 'section', 'aria-labelledby': 'schemas-title' },
+        h('div', { class: 'group-head' }, h('h2', { id: 'schemas-title', class: 'group-title' }, 'Schemas', h('span', { class: 'count', text: String(schemaNames.length) }))),
+        schemaNames.map((n) => renderSchema(n, componentSchemas[n]))));
+    }
+    const noMatch = h('p', { class: 'empty no-match', hidden: true });
+    main.insertBefore(noMatch, methodsSection);
+    main.append(h('footer', { class: 'footer' },
+      h('span', {}, `OpenRPC ${doc.openrpc || ''} · `, h('a', { href: new URL(config.documentURL, location.href).href, text: 'document' }),
+        ` · ${methods.length} method${methods.length === 1 ? '' : 's'}`)));
+
+    announcer = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+    const searchCount = h('p', { id: 'search-count', class: 'sr-only', 'aria-live': 'polite' });
+    const scrim = h('div', { class: 'scrim', hidden: true });
+    const app = document.getElementById('app');
+    app.replaceChildren(topbar, h('div', { class: 'layout' }, nav, scrim, main), announcer, searchCount);
+
+    // Menu (narrow screens)
+    const setMenu = (open) => {
+      app.classList.toggle('menu-open', open);
+      menuBtn.setAttribute('aria-expanded', String(open));
+      menuBtn.replaceChildren(icon(open ? 'close' : 'menu'), h('span', { class: 'sr-only', text: open ? 'Close contents' : 'Contents' }));
+      scrim.hidden = !open;
+    };
+    menuBtn.addEventListener('click', () => setMenu(!app.classList.contains('menu-open')));
+    scrim.addEventListener('click', () => setMenu(false));
+    nav.addEventListener('click', (e) => { if (e.target.closest('a')) setMenu(false); });
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && app.classList.contains('menu-open')) { setMenu(false); menuBtn.focus(); }
+    });
+
+    // Search
+    const filter = () => {
+      const q = search.value.trim().toLowerCase();
+      let shown = 0;
+      for (const m of methods) {
+        const v = methodViews.get(m.name);
+        const hay = [m.name, m.summary, m.description, ...(m.tags || []).map((t) => isObj(t) ? t.name : ''), ...(m.params || []).map((p) => isObj(p) ? p.name : '')].join(' ').toLowerCase();
+        const ok = !q || q.split(/\s+/).every((w) => hay.includes(w));
+        v.card.hidden = !ok;
+        v.navItem.hidden = !ok;
+        if (ok) shown++;
+      }
+      for (const gs of main.querySelectorAll('section.group')) gs.hidden = !gs.querySelector('article.method:not([hidden])');
+      for (const ng of nav.querySelectorAll('.nav-group[data-group]')) {
+        if (ng.getAttribute('data-group') === 'schemas') continue;
+        ng.hidden = !ng.querySelector('li:not([hidden])');
+      }
+      let schemasShown = 0;
+      for (const n of schemaNames) {
+        const ok = !q || n.toLowerCase().includes(q);
+        const card = document.getElementById(schemaAnchor(n));
+        card.hidden = !ok;
+        nav.querySelector(`li[data-schema="${CSS.escape(n)}"]`).hidden = !ok;
+        if (ok) schemasShown++;
+      }
+      const ss = document.getElementById('schemas');
+      if (ss) ss.hidden = schemasShown === 0;
+      const ns = nav.querySelector('.nav-group[data-group="schemas"]');
+      if (ns) ns.hidden = schemasShown === 0;
+      noMatch.hidden = !q || shown + schemasShown > 0;
+      noMatch.textContent = `Nothing matches “${search.value.trim()}”.`;
+      searchCount.textContent = q ? `${shown} of ${methods.length} methods, ${schemasShown} schemas match` : '';
+    };
+    search.addEventListener('input', filter);
+    search.addEventListener('keydown', (e) => { if (e.key === 'Escape' && search.value) { search.value = ''; filter(); e.stopPropagation(); } });
+    document.addEventListener('keydown', (e) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      e.preventDefault();
+      search.focus();
+    });
+    // Following a link to something the search hides shows everything again.
+    const reveal = () => {
+      const id = decodeURIComponent(location.hash.slice(1));
+      const target = id && document.getElementById(id);
+      if (target && target.closest('[hidden]')) { search.value = ''; filter(); }
+      if (target) {
+        target.scrollIntoView();
+        if (target.matches('article, .schema')) target.focus({ preventScroll: true });
+      }
+    };
+    window.addEventListener('hashchange', reveal);
+    updateLocks();
+    if (location.hash) reveal();
+  }
+
+  const methodAnchor = (name) => 'method-' + name;
+
+  function groupByTag(methods) {
+    const groups = new Map();
+    const untagged = [];
+    for (const m of methods) {
+      const t = Array.isArray(m.tags) ? m.tags.find((x) => isObj(x) && x.name) : null;
+      if (!t) { untagged.push(m); continue; }
+      if (!groups.has(t.name)) groups.set(t.name, { id: 'tag-' + t.name.replace(/\s+/g, '-'), title: t.name, description: t.description || t.summary || '', methods: [] });
+      groups.get(t.name).methods.push(m);
+    }
+    const out = [...groups.values()];
+    if (untagged.length) out.push({ id: 'tag-untagged', title: out.length ? 'Other methods' : 'Methods', description: '', methods: untagged });
+    return out;
+  }
+
+  function renderOverview(info) {
+    const sec = h('section', { id: 'overview', class: 'overview', tabindex: '-1' });
+    sec.append(h('div', { class: 'eyebrow' }, h('span', { text: 'JSON-RPC 2.0 API' }), doc.openrpc ? h('span', { class: 'dot', text: `OpenRPC ${doc.openrpc}` }) : null));
+    sec.append(h('h1', { class: 'title' }, config.title || info.title || 'API', info.version ? h('span', { class: 'version version-lg', text: 'v' + String(info.version).replace(/^v/, '') }) : null));
+    sec.append(richText(info.description, 'lead'));
+    const meta = [];
+    if (isObj(info.contact) && (info.contact.name || info.contact.email || info.contact.url)) {
+      const c = info.contact;
+      const who = c.url ? safeLink(c.url, c.name || c.url) : document.createTextNode(c.name || '');
+      meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'Contact' }), who, c.email ? h('span', {}, ' · ', safeLink('mailto:' + c.email, c.email)) : null));
+    }
+    if (isObj(info.license) && info.license.name) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'License' }), info.license.url ? safeLink(info.license.url, info.license.name) : info.license.name));
+    if (info.termsOfService) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'Terms' }), safeLink(info.termsOfService, 'Terms of service')));
+    if (isObj(doc.externalDocs) && doc.externalDocs.url) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'Docs' }), safeLink(doc.externalDocs.url, doc.externalDocs.description || doc.externalDocs.url)));
+    if (meta.length) sec.append(h('ul', { class: 'meta' }, meta));
+
+    // Servers and the endpoint the page calls.
+    const servers = Array.isArray(doc.servers) ? doc.servers.filter(isObj) : [];
+    const epId = uid('endpoint');
+    const epInput = h('input', { id: epId, class: 'input endpoint-input', type: 'url', value: endpoint, spellcheck: 'false', autocomplete: 'off' });
+    epInput.addEventListener('change', () => {
+      try { endpoint = new URL(epInput.value.trim(), location.href).href; epInput.value = endpoint; announce('Calls now go to ' + endpoint); } catch { epInput.value = endpoint; }
+    });
+    const box = h('div', { class: 'servers' },
+      h('div', { class: 'endpoint' }, h('label', { for: epId, class: 'label', text: 'Endpoint' }), epInput,
+        h('p', { class: 'hint', text: 'Where “Try it” sends calls, as JSON-RPC over HTTP POST.' })));
+    if (servers.length) {
+      box.append(h('div', { class: 'server-list' }, h('h2', { class: 'mini-title', text: servers.length === 1 ? 'Server' : 'Servers' }),
+        h('ul', {}, servers.map((s) => h('li', {},
+          h('code', { text: s.url }), s.name ? h('span', { class: 'server-name', text: s.name }) : null,
+          s.summary || s.description ? h('span', { class: 'hint', text: ' ' + (s.summary || s.description) }) : null)))));
+    }
+    sec.append(box);
+    return sec;
+  }
+
+  function renderAuthorization(schemes) {
+    const sec = h('section', { id: 'authorization', class: 'section auth', 'aria-labelledby': 'auth-title', tabindex: '-1' },
+      h('div', { class: 'group-head' }, h('h2', { id: 'auth-title', class: 'group-title' }, icon('key'), 'Authorization'),
+        h('p', { class: 'group-desc', text: 'Credentials entered here are added to every call made from this page and kept for this tab only. Methods the credentials cannot unlock show a lock.' })));
+    const grid = h('div', { class: 'auth-grid' });
+    for (const name of Object.keys(schemes)) grid.append(renderScheme(name));
+    sec.append(grid);
+    return sec;
+  }
+
+  function saveAuth() {
+    const out = {};
+    for (const [name, st] of Object.entries(schemeState)) {
+      if (st.value || st.user || st.scopes) out[name] = { value: st.value, user: st.user, scopes: st.scopes ? [...st.scopes] : undefined };
+    }
+    try { sessionStorage.setItem(STORE_KEY(), JSON.stringify(out)); } catch { /* storage off */ }
+  }
+
+  const schemeInputs = {}; // name -> {set(value)}
+
+  function renderScheme(name) {
+    const st = schemeState[name];
+    const def = st.def;
+    const card = h('div', { class: 'card scheme', id: 'scheme-' + name, 'data-scheme': name });
+    const kindLabel = { bearer: 'HTTP bearer token', basic: 'HTTP basic', apiKey: `API key in ${def.in || 'header'} “${def.name || ''}”`, oauth2: 'OAuth 2', unknown: String(def.type || 'unknown') }[st.kind];
+    const status = h('p', { class: 'scheme-status', 'aria-live': 'polite' });
+    card.append(h('div', { class: 'scheme-head' }, h('h3', { class: 'scheme-name', text: name }), h('span', { class: 'tag', text: kindLabel })));
+    card.append(richText(def.description, 'scheme-desc'));
+    const headerName = st.kind === 'bearer' && def.in === 'header' && def.name ? def.name : 'Authorization';
+    const fields = h('div', { class: 'scheme-fields' });
+    const changed = () => {
+      st.proven.clear(); st.missing.clear(); st.rejected = false;
+      saveAuth(); updateLocks();
+    };
+    let valueInput = null;
+    if (st.kind === 'bearer' || st.kind === 'oauth2' || st.kind === 'apiKey') {
+      const id = uid('cred');
+      valueInput = h('input', { id, class: 'input token-input', type: 'password', value: st.value, autocomplete: 'off', spellcheck: 'false', 'data-scheme-input': name,
+        placeholder: st.kind === 'apiKey' ? 'API key' : def.bearerFormat ? `${def.bearerFormat} token` : 'token' });
+      const show = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'aria-pressed': 'false', 'aria-label': `Show ${name} ${st.kind === 'apiKey' ? 'key' : 'token'}` }, 'Show');
+      show.addEventListener('click', () => {
+        const hidden = valueInput.type === 'password';
+        valueInput.type = hidden ? 'text' : 'password';
+        show.textContent = hidden ? 'Hide' : 'Show';
+        show.setAttribute('aria-pressed', String(hidden));
+      });
+      valueInput.addEventListener('input', () => { st.value = valueInput.value.trim(); changed(); });
+      fields.append(h('div', { class: 'form-field' },
+        h('label', { class: 'label', for: id, text: st.kind === 'apiKey' ? 'Key' : 'Token' }),
+        h('div', { class: 'input-group' }, valueInput, show)));
+      if (st.kind === 'apiKey' && def.in === 'cookie') {
+        fields.append(h('p', { class: 'hint warn', text: `This key travels in the cookie “${def.name}”, which a page cannot set for a request: sign in to the service in this browser so that it sets the cookie.` }));
+      }
+    } else if (st.kind === 'basic') {
+      const uidU = uid('user'), uidP = uid('pass');
+      const user = h('input', { id: uidU, class: 'input', type: 'text', value: st.user, autocomplete: 'off' });
+      const pass = h('input', { id: uidP, class: 'input', type: 'password', value: st.value, autocomplete: 'off' });
+      user.addEventListener('input', () => { st.user = user.value; changed(); });
+      pass.addEventListener('input', () => { st.value = pass.value; changed(); });
+      fields.append(h('div', { class: 'form-field' }, h('label', { class: 'label', for: uidU, text: 'User' }), user),
+        h('div', { class: 'form-field' }, h('label', { class: 'label', for: uidP, text: 'Password' }), pass));
+    } else {
+      fields.append(h('p', { class: 'hint', text: `This page cannot send credentials of type “${def.type}”.` }));
+    }
+    if (st.kind === 'oauth2') {
+      const flows = isObj(def.flows) ? def.flows : {};
+      const scopes = {};
+      for (const f of Object.values(flows)) if (isObj(f) && isObj(f.scopes)) Object.assign(scopes, f.scopes);
+      card.append(h('p', { class: 'hint', text: `This page does not run OAuth flows (${Object.keys(flows).join(', ') || 'none listed'}): get an access token elsewhere and paste it; it is sent as “Authorization: Bearer …”.` }));
+      if (Object.keys(scopes).length) card.append(h('ul', { class: 'chips' }, Object.entries(scopes).map(([s, dsc]) => h('li', { class: 'chip', title: dsc, text: s }))));
+    }
+    // Scopes: the page cannot read what a credential grants, unless the user says so.
+    const usedScopes = new Set();
+    for (const m of doc.methods) if (isObj(m) && isObj(m['x-security']) && Array.isArray(m['x-security'][name])) m['x-security'][name].forEach((s) => usedScopes.add(s));
+    if (usedScopes.size && st.kind !== 'unknown') {
+      const id = uid('scopes');
+      const scopesInput = h('input', { id, class: 'input', type: 'text', value: st.scopes ? [...st.scopes].join(' ') : '', placeholder: [...usedScopes].join(' '), autocomplete: 'off', spellcheck: 'false', 'aria-describedby': id + '-hint' });
+      scopesInput.addEventListener('input', () => {
+        const list = scopesInput.value.split(/[\s,]+/).filter(Boolean);
+        st.scopes = list.length ? new Set(list) : null;
+        st.missing.clear();
+        saveAuth(); updateLocks();
+      });
+      fields.append(h('div', { class: 'form-field' },
+        h('label', { class: 'label', for: id }, 'Granted scopes ', h('span', { class: 'optional', text: '(optional)' })),
+        scopesInput,
+        h('p', { class: 'hint', id: id + '-hint', text: `Methods here use ${[...usedScopes].join(', ')}. The page cannot read which scopes a credential carries: list them if you know, or leave empty and let the server decide.` })));
+    }
+    const clear = h('button', { type: 'button', class: 'btn btn-ghost btn-sm' }, 'Clear');
+    clear.addEventListener('click', () => {
+      st.value = ''; st.user = ''; st.scopes = null;
+      for (const inp of fields.querySelectorAll('input')) inp.value = '';
+      changed();
+      announce(`${name} credentials cleared`);
+    });
+    card.append(fields, h('div', { class: 'scheme-foot' }, status, clear));
+    schemeInputs[name] = {
+      set(v) { st.value = v; if (valueInput) valueInput.value = v; changed(); },
+      status,
+    };
+    return card;
+  }
+
+  // updateLocks refreshes every method's lock and every scheme's status line.
+  function updateLocks() {
+    for (const [name, st] of Object.entries(schemeState)) {
+      const si = schemeInputs[name];
+      if (!si) continue;
+      let text, cls;
+      if (!hasCredential(name)) { text = 'Not set: methods that need ' + name + ' are locked.'; cls = 'is-unset'; }
+      else if (st.rejected) { text = 'The server refused this credential (unauthenticated). Sign in again or enter another.'; cls = 'is-bad'; }
+      else {
+        const where = st.kind === 'apiKey' ? (st.def.in === 'query' ? `query parameter ${st.def.name}` : `header ${st.def.name}`) : (st.kind === 'bearer' && st.def.in === 'header' && st.def.name ? `header ${st.def.name}` : 'header Authorization');
+        text = `Set · sent in the ${where}` + (st.value && st.kind !== 'basic' ? ` (…${st.value.slice(-4)})` : '') + '.';
+        cls = 'is-set';
+      }
+      si.status.textContent = text;
+      si.status.className = 'scheme-status ' + cls;
+    }
+    for (const m of doc.methods) {
+      if (!isObj(m)) continue;
+      const v = methodViews.get(m.name);
+      if (v && v.update) v.update();
+    }
+  }
+
+  function lockBadge(lock) {
+    if (lock.state === 'public') return null;
+    const label = { locked: 'Locked', unknown: 'Needs scopes', open: 'Unlocked' }[lock.state];
+    return h('span', { class: 'badge lock-badge lock-' + lock.state, 'data-lock': lock.state, title: lock.requires + ' — ' + lock.text },
+      icon(lock.state === 'open' ? 'unlock' : lock.state === 'unknown' ? 'help' : 'lock'), label);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // A method
+
+  function renderMethod(m) {
+    const anchor = methodAnchor(m.name);
+    const params = Array.isArray(m.params) ? m.params.filter(isObj) : [];
+    const notification = !m.result;
+    const card = h('article', { class: 'method card' + (m.deprecated ? ' is-deprecated' : ''), id: anchor, 'data-method': m.name, tabindex: '-1', 'aria-labelledby': anchor + '-title' });
+    const badgeSlot = h('span', { class: 'badge-slot' });
+    const head = h('header', { class: 'method-head' },
+      h('h3', { class: 'method-name', id: anchor + '-title' },
+        h('a', { href: '#' + anchor, class: 'anchor-link' }, h('code', { text: m.name }), icon('link', 'anchor-icon'), h('span', { class: 'sr-only', text: ' (link to this method)' }))),
+      h('div', { class: 'badges' },
+        m.deprecated ? h('span', { class: 'badge badge-warn', text: 'Deprecated' }) : null,
+        notification ? h('span', { class: 'badge', title: 'The method has no result: it is called as a notification, without an id.', text: 'Notification' }) : null,
+        m.paramStructure && m.paramStructure !== 'either' ? h('span', { class: 'badge badge-quiet', text: m.paramStructure }) : null,
+        badgeSlot));
+    card.append(head);
+    if (m.summary) card.append(h('p', { class: 'summary', text: m.summary }));
+    if (m.description) card.append(richText(m.description, 'method-desc'));
+
+    const secNote = h('p', { class: 'security-note' });
+    if (isObj(m['x-security']) && Object.keys(m['x-security']).length) card.append(secNote);
+
+    const docs = h('div', { class: 'method-docs' });
+    const variadic = isVariadic(m, params);
+    docs.append(h('h4', { class: 'sub', text: 'Params' }));
+    if (params.length) {
+      docs.append(h('ul', { class: 'fields' }, params.map((p) => fieldItem({ name: p.name + (variadic ? '…' : ''), required: !!p.required, schema: p.schema, description: p.description || p.summary, deprecated: p.deprecated }))));
+      if (m.paramStructure === 'by-position') docs.append(h('p', { class: 'hint', text: variadic ? 'Sent by position: any number of values.' : 'Sent by position, in this order.' }));
+      else if (m.paramStructure === 'by-name') docs.append(h('p', { class: 'hint', text: 'Sent by name, as an object.' }));
+    } else {
+      docs.append(h('p', { class: 'hint', text: 'No params.' }));
+    }
+    docs.append(h('h4', { class: 'sub', text: 'Result' }));
+    if (notification) {
+      docs.append(h('p', { class: 'hint', text: 'None: the server does not answer; call it as a notification.' }));
+    } else {
+      const r = isObj(m.result) ? m.result : {};
+      docs.append(h('ul', { class: 'fields' }, fieldItem({ name: r.name || 'result', required: true, schema: r.schema, description: r.description || r.summary }, 0)));
+      docs.lastChild.querySelector('.tag').remove();
+    }
+    const errors = Array.isArray(m.errors) ? m.errors.filter(isObj) : [];
+    if (errors.length) {
+      const withData = errors.some((e) => 'data' in e);
+      docs.append(h('h4', { class: 'sub', text: 'Errors' }),
+        h('table', { class: 'errors' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Code' }), h('th', { scope: 'col', text: 'Message' }), withData ? h('th', { scope: 'col', text: 'Data' }) : null)),
+          h('tbody', {}, errors.map((e) => h('tr', {}, h('td', {}, h('code', { text: String(e.code) })), h('td', { text: e.message || '' }),
+            withData ? h('td', {}, 'data' in e ? h('code', { class: 'inline-json', text: stringify(e.data) }) : '—') : null)))));
+    }
+    const examples = Array.isArray(m.examples) ? m.examples.filter(isObj) : [];
+    let tryView = null;
+    if (examples.length) {
+      docs.append(h('h4', { class: 'sub', text: examples.length === 1 ? 'Example' : 'Examples' }));
+      for (const ex of examples) {
+        const exParams = examplePayload(m, params, ex);
+        const use = h('button', { type: 'button', class: 'btn btn-sm btn-ghost' }, 'Use in form');
+        use.addEventListener('click', () => { tryView.open(); tryView.fill(ex); });
+        docs.append(h('div', { class: 'example' },
+          h('div', { class: 'example-head' }, h('span', { class: 'example-name', text: ex.name || 'Example' }), use),
+          richText(ex.description || ex.summary, 'hint'),
+          h('div', { class: 'example-grid' },
+            h('div', {}, h('p', { class: 'mini-title', text: 'Request' }), h('pre', { class: 'code' }, prettyJSON(stringify({ jsonrpc: '2.0', method: m.name, params: exParams, id: 1 })))),
+            isObj(ex.result) ? h('div', {}, h('p', { class: 'mini-title', text: 'Result' }), h('pre', { class: 'code' }, prettyJSON(stringify(ex.result.value === undefined ? null : ex.result.value)))) : null)));
+      }
+    }
+    if (isObj(m.externalDocs) && m.externalDocs.url) docs.append(h('p', { class: 'hint' }, 'See also ', safeLink(m.externalDocs.url, m.externalDocs.description || m.externalDocs.url), '.'));
+    card.append(docs);
+
+    tryView = renderTry(m, params, variadic, notification);
+    card.append(tryView.el);
+
+    const view = methodViews.get(m.name) || {};
+    Object.assign(view, {
+      card,
+      update() {
+        const lock = lockOf(m);
+        badgeSlot.replaceChildren(lockBadge(lock) || '');
+        if (view.navLock) {
+          view.navLock.replaceChildren(lock.state === 'locked' ? icon('lock') : lock.state === 'unknown' ? icon('help') : '');
+          view.navLock.title = lock.state === 'public' ? '' : lock.text;
+        }
+        secNote.replaceChildren(icon(lock.state === 'open' ? 'unlock' : 'lock'), h('span', {}, h('strong', { text: lock.requires || '' }), lock.text ? ` — ${lock.text}.` : ''));
+        secNote.className = 'security-note lock-' + lock.state;
+        tryView.setLock(lock);
+      },
+    });
+    methodViews.set(m.name, view);
+    return card;
+  }
+
+  // isVariadic tells a method taking any number of positional params of one schema: this
+  // framework describes it as one by-position param with that description.
+  function isVariadic(m, params) {
+    return m.paramStructure === 'by-position' && params.length === 1 && !params[0].required &&
+      /^Any number of positional params/.test(params[0].description || '');
+  }
+
+  function examplePayload(m, params, ex) {
+    const values = Array.isArray(ex.params) ? ex.params.filter(isObj) : [];
+    if (m.paramStructure === 'by-position') return values.map((p) => p.value);
+    return Object.fromEntries(values.map((p) => [p.name, p.value]));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Try it
+
+  let callId = 0;
+
+  function renderTry(m, params, variadic, notification) {
+    const panelId = uid('try');
+    const toggle = h('button', { type: 'button', class: 'btn btn-primary try-toggle', 'aria-expanded': 'false', 'aria-controls': panelId }, icon('play'), 'Try it');
+    const panel = h('div', { class: 'try-panel', id: panelId, hidden: true });
+    const wrap = h('div', { class: 'try' }, toggle, panel);
+    const form = h('form', { class: 'try-form', novalidate: true, 'aria-label': `Call ${m.name}` });
+    const summary = h('div', { class: 'form-errors', role: 'alert', hidden: true });
+    const lockNote = h('p', { class: 'lock-note', hidden: true });
+
+    let fields = [];
+    if (variadic) {
+      fields = [makeField({ type: 'array', items: params[0].schema }, { name: params[0].name, path: '/' + params[0].name, required: true, depth: 0, description: 'Each value is one positional param.' })];
+    } else {
+      fields = params.map((p, i) => makeField(p.schema, {
+        name: p.name, path: ptr('', p.name), required: !!p.required, depth: 0, description: p.description || p.summary, index: i,
+      }));
+    }
+    const fieldsBox = h('div', { class: 'try-fields' }, fields.map((f) => f.el));
+    if (!fields.length) fieldsBox.append(h('p', { class: 'hint', text: 'This method takes no params.' }));
+
+    const send = h('button', { type: 'submit', class: 'btn btn-primary send' }, icon('play'), notification ? 'Send notification' : 'Send request');
+    const curlBtn = h('button', { type: 'button', class: 'btn btn-ghost copy-curl' }, icon('copy'), 'Copy as curl');
+    const reset = h('button', { type: 'button', class: 'btn btn-ghost reset' }, 'Reset');
+    const curlBox = h('div', { class: 'curl', hidden: true });
+    const out = h('div', { class: 'response', 'aria-live': 'polite' });
+    form.append(lockNote, fieldsBox, summary, h('div', { class: 'try-actions' }, send, curlBtn, reset), curlBox);
+    panel.append(form, out);
+
+    const open = () => { panel.hidden = false; toggle.setAttribute('aria-expanded', 'true'); toggle.classList.add('is-open'); };
+    toggle.addEventListener('click', () => {
+      const opening = panel.hidden;
+      if (opening) { open(); (fields[0] || { focus: () => send.focus() }).focus(); } else { panel.hidden = true; toggle.setAttribute('aria-expanded', 'false'); toggle.classList.remove('is-open'); }
+    });
+
+    // buildParams reads and checks the form: it returns {params, errs, fields}.
+    function buildParams() {
+      const ctx = { errs: [], fields: new Map() };
+      const values = fields.map((f) => f.read(ctx));
+      const errs = ctx.errs;
+      if (variadic) {
+        const list = values[0] === MISSING ? [] : values[0];
+        list.forEach((v, i) => check(params[0].schema, v, ptr('/' + params[0].name, i), errs));
+        return { params: list, errs, ctx };
+      }
+      params.forEach((p, i) => { if (values[i] !== MISSING && !ctx.errs.some((e) => e.path.startsWith(ptr('', p.name)))) check(p.schema, values[i], ptr('', p.name), errs); });
+      if (!params.length) return { params: undefined, errs, ctx };
+      if (m.paramStructure === 'by-position') {
+        let last = -1;
+        values.forEach((v, i) => { if (v !== MISSING) last = i; });
+        return { params: values.slice(0, last + 1).map((v) => v === MISSING ? null : v), errs, ctx };
+      }
+      const obj = {};
+      params.forEach((p, i) => { if (values[i] !== MISSING) obj[p.name] = values[i]; });
+      return { params: obj, errs, ctx };
+    }
+
+    // fieldFor finds the field an error path belongs to: the longest registered prefix.
+    function fieldFor(ctx, path) {
+      let p = path;
+      for (;;) {
+        if (ctx.fields.has(p)) return ctx.fields.get(p);
+        const i = p.lastIndexOf('/');
+        if (i <= 0) return null;
+        p = p.slice(0, i);
+      }
+    }
+
+    function showErrors(ctx, errs, intro) {
+      summary.replaceChildren();
+      if (!errs.length) { summary.hidden = true; return; }
+      const items = [];
+      let first = null;
+      for (const e of errs) {
+        const f = fieldFor(ctx, e.path);
+        const where = e.path || '(params)';
+        if (f) {
+          const rel = e.path.length > f.path.length ? e.path.slice(f.path.length + 1) + ' ' : '';
+          f.showError(rel + e.message);
+          first = first || f;
+        }
+        const go = h('button', { type: 'button', class: 'link-btn', text: `${where.replace(/^\//, '')}: ${e.message}` });
+        go.addEventListener('click', () => (f || { focus: () => {} }).focus());
+        items.push(h('li', {}, go));
+      }
+      summary.append(h('p', { class: 'form-errors-title', text: intro }), h('ul', {}, items));
+      summary.hidden = false;
+      return first;
+    }
+
+    function request(p) {
+      const msg = { jsonrpc: '2.0', method: m.name };
+      if (p !== undefined) msg.params = p;
+      if (!notification) msg.id = ++callId;
+      return msg;
+    }
+
+    // authFor returns the headers and query params that carry the credentials of the
+    // schemes the method accepts (all entered credentials for public methods are not sent).
+    function authFor() {
+      const headers = {};
+      const query = [];
+      const req = m['x-security'];
+      const names = isObj(req) ? Object.keys(req) : [];
+      for (const name of names) {
+        const st = schemeState[name];
+        if (!st || !hasCredential(name)) continue;
+        const def = st.def;
+        if (st.kind === 'bearer') headers[def.in === 'header' && def.name ? def.name : 'Authorization'] = (def.in === 'header' && def.name && !/^authorization$/i.test(def.name) ? '' : 'Bearer ') + st.value;
+        else if (st.kind === 'oauth2') headers.Authorization = 'Bearer ' + st.value;
+        else if (st.kind === 'basic') headers.Authorization = 'Basic ' + btoa(unescape(encodeURIComponent(st.user + ':' + st.value)));
+        else if (st.kind === 'apiKey' && def.in === 'query') query.push([def.name, st.value]);
+        else if (st.kind === 'apiKey') headers[def.name] = st.value;
+      }
+      return { headers, query };
+    }
+
+    function targetURL(query) {
+      const u = new URL(endpoint);
+      for (const [k, v] of query) u.searchParams.set(k, v);
+      return u.href;
+    }
+
+    const shellQuote = (s) => "'" + String(s).replace(/'/g, "'\\''") + "'";
+
+    function curlCommand(msg) {
+      const { headers, query } = authFor();
+      const lines = [`curl -sS -X POST ${shellQuote(targetURL(query))}`, `-H ${shellQuote('Content-Type: application/json')}`];
+      for (const [k, v] of Object.entries(headers)) lines.push(`-H ${shellQuote(k + ': ' + v)}`);
+      lines.push(`-d ${shellQuote(stringify(msg))}`);
+      return lines.join(' \\\n  ');
+    }
+
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      for (const f of fields) f.el.querySelectorAll('.has-error').forEach(() => {});
+      const { params: p, errs, ctx } = buildParams();
+      if (errs.length) {
+        const first = showErrors(ctx, errs, `Fix ${errs.length === 1 ? 'this problem' : `these ${errs.length} problems`} before sending:`);
+        if (first) first.focus();
+        return;
+      }
+      showErrors(ctx, [], '');
+      const msg = request(p);
+      await call(msg, ctx);
+    });
+
+    async function call(msg, ctx) {
+      const { headers, query } = authFor();
+      const url = targetURL(query);
+      send.disabled = true;
+      send.classList.add('is-busy');
+      out.replaceChildren(h('p', { class: 'hint', text: 'Sending…' }));
+      const t0 = performance.now();
+      let res, text;
+      try {
+        res = await fetch(url, {
+          method: 'POST', cache: 'no-store', credentials: 'same-origin', referrerPolicy: 'no-referrer',
+          headers: Object.assign({ 'Content-Type': 'application/json', Accept: 'application/json' }, headers),
+          body: stringify(msg),
+        });
+        text = await res.text();
+      } catch (err) {
+        const ms = performance.now() - t0;
+        out.replaceChildren(responseHead('error', 'Network error', ms, null),
+          h('pre', { class: 'code response-body' }, h('code', { text: String(err && err.message || err) })),
+          h('p', { class: 'hint', text: `No answer from ${url}. The server may be down, on another origin without CORS, or outside this page’s Content-Security-Policy (add its origin to docsui.Options.ConnectOrigins).` }));
+        return;
+      } finally {
+        send.disabled = false;
+        send.classList.remove('is-busy');
+      }
+      const ms = performance.now() - t0;
+      let reply;
+      try { reply = text ? JSON.parse(text) : undefined; } catch { reply = undefined; }
+      const status = `${res.status} ${res.statusText || ''}`.trim();
+      const nodes = [];
+      let kind = res.ok ? 'ok' : 'error';
+      let label = status;
+      if (isObj(reply) && isObj(reply.error)) {
+        kind = 'error';
+        label = `Error ${reply.error.code}`;
+        nodes.push(h('p', { class: 'response-error' }, h('strong', { text: `${reply.error.code} ${reply.error.message || ''}` }), explainError(reply.error)));
+        learnFromError(reply.error, ctx);
+      } else if (isObj(reply) && 'result' in reply) {
+        label = 'Result';
+        learnFromSuccess();
+        const token = findToken(reply.result);
+        const target = bearerScheme();
+        if (token && target) {
+          const useBtn = h('button', { type: 'button', class: 'btn btn-primary btn-sm use-token' }, icon('key'), `Use access_token for ${target}`);
+          useBtn.addEventListener('click', () => {
+            schemeInputs[target].set(token);
+            useBtn.replaceChildren(icon('check'), `Using it for ${target}`);
+            useBtn.disabled = true;
+            announce(`The access token is now the ${target} credential.`);
+          });
+          nodes.push(h('div', { class: 'token-offer' }, h('span', { text: 'The result carries an access token.' }), useBtn));
+        }
+      } else if (res.status === 204 || (!text && res.ok)) {
+        label = notification ? 'Notification sent' : 'No content';
+      }
+      out.replaceChildren(responseHead(kind, label, ms, `HTTP ${status} · ${text ? new Blob([text]).size : 0} B`), ...nodes,
+        text ? h('pre', { class: 'code response-body', tabindex: '0', 'aria-label': 'Response body' }, prettyJSON(text)) : null);
+      announce(`${m.name}: ${label}, ${ms.toFixed(0)} milliseconds`);
+    }
+
+    function responseHead(kind, label, ms, detail) {
+      return h('div', { class: 'response-head' },
+        h('span', { class: 'status status-' + kind, 'data-status': kind, text: label }),
+        h('span', { class: 'timing', title: 'Time from sending the request to reading the whole response', text: formatMs(ms) }),
+        detail ? h('span', { class: 'hint', text: detail }) : null);
+    }
+
+    function explainError(err) {
+      const d = err.data;
+      if (err.code === -32099 && isObj(d)) {
+        if (d.reason === 'unauthenticated') return h('span', { class: 'hint', text: ' — the server did not accept any credential for this method: sign in (again) or enter one under Authorization.' });
+        if (d.reason === 'insufficient_scope' && isObj(d.missing)) {
+          return h('span', { class: 'hint', text: ' — your credential lacks ' + Object.entries(d.missing).map(([s, l]) => `${[].concat(l).join(', ')} (${s})`).join(' or ') + '.' });
+        }
+      }
+      if (err.code === -32602 && isObj(d) && Array.isArray(d.errors)) return h('span', { class: 'hint', text: ' — see the fields above.' });
+      return null;
+    }
+
+    // learnFromError marks scopes the server says are missing, credentials it refused, and
+    // shows invalid params next to their fields.
+    function learnFromError(err, ctx) {
+      const req = isObj(m['x-security']) ? m['x-security'] : {};
+      if (err.code === -32099 && isObj(err.data)) {
+        if (err.data.reason === 'insufficient_scope' && isObj(err.data.missing)) {
+          for (const [s, l] of Object.entries(err.data.missing)) if (schemeState[s]) [].concat(l).forEach((x) => schemeState[s].missing.add(x));
+        } else if (err.data.reason === 'unauthenticated') {
+          for (const s of Object.keys(req)) if (schemeState[s] && hasCredential(s)) schemeState[s].rejected = true;
+        }
+        updateLocks();
+      }
+      if (err.code === -32602 && isObj(err.data) && Array.isArray(err.data.errors) && ctx) {
+        const errs = err.data.errors.filter(isObj).map((e) => {
+          let path = String(e.path || '');
+          if (m.paramStructure === 'by-position' || variadic) {
+            const mm = /^\/(\d+)(\/.*)?$/.exec(path);
+            if (mm && variadic) path = ptr('/' + params[0].name, mm[1]) + (mm[2] || '');
+            else if (mm && params[Number(mm[1])]) path = ptr('', params[Number(mm[1])].name) + (mm[2] || '');
+          }
+          return { path, message: String(e.message || 'invalid') };
+        });
+        showErrors(ctx, errs, 'The server refused these params:');
+      }
+    }
+
+    // A successful call of a secured method proves its scopes for the credential used.
+    function learnFromSuccess() {
+      const req = m['x-security'];
+      if (!isObj(req)) return;
+      for (const [s, l] of Object.entries(req)) {
+        const st = schemeState[s];
+        if (st && hasCredential(s)) { st.rejected = false; if (Object.keys(req).length === 1) [].concat(l).forEach((x) => { st.proven.add(x); st.missing.delete(x); }); }
+      }
+      updateLocks();
+    }
+
+    curlBtn.addEventListener('click', async () => {
+      const { params: p, errs, ctx } = buildParams();
+      if (errs.length) {
+        const first = showErrors(ctx, errs, `Fix ${errs.length === 1 ? 'this problem' : `these ${errs.length} problems`} first:`);
+        if (first) first.focus();
+        return;
+      }
+      showErrors(ctx, [], '');
+      const cmd = curlCommand(request(p));
+      const pre = h('pre', { class: 'code curl-cmd', tabindex: '0', 'aria-label': 'curl command' }, h('code', { text: cmd }));
+      let copied = false;
+      try { await navigator.clipboard.writeText(cmd); copied = true; } catch { /* not allowed here: select it instead */ }
+      curlBox.replaceChildren(h('p', { class: 'hint', text: copied ? 'Copied to the clipboard:' : 'Copy this command (the clipboard is not available to this page):' }), pre);
+      curlBox.hidden = false;
+      if (!copied) {
+        const r = document.createRange();
+        r.selectNodeContents(pre);
+        const sel = getSelection();
+        sel.removeAllRanges();
+        sel.addRange(r);
+      }
+      announce(copied ? 'curl command copied' : 'curl command shown');
+    });
+
+    reset.addEventListener('click', () => {
+      for (const f of fields) f.set(MISSING);
+      fields.forEach((f, i) => {
+        const fresh = variadic
+          ? makeField({ type: 'array', items: params[0].schema }, { name: params[0].name, path: '/' + params[0].name, required: true, depth: 0 })
+          : makeField(params[i].schema, { name: params[i].name, path: ptr('', params[i].name), required: !!params[i].required, depth: 0, description: params[i].description || params[i].summary });
+        f.el.replaceWith(fresh.el);
+        fields[i] = fresh;
+      });
+      summary.hidden = true;
+      curlBox.hidden = true;
+      out.replaceChildren();
+    });
+
+    return {
+      el: wrap,
+      open,
+      fill(ex) {
+        const values = Array.isArray(ex.params) ? ex.params.filter(isObj) : [];
+        if (variadic) { fields[0].set(values.map((v) => v.value)); return; }
+        params.forEach((p, i) => {
+          const v = values.find((x) => x.name === p.name);
+          fields[i].set(v ? v.value : MISSING);
+        });
+        if (fields[0]) fields[0].focus();
+      },
+      setLock(lock) {
+        lockNote.hidden = lock.state === 'public' || lock.state === 'open';
+        if (lockNote.hidden) return;
+        lockNote.className = 'lock-note lock-' + lock.state;
+        lockNote.replaceChildren(icon(lock.state === 'unknown' ? 'help' : 'lock'),
+          h('span', { text: lock.state === 'locked' ? `Locked: ${lock.text}. You can still send the call to see the server refuse it.` : `${lock.text[0].toUpperCase()}${lock.text.slice(1)}.` }));
+      },
+    };
+  }
+
+  function formatMs(ms) { return ms < 10 ? `${ms.toFixed(1)} ms` : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`; }
+
+  // findToken returns result.access_token (or one level down) when it is a string.
+  function findToken(result) {
+    if (!isObj(result)) return null;
+    if (typeof result.access_token === 'string' && result.access_token) return result.access_token;
+    for (const v of Object.values(result)) if (isObj(v) && typeof v.access_token === 'string' && v.access_token) return v.access_token;
+    return null;
+  }
+
+  // bearerScheme is the scheme an access token is for: the first bearer, else OAuth 2, one.
+  function bearerScheme() {
+    const names = Object.keys(schemeState);
+    return names.find((n) => schemeState[n].kind === 'bearer') || names.find((n) => schemeState[n].kind === 'oauth2') || null;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Component schemas
+
+  function renderSchema(name, schema) {
+    const anchor = schemaAnchor(name);
+    const d = describe(schema);
+    const card = h('article', { class: 'schema card', id: anchor, tabindex: '-1', 'aria-labelledby': anchor + '-title' },
+      h('header', { class: 'method-head' },
+        h('h3', { class: 'method-name', id: anchor + '-title' }, h('a', { href: '#' + anchor, class: 'anchor-link' }, h('code', { text: name }), icon('link', 'anchor-icon'), h('span', { class: 'sr-only', text: ' (link to this schema)' }))),
+        h('div', { class: 'badges' }, h('span', { class: 'badge badge-quiet' }, d.kind === 'object' ? 'object' : typeNode(schema.$ref ? schema : Object.assign({}, schema, { description: undefined }))))),
+      richText(isObj(schema) ? schema.description : '', 'method-desc'));
+    const fields = schemaFields(schema);
+    if (fields) card.append(fields);
+    else card.append(constraintList(schema));
+    const users = usedBy(name);
+    if (users.length) card.append(h('p', { class: 'hint used-by' }, 'Used by ', users.flatMap((u, i) => [i ? ', ' : '', h('a', { href: '#' + u.anchor, text: u.name })])));
+    const rawId = uid('raw');
+    const rawBtn = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'aria-expanded': 'false', 'aria-controls': rawId }, 'JSON Schema');
+    const raw = h('pre', { class: 'code', id: rawId, hidden: true }, prettyJSON(stringify(schema)));
+    rawBtn.addEventListener('click', () => { raw.hidden = !raw.hidden; rawBtn.setAttribute('aria-expanded', String(!raw.hidden)); });
+    card.append(h('div', { class: 'schema-foot' }, rawBtn), raw);
+    return card;
+  }
+
+  // usedBy lists the methods and schemas whose schemas refer to the component.
+  function usedBy(name) {
+    const ref = '#/components/schemas/' + name.replace(/~/g, '~0').replace(/\//g, '~1');
+    const refers = (x) => JSON.stringify(x === undefined ? null : x).includes(JSON.stringify(ref));
+    const out = [];
+    for (const m of doc.methods) {
+      if (isObj(m) && (refers(m.params) || refers(m.result))) out.push({ name: m.name, anchor: methodAnchor(m.name) });
+    }
+    const all = isObj(doc.components) && isObj(doc.components.schemas) ? doc.components.schemas : {};
+    for (const [n, s] of Object.entries(all)) if (n !== name && refers(s)) out.push({ name: n, anchor: schemaAnchor(n) });
+    return out;
+  }
+
+  start();
+})();

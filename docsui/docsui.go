@@ -1,0 +1,287 @@
+// Package docsui serves an interactive documentation page for an OpenRPC service: what
+// Tabella is to the Python openrpc library.
+//
+// The page reads the service's OpenRPC document and shows its info, its methods grouped by
+// tag (params with their types and constraints, result, errors, examples, security) and its
+// component schemas, with search and a link to each method. Each method has a "Try it" form
+// generated from its param schemas: the input is checked against the schemas before it is
+// sent, the call is POSTed to the JSON-RPC endpoint, and the response is shown with its
+// timing, next to the same call as a curl command. An authorization box per security scheme
+// of the document (components["x-securitySchemes"]) takes a bearer token or an API key and
+// adds it to calls; methods whose "x-security" the credentials entered cannot satisfy are
+// marked locked, and a result carrying an access_token can be used as the bearer token.
+//
+// Mount the handler next to the JSON-RPC endpoint and the document:
+//
+//	mux.Handle("/api/v1", rpchttp.NewHandler(srv, nil))
+//	mux.Handle("/openrpc.json", rpchttp.NewDocumentHandler(srv))
+//	mux.Handle("/", docsui.NewHandler(nil))
+//
+// or under a prefix, with http.StripPrefix("/docs", docsui.NewHandler(nil)) for "/docs/":
+// the page loads its assets with relative URLs.
+//
+// The page's script and styles are embedded in the binary; it loads nothing from the network
+// but the document and the calls it makes. Every response carries a strict
+// Content-Security-Policy: scripts and styles from the page's own origin only, no inline
+// code, no frames, and network access only to the page's origin and to the origins of
+// [Options.DocumentURL], [Options.Endpoint] and [Options.ConnectOrigins].
+package docsui
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Options configures the page. The zero value (or nil) gives the defaults.
+type Options struct {
+	// DocumentURL is where the page fetches the OpenRPC document; default "/openrpc.json".
+	// It may be relative to the page, or an absolute http(s) URL of another origin to
+	// document a remote server (which must then allow the page's origin with CORS). When
+	// the document cannot be fetched, the page asks the endpoint with rpc.discover.
+	DocumentURL string
+	// Endpoint is the JSON-RPC endpoint the page sends calls to; default the URL of the
+	// document's first server (resolved against the document's URL), else "/api/v1".
+	Endpoint string
+	// Title is the page's title; default the document's info.title.
+	Title string
+	// ConnectOrigins are further origins ("https://api.example.com") the page may send
+	// calls to, such as those of the servers a remote document lists. The origins of
+	// DocumentURL and Endpoint are allowed without being listed.
+	ConnectOrigins []string
+}
+
+//go:embed assets
+var assetFS embed.FS
+
+//go:embed index.html
+var indexSource string
+
+var indexTemplate = template.Must(template.New("index").Parse(indexSource))
+
+// asset is an embedded file as served.
+type asset struct {
+	body        []byte
+	contentType string
+	etag        string
+}
+
+// contentTypes are those of the asset extensions, set explicitly so that they do not depend
+// on the machine's MIME tables.
+var contentTypes = map[string]string{
+	".css": "text/css; charset=utf-8",
+	".js":  "text/javascript; charset=utf-8",
+	".png": "image/png",
+}
+
+// assets are the embedded files by URL path ("assets/app.js"), read once.
+var assets = func() map[string]*asset {
+	out := map[string]*asset{}
+	err := fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := assetFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		ct, ok := contentTypes[path.Ext(p)]
+		if !ok {
+			return fmt.Errorf("docsui: no content type for asset %s", p)
+		}
+		out[p] = &asset{body: body, contentType: ct, etag: etagOf(body)}
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	return out
+}()
+
+func etagOf(b []byte) string {
+	sum := sha256.Sum256(b)
+	return `"` + hex.EncodeToString(sum[:8]) + `"`
+}
+
+// handler serves the page and its assets.
+type handler struct {
+	index *asset
+	csp   string
+}
+
+var _ http.Handler = (*handler)(nil)
+
+// NewHandler returns a handler serving the documentation page at its root ("/") and the
+// page's assets below "/assets/". Other paths are not found. Only GET and HEAD are served.
+// NewHandler panics when an option is not a valid URL or origin, like
+// http.ServeMux.Handle does with a bad pattern.
+func NewHandler(opts *Options) http.Handler {
+	if opts == nil {
+		opts = &Options{}
+	}
+	docURL := opts.DocumentURL
+	if docURL == "" {
+		docURL = "/openrpc.json"
+	}
+	origins := []string{}
+	for _, u := range []string{docURL, opts.Endpoint} {
+		if u == "" {
+			continue
+		}
+		o, err := originOf(u)
+		if err != nil {
+			panic(fmt.Sprintf("docsui: NewHandler: %v", err))
+		}
+		if o != "" {
+			origins = append(origins, o)
+		}
+	}
+	for _, o := range opts.ConnectOrigins {
+		if err := checkOrigin(o); err != nil {
+			panic(fmt.Sprintf("docsui: NewHandler: ConnectOrigins: %v", err))
+		}
+		origins = append(origins, strings.TrimSuffix(o, "/"))
+	}
+	slices.Sort(origins)
+	origins = slices.Compact(origins)
+
+	var buf bytes.Buffer
+	err := indexTemplate.Execute(&buf, map[string]any{
+		"Title":       opts.Title,
+		"DocumentURL": docURL,
+		"Endpoint":    opts.Endpoint,
+		"Version":     assetVersion(),
+	})
+	if err != nil {
+		panic(err)
+	}
+	body := buf.Bytes()
+	return &handler{
+		index: &asset{body: body, contentType: "text/html; charset=utf-8", etag: etagOf(body)},
+		csp:   contentSecurityPolicy(origins),
+	}
+}
+
+// contentSecurityPolicy returns the page's policy, allowing connections to the page's own
+// origin and to origins.
+func contentSecurityPolicy(origins []string) string {
+	connect := "connect-src 'self'"
+	for _, o := range origins {
+		connect += " " + o
+	}
+	return strings.Join([]string{
+		"default-src 'none'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src 'self' data:",
+		connect,
+		"base-uri 'none'",
+		"form-action 'none'",
+		"frame-ancestors 'none'",
+	}, "; ")
+}
+
+// assetVersion is a digest of every asset: the page asks for "assets/app.js?v=…", so a new
+// build is never mixed with cached assets of an old one.
+func assetVersion() string {
+	h := sha256.New()
+	for _, p := range slices.Sorted(func(yield func(string) bool) {
+		for p := range assets {
+			if !yield(p) {
+				return
+			}
+		}
+	}) {
+		h.Write([]byte(p))
+		h.Write(assets[p].body)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+// originOf returns the origin of an absolute http(s) URL, "" for a URL relative to the page,
+// and an error for anything else.
+func originOf(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme == "" && u.Host == "" {
+		return "", nil
+	}
+	o := u.Scheme + "://" + u.Host
+	if err := checkOrigin(o); err != nil {
+		return "", fmt.Errorf("URL %q: %v", raw, err)
+	}
+	return o, nil
+}
+
+// checkOrigin accepts "scheme://host[:port]" with scheme http or https (ws and wss for
+// WebSocket endpoints), which is safe to put into the policy header as it is.
+func checkOrigin(o string) error {
+	u, err := url.Parse(strings.TrimSuffix(o, "/"))
+	if err != nil {
+		return err
+	}
+	switch u.Scheme {
+	case "http", "https", "ws", "wss":
+	default:
+		return fmt.Errorf("origin %q: want an http, https, ws or wss origin", o)
+	}
+	if u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" ||
+		strings.ContainsAny(u.Host, " ;,'\"\t\r\n") {
+		return fmt.Errorf("origin %q: want scheme://host[:port] and nothing else", o)
+	}
+	return nil
+}
+
+// ServeHTTP serves the page at "/", and the assets.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("Content-Security-Policy", h.csp)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "no-referrer")
+	hdr.Set("X-Frame-Options", "DENY")
+	hdr.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		hdr.Set("Allow", "GET, HEAD")
+		http.Error(w, "the documentation page is read with GET", http.StatusMethodNotAllowed)
+		return
+	}
+	p := r.URL.Path
+	if p == "" {
+		// Mounted with http.StripPrefix("/docs", …) and asked for "/docs": the page's
+		// relative asset URLs need the trailing slash.
+		base := path.Base(strings.SplitN(r.RequestURI, "?", 2)[0])
+		if base == "/" || base == "." {
+			base = ""
+		}
+		hdr.Set("Location", base+"/") // relative: resolved against the URL asked for
+		w.WriteHeader(http.StatusMovedPermanently)
+		return
+	}
+	var a *asset
+	switch {
+	case p == "/" || p == "/index.html":
+		a = h.index
+	default:
+		a = assets[strings.TrimPrefix(p, "/")]
+	}
+	if a == nil {
+		http.NotFound(w, r)
+		return
+	}
+	hdr.Set("Content-Type", a.contentType)
+	hdr.Set("ETag", a.etag)
+	hdr.Set("Cache-Control", "no-cache")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
+}
