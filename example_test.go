@@ -2,9 +2,11 @@ package openrpc_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/openrpctest"
 )
 
 func ExampleRegister() {
@@ -110,4 +112,30 @@ func ExampleError() {
 	fmt.Printf("%s\n", srv.Process(context.Background(), []byte(`{"jsonrpc":"2.0","method":"get_user","params":["bob"],"id":1}`)))
 	// Output:
 	// {"jsonrpc":"2.0","error":{"code":404,"message":"User not found","data":{"name":"bob"}},"id":1}
+}
+
+func ExampleClient_Call() {
+	srv := openrpc.NewServer(openrpc.Info{Title: "Calculator", Version: "1.0.0"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "add"}, func(ctx context.Context, p struct {
+		A int `json:"a"`
+		B int `json:"b"`
+	}) (int, error) {
+		return p.A + p.B, nil
+	})
+	// In-memory here; rpchttp.NewClient, rpchttp.DialWebSocket and rpcstdio.NewClient give
+	// the same client over the network.
+	c := openrpctest.NewLocal(srv, nil)
+	ctx := context.Background()
+
+	sum, err := openrpc.Call[int](ctx, c, "add", map[string]int{"a": 2, "b": 3})
+	fmt.Println(sum, err)
+
+	_, err = openrpc.Call[int](ctx, c, "add", []int{2})
+	var rpcErr *openrpc.Error
+	if errors.As(err, &rpcErr) {
+		fmt.Println(int(rpcErr.Code), rpcErr.Message, string(rpcErr.Data))
+	}
+	// Output:
+	// 5 <nil>
+	// -32602 Invalid params {"errors":[{"path":"/b","message":"required param is missing"}]}
 }

@@ -57,3 +57,43 @@ func BenchmarkHTTP(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTransport compares calls over HTTP with calls over one WebSocket connection:
+// one at a time, and pipelined by 32 goroutines sharing the client.
+func BenchmarkTransport(b *testing.B) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "bench", Version: "1"}, nil)
+	openrpctest.RegisterSpecMethods(srv)
+	ts := httptest.NewServer(rpchttp.NewHandler(srv, nil))
+	defer ts.Close()
+	ws, err := rpchttp.DialWebSocket(context.Background(), "ws"+ts.URL[len("http"):], nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ws.Close()
+	httpc := rpchttp.NewClient(ts.URL, &rpchttp.ClientOptions{HTTPClient: ts.Client()})
+	call := func(b *testing.B, c *openrpc.Client) {
+		if got, err := openrpc.Call[float64](context.Background(), c, "subtract", []int{42, 23}); err != nil || got != 19 {
+			b.Fatalf("got %v, %v", got, err)
+		}
+	}
+	for _, bm := range []struct {
+		name string
+		c    *openrpc.Client
+	}{{"http", httpc}, {"websocket", ws}} {
+		b.Run(bm.name+"/sequential", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				call(b, bm.c)
+			}
+		})
+		b.Run(bm.name+"/pipelined", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetParallelism(16) // 32 goroutines on 2 cores
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					call(b, bm.c)
+				}
+			})
+		})
+	}
+}
