@@ -92,11 +92,11 @@
 //	-32602 Invalid params       params do not fit the method
 //	-32603 Internal error       a handler panicked, or its result could not be encoded
 //	-32000 Server error         a handler returned an error that is not an *Error
-//	-32001 Request timeout      a handler returned context.DeadlineExceeded
+//	-32001 Request timeout      past Limits.CallTimeout, or the handler returned context.DeadlineExceeded
 //	-32002 Request canceled     a handler returned context.Canceled
 //	-32003 Request too large    the message is over Limits.MaxRequestBytes
-//	-32004 Server overloaded    reserved for transports that bound calls in flight
-//	-32099 Permission error     reserved for security checks
+//	-32004 Server overloaded    a call arrived on a connection while the server shuts down
+//	-32099 Permission error     the caller is not authorized (see Security)
 //
 // Errors about the message itself (-32700, -32600, -32601) carry no data unless debug is on,
 // so the specification's examples are answered exactly; errors about limits always say which
@@ -112,18 +112,52 @@
 // [Limits.BatchConcurrency] at a time, and a panicking item does not affect the others.
 // Responses of a batch come in the order of its requests.
 //
+// # Security
+//
+// A server declares its security schemes ([BearerAuth], [APIKeyAuth], [OAuth2Auth]) in
+// [ServerOptions.SecuritySchemes] and an [Authorizer] that returns the caller's [Grants]. A
+// method with a [Method.Security] requirement (see [Require]) is permitted when the caller
+// holds, for any one of its schemes, all of that scheme's scopes; the check runs before the
+// params are decoded, so a refused call costs no handler work. Every refusal is
+// [CodePermissionError] (-32099) with a [PermissionData] whose reason tells "unauthenticated"
+// (authenticate again) from "insufficient_scope" (with the missing scopes); the
+// authorizer's error text goes out only in debug mode. The document publishes the schemes in
+// components["x-securitySchemes"] and each requirement as the method's "x-security",
+// declared in a top-level "x-extensions".
+//
+// # Dependencies
+//
+// A [Dependency], made with [Provide], is a typed, request-scoped value computed from a
+// call's context, such as the user a bearer token names: it is computed at most once per
+// call, on first [Dependency.Get], and shared by the authorizer, middleware and handler of
+// that call. Providers may use other dependencies; a cycle is reported as a
+// [DependencyCycleError].
+//
 // # Middleware
 //
 // [Middleware] wraps every method's [Handler], which sees the method name, the raw params,
-// the id and the [Caller]. It is composed once per method, when the method is added.
+// the id and the [Caller]. It is composed once per method, when the method is added, and
+// runs before the security check.
 //
 // # Transports
 //
-// A transport calls [Server.Process] with each message and a context carrying a [Caller]
-// ([WithCaller]), which handlers read with [CallerFrom]. Package rpchttp serves HTTP POST.
+// A request/response transport calls [Server.Process] with each message and a context
+// carrying a [Caller] ([WithCaller]), which handlers read with [CallerFrom]. A stream
+// transport implements [Conn] and calls [Server.ServeConn], which processes a connection's
+// messages concurrently (at most [Limits.MaxInFlight]), writes replies one at a time, cancels
+// the calls of a peer that went away, and on shutdown finishes the calls in flight before
+// closing. Package rpchttp serves HTTP and WebSocket on one endpoint; package rpcstdio serves
+// newline-delimited JSON on stdin and stdout.
+//
+// [Client] calls servers over any of them ([NewClient] over a [RoundTripper], [NewConnClient]
+// over a [Conn]); rpchttp.NewClient, rpchttp.DialWebSocket and rpcstdio.NewClient build one,
+// and openrpctest.NewLocal one in memory. [Call] returns a typed result; errors the server
+// sends come back as [*Error].
 //
 // # Limits
 //
-// [Limits] bound the work one message can cause: its size (5 MiB), the items of a batch
-// (1000), the nesting depth of its JSON (128) and the batch items running at once (16).
+// [Limits] bound the work one message can cause, the same on every transport: its size
+// (5 MiB; 413 over HTTP), the items of a batch (1000), the nesting depth of its JSON (128),
+// the batch items running at once (16), the messages of one connection in flight (64), and
+// optionally a deadline per call ([Limits.CallTimeout], answered with [CodeTimeout]).
 package openrpc
