@@ -467,7 +467,9 @@ func TestBcryptBound(t *testing.T) {
 	var wg sync.WaitGroup
 	signedIn := make(chan reply, 8)
 	for range cap(signedIn) {
-		wg.Go(func() { signedIn <- call(t, url, "", "sign_in", Credentials{Username: "alice", Password: "alice password"}) })
+		wg.Go(func() {
+			signedIn <- call(t, url, "", "sign_in", Credentials{Username: "alice", Password: "alice password"})
+		})
 	}
 	for range 20 {
 		if r := call(t, url, bearer(token), "get_caller", nil); r.Error != nil {

@@ -147,13 +147,13 @@ func TestStore_hostileNames(t *testing.T) {
 			`admin' --`,
 			`\'; SELECT pg_sleep(10); --`,
 			`%`, `_`, `*`,
-			"ｂｏｂ",         // fullwidth
-			"bоb",         // Cyrillic о
-			"bob\u200b",   // zero-width space
-			"\u202ebob",   // right-to-left override
-			"😀🔥",          // astral plane
-			"e\u0301",     // e + combining acute
-			"\u00e9",      // é precomposed: a different name
+			"ｂｏｂ",       // fullwidth
+			"bоb",       // Cyrillic о
+			"bob\u200b", // zero-width space
+			"\u202ebob", // right-to-left override
+			"😀🔥",        // astral plane
+			"e\u0301",   // e + combining acute
+			"\u00e9",    // é precomposed: a different name
 			"tab\tnewline\n",
 		}
 		for i, name := range names {
