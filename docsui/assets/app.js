@@ -904,9 +904,11 @@
       if (!st || !hasCredential(name)) r = { state: 'locked', why: st ? `no ${name} credential entered` : `scheme ${name} is not described` };
       else if (st.rejected) r = { state: 'locked', why: `the server refused the ${name} credential` };
       else {
-        const lacking = list.filter((sc) => st.missing.has(sc) || (st.scopes && !st.scopes.has(sc) && !st.proven.has(sc)));
-        const unknown = list.filter((sc) => !lacking.includes(sc) && !st.proven.has(sc) && !(st.scopes && st.scopes.has(sc)));
-        if (lacking.length) r = { state: 'locked', why: `${name} lacks ${lacking.join(', ')}` };
+        const refused = list.filter((sc) => st.missing.has(sc));
+        const lacking = list.filter((sc) => !refused.includes(sc) && st.scopes && !st.scopes.has(sc) && !st.proven.has(sc));
+        const unknown = list.filter((sc) => !refused.includes(sc) && !lacking.includes(sc) && !st.proven.has(sc) && !(st.scopes && st.scopes.has(sc)));
+        if (refused.length) r = { state: 'locked', why: `the server said your ${name} credential lacks ${refused.join(', ')}` };
+        else if (lacking.length) r = { state: 'locked', why: `the ${name} scopes you entered lack ${lacking.join(', ')}` };
         else if (unknown.length) r = { state: 'unknown', why: `needs ${unknown.join(', ')}: only the server knows whether your ${name} credential has ${unknown.length === 1 ? 'it' : 'them'}` };
         else r = { state: 'open', why: `${name} credential entered` + (list.length ? `, with ${list.join(', ')}` : '') };
       }
@@ -1452,7 +1454,7 @@
           view.navLock.replaceChildren(lock.state === 'locked' ? icon('lock') : lock.state === 'unknown' ? icon('help') : '');
           view.navLock.title = lock.state === 'public' ? '' : lock.text;
         }
-        secNote.replaceChildren(icon(lock.state === 'open' ? 'unlock' : 'lock'), h('span', {}, h('strong', { text: lock.requires || '' }), lock.text ? ` — ${lock.text}.` : ''));
+        secNote.replaceChildren(icon(lock.state === 'open' ? 'unlock' : lock.state === 'unknown' ? 'help' : 'lock'), h('span', {}, h('strong', { text: lock.requires || '' }), lock.text ? ` — ${lock.text}.` : ''));
         secNote.className = 'security-note lock-' + lock.state;
         tryView.setLock(lock);
       },

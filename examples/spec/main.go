@@ -5,6 +5,8 @@
 //	curl -d '{"jsonrpc":"2.0","method":"subtract","params":[42,23],"id":1}' http://127.0.0.1:8081/api/v1
 //	curl http://127.0.0.1:8081/openrpc.json
 //
+// and the interactive documentation page at http://127.0.0.1:8081/.
+//
 // Methods: subtract (by position or by name), sum (variadic), get_data, add, and the
 // notification handlers update, notify_hello and notify_sum.
 package main
@@ -22,6 +24,7 @@ import (
 	"syscall"
 
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/docsui"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -107,6 +110,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1", rpchttp.NewHandler(srv, nil))
 	mux.Handle("/openrpc.json", rpchttp.NewDocumentHandler(srv))
+	mux.Handle("/", docsui.NewHandler(nil))
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
