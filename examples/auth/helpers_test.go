@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -111,17 +112,25 @@ func call(t testing.TB, endpoint, authorization, method string, params any) repl
 // post sends one JSON-RPC request and returns the raw response body and status.
 func post(t testing.TB, endpoint, authorization, method string, params any) ([]byte, int) {
 	t.Helper()
+	body, status, err := postContext(context.Background(), endpoint, authorization, method, params)
+	if err != nil {
+		t.Fatalf("%s: %v", method, err)
+	}
+	return body, status
+}
+
+func postContext(ctx context.Context, endpoint, authorization, method string, params any) ([]byte, int, error) {
 	req := map[string]any{"jsonrpc": "2.0", "method": method, "id": 1}
 	if params != nil {
 		req["params"] = params
 	}
 	msg, err := json.Marshal(req)
 	if err != nil {
-		t.Fatal(err)
+		return nil, 0, err
 	}
-	hreq, err := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(msg))
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(msg))
 	if err != nil {
-		t.Fatal(err)
+		return nil, 0, err
 	}
 	hreq.Header.Set("Content-Type", "application/json")
 	if authorization != "" {
@@ -129,14 +138,27 @@ func post(t testing.TB, endpoint, authorization, method string, params any) ([]b
 	}
 	resp, err := http.DefaultClient.Do(hreq)
 	if err != nil {
-		t.Fatalf("%s: %v", method, err)
+		return nil, 0, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
+	return body, resp.StatusCode, err
+}
+
+// rpcOverHTTP calls method and decodes the response, without a test to fail.
+func rpcOverHTTP(ctx context.Context, endpoint, authorization, method string, params any) (reply, error) {
+	body, status, err := postContext(ctx, endpoint, authorization, method, params)
 	if err != nil {
-		t.Fatal(err)
+		return reply{}, err
 	}
-	return body, resp.StatusCode
+	if status != http.StatusOK {
+		return reply{}, fmt.Errorf("%s: status %d: %s", method, status, body)
+	}
+	var r reply
+	if err := json.Unmarshal(body, &r); err != nil {
+		return reply{}, fmt.Errorf("%s: %v: %s", method, err, body)
+	}
+	return r, nil
 }
 
 func bearer(token string) string { return "Bearer " + token }
