@@ -185,6 +185,7 @@ func TestDocsUI_AuthWalkthrough(t *testing.T) {
 	b.screenshot(t, "docsui-1400-sign-in", false)
 	b.do(t, "scroll to require_scopes", chromedp.ScrollIntoView(chromedp.CSS(`#method-get_caller`)))
 	b.screenshot(t, "docsui-1400-get-caller", false)
+	b.do(t, "scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	b.screenshot(t, "docsui-1400-full", true)
 
 	b.viewport(t, 390, 844, true)
@@ -192,6 +193,7 @@ func TestDocsUI_AuthWalkthrough(t *testing.T) {
 	b.screenshot(t, "docsui-390-top", false)
 	b.do(t, "scroll to sign_in", chromedp.ScrollIntoView(chromedp.CSS(`#method-sign_in`)))
 	b.screenshot(t, "docsui-390-sign-in", false)
+	b.do(t, "scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	b.screenshot(t, "docsui-390-full", true)
 	if w := eval[int](t, b, `document.documentElement.scrollWidth`); w > 390 {
 		t.Errorf("at 390 px the page is %d px wide: it scrolls sideways", w)
@@ -211,6 +213,51 @@ func TestDocsUI_AuthWalkthrough(t *testing.T) {
 	b.screenshot(t, "docsui-1400-dark", false)
 	b.do(t, "scroll to get_caller", chromedp.ScrollIntoView(chromedp.CSS(`#method-get_caller`)))
 	b.screenshot(t, "docsui-1400-dark-get-caller", false)
+
+	// The rest of the seed walkthrough: the administrator grants scope1 to alice, and alice
+	// may then call require_scopes, without signing in again.
+	b.do(t, "back to the light theme", chromedp.Click(chromedp.CSS(`.theme-toggle`)))
+	signIn := func(user, password string) {
+		t.Helper()
+		b.do(t, "sign in as "+user,
+			clearInput(field("sign_in", "/username")),
+			chromedp.SendKeys(field("sign_in", "/username"), user),
+			clearInput(field("sign_in", "/password")),
+			chromedp.SendKeys(field("sign_in", "/password"), password),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#method-sign_in .response').replaceChildren()`),
+			chromedp.Click(send("sign_in")))
+		b.waitFor(t, "the token of "+user, `document.querySelector('#method-sign_in button.use-token')`)
+		b.do(t, "use the token of "+user, chromedp.Click(chromedp.CSS(`#method-sign_in button.use-token`)))
+	}
+	signIn("root", "root-password-1")
+	if got := lock("grant_scopes"); got != "unknown" {
+		t.Errorf("signed in as root, grant_scopes is %q, want unknown", got)
+	}
+	b.do(t, "grant scope1 to alice",
+		chromedp.Click(chromedp.CSS(`#method-grant_scopes .try-toggle`)),
+		chromedp.SendKeys(field("grant_scopes", "/username"), "alice"),
+		chromedp.SendKeys(field("grant_scopes", "/scopes/0"), "scope1"),
+		chromedp.Click(send("grant_scopes")))
+	waitStatus("grant_scopes")
+	if s, body := status("grant_scopes"), responseBody("grant_scopes"); s != "Result" || !strings.Contains(body, `"scope1"`) {
+		t.Fatalf("grant_scopes: response %q, body %s; want alice with scope1", s, body)
+	}
+	if got := lock("grant_scopes"); got != "open" {
+		t.Errorf("after a successful call, grant_scopes is %q, want open", got)
+	}
+	signIn("alice", "correct horse battery")
+	b.do(t, "call require_scopes again",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#method-require_scopes .response').replaceChildren()`),
+		chromedp.Click(send("require_scopes")))
+	waitStatus("require_scopes")
+	if s, body := status("require_scopes"), responseBody("require_scopes"); s != "Result" || !strings.Contains(body, `"result": true`) {
+		t.Errorf("require_scopes after the grant: response %q, body %s; want true", s, body)
+	}
+	if got := lock("require_scopes"); got != "open" {
+		t.Errorf("after a successful call, require_scopes is %q, want open", got)
+	}
+	b.do(t, "scroll to require_scopes", chromedp.ScrollIntoView(chromedp.CSS(`#method-require_scopes`)))
+	b.screenshot(t, "docsui-1400-granted", false)
 
 	b.checkNoProblems(t)
 }

@@ -910,7 +910,8 @@
         if (refused.length) r = { state: 'locked', why: `the server said your ${name} credential lacks ${refused.join(', ')}` };
         else if (lacking.length) r = { state: 'locked', why: `the ${name} scopes you entered lack ${lacking.join(', ')}` };
         else if (unknown.length) r = { state: 'unknown', why: `needs ${unknown.join(', ')}: only the server knows whether your ${name} credential has ${unknown.length === 1 ? 'it' : 'them'}` };
-        else r = { state: 'open', why: `${name} credential entered` + (list.length ? `, with ${list.join(', ')}` : '') };
+        else if (list.length && list.every((sc) => st.proven.has(sc))) r = { state: 'open', why: `the server accepted your ${name} credential for ${list.join(', ')}` };
+        else r = { state: 'open', why: `${name} credential entered` + (list.length ? `, with ${list.join(', ')} as you listed` : '') };
       }
       const rank = { open: 3, unknown: 2, locked: 1 };
       if (!best || rank[r.state] > rank[best.state]) best = r;
