@@ -418,7 +418,14 @@ func TestSignIn_unknownUserCostsABcrypt(t *testing.T) {
 // given size, and its store.
 func newTestService(t testing.TB, slots int) (*Service, Store) {
 	t.Helper()
-	st, err := openSQLite(context.Background(), sqlitePath(t))
+	cost, _ := strconv.Atoi(testCost)
+	return newServiceOn(t, sqlitePath(t), cost, slots)
+}
+
+// newServiceOn returns the service on the database db (see openStore).
+func newServiceOn(t testing.TB, db string, cost, slots int) (*Service, Store) {
+	t.Helper()
+	st, err := openStore(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +435,6 @@ func newTestService(t testing.TB, slots int) (*Service, Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cost, _ := strconv.Atoi(testCost)
 	svc, err := newService(st, tok, cost, slots, discardLogger)
 	if err != nil {
 		t.Fatal(err)
@@ -664,6 +670,7 @@ func TestFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-bcrypt-cost", "3"},
 		{"-bcrypt-cost", "32"},
+		{"-bcrypt-slots", "0"},
 		{"-token-ttl", "0s"},
 		{"-token-ttl", "-1h"},
 		{"-db", "file:auth.db?mode=memory"},
@@ -679,7 +686,7 @@ func TestFlags(t *testing.T) {
 	}
 }
 
-// TestEndpoints: the health check, the documentation page placeholder and the document.
+// TestEndpoints: the health check, the documentation page and the document.
 func TestEndpoints(t *testing.T) {
 	s := startServer(t, nil, "-db", sqlitePath(t))
 	base := "http://" + s.addr
@@ -688,7 +695,7 @@ func TestEndpoints(t *testing.T) {
 		status                  int
 	}{
 		{"/healthz", "text/plain; charset=utf-8", "ok\n", 200},
-		{"/", "text/html; charset=utf-8", `<a href="/openrpc.json">`, 200},
+		{"/", "text/html; charset=utf-8", `data-document-url="/openrpc.json"`, 200},
 		{"/openrpc.json", "application/json", `"name":"grant_scopes"`, 200},
 		{"/nope", "", "", 404},
 	} {

@@ -5,17 +5,17 @@
 //	go run ./examples/auth
 //	curl -d '{"jsonrpc":"2.0","method":"sign_up","params":{"username":"alice","password":"correct horse battery"},"id":1}' localhost:8080/api/v1
 //
-// It serves JSON-RPC at /api/v1 (HTTP POST, and WebSocket upgrades once rpchttp supports
-// them), the OpenRPC document at /openrpc.json, the documentation page at / and a health
-// check at /healthz.
+// It serves JSON-RPC at /api/v1 (HTTP POST, and WebSocket on the same path), the OpenRPC
+// document at /openrpc.json, the documentation page at / and a health check at /healthz.
 //
 // Flags:
 //
-//	-addr         address to listen on (default :8080)
-//	-db           SQLite file (default auth.db, created when missing), or a postgres:// URL
-//	-token-ttl    lifetime of access tokens (default 1h)
-//	-bcrypt-cost  bcrypt cost of new password hashes (default 10)
-//	-debug        send error details to clients: for development only
+//	-addr          address to listen on (default :8080)
+//	-db            SQLite file (default auth.db, created when missing), or a postgres:// URL
+//	-token-ttl     lifetime of access tokens (default 1h)
+//	-bcrypt-cost   bcrypt cost of new password hashes (default 10)
+//	-bcrypt-slots  most bcrypt hashes computed at once (default GOMAXPROCS: the cores)
+//	-debug         send error details to clients: for development only
 //
 // Environment:
 //
@@ -40,12 +40,14 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/docsui"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -68,6 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	db := fs.String("db", "auth.db", "SQLite database file (created when missing), or a postgres:// URL")
 	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of access tokens")
 	cost := fs.Int("bcrypt-cost", bcrypt.DefaultCost, "bcrypt cost of new password hashes")
+	slots := fs.Int("bcrypt-slots", runtime.GOMAXPROCS(0), "most bcrypt hashes computed at once; fewer than the cores keeps cores free for other calls during sign-in floods")
 	debug := fs.Bool("debug", false, "send error details to clients (development only)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -92,7 +95,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	svc, err := newService(st, tok, *cost, 0, logger)
+	if *slots < 1 {
+		return fmt.Errorf("-bcrypt-slots %d: want at least 1", *slots)
+	}
+	svc, err := newService(st, tok, *cost, *slots, logger)
 	if err != nil {
 		return err
 	}
@@ -108,7 +114,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	logger.Info("serving JSON-RPC", "url", "http://"+ln.Addr().String()+"/api/v1",
-		"docs", "http://"+ln.Addr().String()+"/", "token_ttl", ttl.String(), "bcrypt_cost", *cost)
+		"docs", "http://"+ln.Addr().String()+"/", "token_ttl", ttl.String(), "bcrypt_cost", *cost, "bcrypt_slots", *slots)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -158,25 +164,10 @@ func newMux(srv *openrpc.Server, st Store) *http.ServeMux {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
-	// The documentation page. TODO(docsui): mount docsui's handler here once the package
-	// lands (DESIGN.md §9); until then a placeholder links the document.
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Content-Security-Policy", "default-src 'none'")
-		io.WriteString(w, placeholderPage)
-	})
+	// The documentation page (package docsui): "/" and its assets below "/assets/".
+	mux.Handle("/", docsui.NewHandler(nil))
 	return mux
 }
-
-const placeholderPage = `<!doctype html>
-<html lang="en">
-<meta charset="utf-8">
-<title>Auth: OpenRPC service</title>
-<h1>Auth</h1>
-<p>Sign up, sign in and call methods with a bearer token: JSON-RPC 2.0 at <code>/api/v1</code>.</p>
-<p>The service's OpenRPC document: <a href="/openrpc.json">/openrpc.json</a>.</p>
-`
 
 // redact hides the password of a database URL for the log.
 func redact(db string) string {
