@@ -1579,7 +1579,8 @@
     }
 
     // authFor returns the headers and query params that carry the credentials of the
-    // schemes the method accepts (all entered credentials for public methods are not sent).
+    // schemes the method accepts. Public methods get no credentials: a token is not sent
+    // where it is not needed.
     function authFor() {
       const headers = {};
       const query = [];
@@ -1589,7 +1590,7 @@
         const st = schemeState[name];
         if (!st || !hasCredential(name)) continue;
         const def = st.def;
-        if (st.kind === 'bearer') headers[def.in === 'header' && def.name ? def.name : 'Authorization'] = (def.in === 'header' && def.name && !/^authorization$/i.test(def.name) ? '' : 'Bearer ') + st.value;
+        if (st.kind === 'bearer') headers[def.in === 'header' && def.name ? def.name : 'Authorization'] = 'Bearer ' + st.value;
         else if (st.kind === 'oauth2') headers.Authorization = 'Bearer ' + st.value;
         else if (st.kind === 'basic') headers.Authorization = 'Basic ' + btoa(unescape(encodeURIComponent(st.user + ':' + st.value)));
         else if (st.kind === 'apiKey' && def.in === 'query') query.push([def.name, st.value]);
@@ -1616,7 +1617,6 @@
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      for (const f of fields) f.el.querySelectorAll('.has-error').forEach(() => {});
       const { params: p, errs, ctx } = buildParams();
       if (errs.length) {
         const first = showErrors(ctx, errs, `Fix ${errs.length === 1 ? 'this problem' : `these ${errs.length} problems`} before sending:`);
@@ -1769,7 +1769,6 @@
     });
 
     reset.addEventListener('click', () => {
-      for (const f of fields) f.set(MISSING);
       fields.forEach((f, i) => {
         const fresh = variadic
           ? makeField({ type: 'array', items: params[0].schema }, { name: params[0].name, path: '/' + params[0].name, required: true, depth: 0 })
