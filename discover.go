@@ -55,6 +55,9 @@ type ContentDescriptor struct {
 	Required    bool    `json:"required,omitempty"`
 	Deprecated  bool    `json:"deprecated,omitempty"`
 	Schema      *Schema `json:"schema"`
+	// Variadic marks the one descriptor of a variadic method: it describes each of any
+	// number of positional params (the x-variadic extension).
+	Variadic bool `json:"x-variadic,omitempty"`
 }
 
 // Components is the OpenRPC Components object: the schemas of named struct types, which
@@ -121,6 +124,7 @@ func (g *schemaGen) describeMethod(m *method) (MethodObject, error) {
 			Name:        name,
 			Description: "Any number of positional params, each described by this schema.",
 			Schema:      s,
+			Variadic:    true,
 		})
 	}
 	if !m.notificationOnly() {

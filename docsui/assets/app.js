@@ -1465,10 +1465,9 @@
   }
 
   // isVariadic tells a method taking any number of positional params of one schema: this
-  // framework describes it as one by-position param with that description.
+  // framework describes it as one by-position param marked "x-variadic".
   function isVariadic(m, params) {
-    return m.paramStructure === 'by-position' && params.length === 1 && !params[0].required &&
-      /^Any number of positional params/.test(params[0].description || '');
+    return m.paramStructure === 'by-position' && params.length === 1 && params[0]['x-variadic'] === true;
   }
 
   function examplePayload(m, params, ex) {
