@@ -55,10 +55,19 @@ var (
 // openStore opens the store db names: a postgres:// (or postgresql://) URL, or else the
 // path of a SQLite file, created when missing. Both apply their schema migrations.
 func openStore(ctx context.Context, db string) (Store, error) {
+	var (
+		st  Store
+		err error
+	)
 	if isPostgresURL(db) {
-		return openPostgres(ctx, db)
+		st, err = openPostgres(ctx, db)
+	} else {
+		st, err = openSQLite(ctx, db)
 	}
-	return openSQLite(ctx, db)
+	if err != nil {
+		return nil, err // not a Store holding a nil pointer
+	}
+	return st, nil
 }
 
 func isPostgresURL(db string) bool {

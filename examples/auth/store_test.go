@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -295,5 +296,42 @@ func TestStore_postgresConcurrentMigrations(t *testing.T) {
 		if err != nil {
 			t.Errorf("instance %d: %v", i, err)
 		}
+	}
+}
+
+// A database migrated by a newer version of the program is refused, not written to.
+func TestStore_newerSchema(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		db   func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return sqlitePath(t) }},
+		{"postgres", func(t *testing.T) string { return postgresURL(t) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := tt.db(t)
+			st, err := openStore(ctx, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch s := st.(type) {
+			case *sqliteStore:
+				_, err = s.write.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (1000)`)
+			case *postgresStore:
+				_, err = s.pool.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES (1000)`)
+			}
+			st.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, err := openStore(ctx, db); err == nil || !strings.Contains(err.Error(), "newer than this program") {
+				if st != nil {
+					st.Close()
+				}
+				t.Errorf("opening a database of schema version 1000: got %v, want an error", err)
+			}
+		})
 	}
 }
