@@ -665,7 +665,7 @@ func TestAdmin(t *testing.T) {
 	}
 }
 
-// TestFlags: bad flags stop the start with an error.
+// TestFlags: bad flags stop the start with an error, before a database file is made.
 func TestFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-bcrypt-cost", "3"},
@@ -678,10 +678,14 @@ func TestFlags(t *testing.T) {
 		{"-nope"},
 		{"extra"},
 	} {
-		err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0", "-db", sqlitePath(t)}, args...),
+		db := sqlitePath(t)
+		err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0", "-db", db}, args...),
 			func(string) string { return "" }, io.Discard, nil)
 		if err == nil {
 			t.Errorf("run %q: got no error", args)
+		}
+		if _, err := os.Stat(db); args[0] != "-db" && err == nil {
+			t.Errorf("run %q made the database file", args)
 		}
 	}
 }

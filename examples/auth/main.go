@@ -75,8 +75,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
+	switch {
+	case fs.NArg() > 0:
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	case *ttl <= 0:
+		return fmt.Errorf("-token-ttl %v: want a positive duration", *ttl)
+	case *cost < bcrypt.MinCost || *cost > bcrypt.MaxCost:
+		return fmt.Errorf("-bcrypt-cost %d: want %d to %d", *cost, bcrypt.MinCost, bcrypt.MaxCost)
+	case *slots < 1:
+		return fmt.Errorf("-bcrypt-slots %d: want at least 1", *slots)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
@@ -94,9 +101,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	tok, err := newTokens(key, *ttl)
 	if err != nil {
 		return err
-	}
-	if *slots < 1 {
-		return fmt.Errorf("-bcrypt-slots %d: want at least 1", *slots)
 	}
 	svc, err := newService(st, tok, *cost, *slots, logger)
 	if err != nil {

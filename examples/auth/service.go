@@ -38,6 +38,7 @@ var (
 var (
 	docInvalidParams = openrpc.Error{Code: openrpc.CodeInvalidParams, Message: "Invalid params"}
 	docPermission    = openrpc.Error{Code: openrpc.CodePermissionError, Message: "Permission error"}
+	docServerError   = openrpc.Error{Code: openrpc.CodeServerError, Message: "Server error"}
 )
 
 // Usernames: 3 to 64 characters, lower-case ASCII letters, digits, '.', '_' and '-',
@@ -194,7 +195,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 			"changed: signing up a taken name fails with error 1001. Passwords longer than 72 bytes are " +
 			"refused with Invalid params.",
 		Tags:       account,
-		Errors:     []openrpc.Error{*errUsernameTakenRPC, docInvalidParams},
+		Errors:     []openrpc.Error{*errUsernameTakenRPC, docInvalidParams, docServerError},
 		ResultName: "null",
 		Examples: []openrpc.ExamplePairing{{
 			Name:   "alice signs up",
@@ -209,7 +210,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 			"service's token lifetime (one hour by default). An unknown user and a wrong password give " +
 			"the same error, 1002.",
 		Tags:       account,
-		Errors:     []openrpc.Error{*errBadCredentialsRPC, docInvalidParams},
+		Errors:     []openrpc.Error{*errBadCredentialsRPC, docInvalidParams, docServerError},
 		ResultName: "token",
 		Examples: []openrpc.ExamplePairing{{
 			Name:   "alice signs in",
@@ -223,7 +224,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Description: "Returns the user the bearer token names, with the scopes it holds now.",
 		Tags:        caller,
 		Security:    openrpc.Require("Bearer"),
-		Errors:      []openrpc.Error{docPermission},
+		Errors:      []openrpc.Error{docPermission, docServerError},
 		ResultName:  "user",
 	}, s.GetCaller)
 	openrpc.Register(srv, openrpc.Method{
@@ -232,7 +233,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Description: "Shows a method that needs a scope. Others get Permission error with reason insufficient_scope.",
 		Tags:        caller,
 		Security:    openrpc.Require("Bearer", "scope1"),
-		Errors:      []openrpc.Error{docPermission},
+		Errors:      []openrpc.Error{docPermission, docServerError},
 		ResultName:  "ok",
 	}, s.RequireScopes)
 	openrpc.Register(srv, openrpc.Method{
@@ -242,7 +243,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 			"again. Needs scope admin: the administrator AUTH_ADMIN names holds it.",
 		Tags:       admin,
 		Security:   openrpc.Require("Bearer", scopeAdmin),
-		Errors:     []openrpc.Error{*errNoSuchUserRPC, docPermission, docInvalidParams},
+		Errors:     []openrpc.Error{*errNoSuchUserRPC, docPermission, docInvalidParams, docServerError},
 		ResultName: "user",
 	}, s.GrantScopes)
 	return srv
