@@ -148,8 +148,10 @@ func checkAfter(decode decodeFunc, vr *valueRules, lr *listRules) decodeFunc {
 		if errs = decode(raw, v, errs); len(errs) > n {
 			return errs
 		}
-		if lr != nil && (v.Kind() == reflect.Slice || v.Kind() == reflect.Array) {
-			errs = lr.check(v, false, errs)
+		if isList(v.Type()) { // a list type with its own UnmarshalJSON
+			if lr != nil {
+				errs = lr.check(v, false, errs)
+			}
 			if vr != nil {
 				for i := range v.Len() {
 					k := len(errs)

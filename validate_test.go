@@ -615,8 +615,22 @@ func (l *lower) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// csv is a list type that decodes itself, from an array or from "a,b,c": its constraints
+// are checked on the list it decodes.
+type csv []string
+
+func (c *csv) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*c = strings.Split(s, ",")
+		return nil
+	}
+	return json.Unmarshal(b, (*[]string)(c))
+}
+
 func TestValidate_selfDecodingTypes(t *testing.T) {
 	type P struct {
+		CSV   csv             `json:"csv,omitempty" maxItems:"2" pattern:"^[a-z]+$"`
 		L     lower           `json:"l,omitempty" pattern:"^[a-z]+$"`
 		When  time.Time       `json:"when,omitzero"`
 		Bytes []byte          `json:"bytes,omitempty" maxLength:"4"`
@@ -628,6 +642,9 @@ func TestValidate_selfDecodingTypes(t *testing.T) {
 		{"time", `{"when":1}`, pes("/when", "expected string, got number")},
 		{"base64", `{"bytes":"%%%"}`, pes("/bytes", "illegal base64 data at input byte 0")},
 		{"base64 length", `{"bytes":"AAAAAA=="}`, pes("/bytes", "length must be <= 4")},
+		{"list that decodes itself", `{"csv":"a,b"}`, nil},
+		{"list that decodes itself, checked", `{"csv":"a,b,C"}`, pes("/csv", "must have at most 2 items", "/csv/2", "must match pattern ^[a-z]+$")},
+		{"list that decodes itself, failing", `{"csv":1}`, pes("/csv", "expected array, got number")},
 	})
 }
 
