@@ -38,10 +38,11 @@
 // of them, each decoded as the slice's element. When P is json.RawMessage, the handler gets
 // the params as sent.
 //
-// Params are decoded strictly: unknown names, a param given twice, extra positional params,
-// a missing required param, a JSON type that does not fit, a number out of the Go type's
-// range and a null where the type has none are all refused with [CodeInvalidParams]. Its
-// data is an [InvalidParamsData] listing every problem found with a JSON Pointer to it:
+// Params are decoded strictly, nested objects included: unknown names, a param given twice,
+// extra positional params, a missing required param, a JSON type that does not fit, a number
+// out of the Go type's range, a null where the type has none and a value breaking its tags'
+// constraints are all refused with [CodeInvalidParams]. Its data is an [InvalidParamsData]
+// listing every problem found (up to 100) with a JSON Pointer to it:
 //
 //	{"errors": [{"path": "/b", "message": "required param is missing"}]}
 //
@@ -66,7 +67,8 @@
 // multipleOf, minLength, maxLength, pattern, format, enum (comma-separated), default,
 // example, minItems, maxItems, uniqueItems, deprecated and readOnly. On a slice field, the
 // value keywords apply to its items. A malformed tag, a keyword that does not fit the
-// field's type and a misspelt keyword (maxlength) panic in Register.
+// field's type and a misspelt keyword (maxlength) panic in Register. A field with a default
+// is optional, and gets its default when absent.
 //
 //	type SignUpParams struct {
 //		Username string `json:"username" minLength:"3" maxLength:"64" pattern:"^[a-z0-9_]+$" doc:"Unique user name."`

@@ -1,6 +1,7 @@
 package openrpc
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -37,12 +38,16 @@ func NewError(code Code, message string, data any) *Error {
 	return e
 }
 
+// mustJSON encodes v without escaping <, > and & (error messages such as "must be < 1" stay
+// readable), or as a string saying why it could not.
 func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b, _ = json.Marshal("unencodable error data: " + err.Error())
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return mustJSON("unencodable error data: " + err.Error())
 	}
-	return b
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // ParamError is one problem with the params of a call. The data of an [CodeInvalidParams]

@@ -48,6 +48,7 @@ type paramField struct {
 	fieldInfo
 	pointer string // JSON Pointer of the param: "/" + escaped name
 	dec     *decoder
+	def     []byte // the default tag as JSON, set when the param is absent; nil for none
 }
 
 // decoder sets one Go value from one raw JSON value, and checks the constraints of the field
@@ -126,10 +127,15 @@ func (d *paramsDecoder) addFields(t reflect.Type) error {
 		if err != nil {
 			return fmt.Errorf("param %q: %w", f.name, err)
 		}
+		def, err := defaultJSON(f, dec)
+		if err != nil {
+			return fmt.Errorf("param %q: %w", f.name, err)
+		}
 		d.fields = append(d.fields, paramField{
 			fieldInfo: f,
 			pointer:   "/" + escapePointer(f.name),
 			dec:       dec,
+			def:       def,
 		})
 	}
 	return nil
@@ -196,14 +202,31 @@ func (d *paramsDecoder) decode(raw []byte, v reflect.Value) *Error {
 		}
 	}
 	for i := range d.fields {
-		if d.fields[i].required && !seen.has(i) {
-			errs = append(errs, ParamError{Path: d.fields[i].pointer, Message: "required param is missing"})
+		switch f := &d.fields[i]; {
+		case seen.has(i):
+		case f.def != nil:
+			errs = f.set(errs, f.def, v)
+		case f.required:
+			errs = append(errs, ParamError{Path: f.pointer, Message: "required param is missing"})
 		}
 	}
 	if errs != nil {
 		return invalidParams(capErrors(errs))
 	}
 	return nil
+}
+
+// defaultJSON returns the default tag of f as JSON, checked once against f's own type and
+// constraints: a default the server would refuse from a client is a registration mistake.
+func defaultJSON(f fieldInfo, dec *decoder) ([]byte, error) {
+	if !f.c.hasDefault {
+		return nil, nil
+	}
+	def := mustJSON(f.c.def)
+	if errs := dec.set(def, reflect.New(f.typ).Elem(), nil); len(errs) > 0 {
+		return nil, fmt.Errorf("default %s: %s", def, errs[0].Message)
+	}
+	return def, nil
 }
 
 func (d *paramsDecoder) decodeVariadic(raw []byte, v reflect.Value) *Error {
@@ -248,14 +271,8 @@ func (d *paramsDecoder) lookup(key []byte) int {
 }
 
 func (f *paramField) set(errs []ParamError, raw []byte, params reflect.Value) []ParamError {
-	var v reflect.Value
-	if len(f.index) == 1 {
-		v = params.Field(f.index[0])
-	} else {
-		v = params.FieldByIndex(f.index)
-	}
 	n := len(errs)
-	errs = f.dec.set(raw, v, errs)
+	errs = f.dec.set(raw, fieldOf(params, f.index), errs)
 	prefixPaths(errs[n:], f.pointer)
 	return errs
 }
@@ -590,6 +607,7 @@ type structField struct {
 	index    []int
 	required bool
 	dec      *decoder
+	def      []byte // the default tag as JSON; nil for none
 }
 
 // structDecoder returns the decode func of struct type t: a closed object whose members are
@@ -606,6 +624,17 @@ func (c *compiler) structDecoder(t reflect.Type) (decodeFunc, error) {
 			return nil, fmt.Errorf("type %s: field %q: %w", t, f.name, err)
 		}
 		fields[i] = structField{name: f.name, pointer: "/" + escapePointer(f.name), index: f.index, required: f.required, dec: dec}
+		if f.c.hasDefault {
+			// A scalar's decoder is complete here (a struct's may still be under construction,
+			// for recursive types): check the default against it now.
+			if kindOfType(valueType(f.typ)) != kindOther {
+				if fields[i].def, err = defaultJSON(f, dec); err != nil {
+					return nil, fmt.Errorf("type %s: field %q: %w", t, f.name, err)
+				}
+			} else {
+				fields[i].def = mustJSON(f.c.def)
+			}
+		}
 	}
 	var byName map[string]int
 	if len(fields) > byNameMapFieldsLimit {
@@ -654,23 +683,31 @@ func (c *compiler) structDecoder(t reflect.Type) (decodeFunc, error) {
 			}
 			seen.set(i)
 			f := &fields[i]
-			var fv reflect.Value
-			if len(f.index) == 1 {
-				fv = v.Field(f.index[0])
-			} else {
-				fv = v.FieldByIndex(f.index)
-			}
 			k := len(errs)
-			errs = f.dec.set(val, fv, errs)
+			errs = f.dec.set(val, fieldOf(v, f.index), errs)
 			prefixPaths(errs[k:], f.pointer)
 		}
 		for i := range fields {
-			if fields[i].required && !seen.has(i) {
-				errs = append(errs, ParamError{Path: fields[i].pointer, Message: "required property is missing"})
+			switch f := &fields[i]; {
+			case seen.has(i):
+			case f.def != nil:
+				k := len(errs)
+				errs = f.dec.set(f.def, fieldOf(v, f.index), errs)
+				prefixPaths(errs[k:], f.pointer)
+			case f.required:
+				errs = append(errs, ParamError{Path: f.pointer, Message: "required property is missing"})
 			}
 		}
 		return errs
 	}, nil
+}
+
+// fieldOf returns the field of struct v at index.
+func fieldOf(v reflect.Value, index []int) reflect.Value {
+	if len(index) == 1 {
+		return v.Field(index[0])
+	}
+	return v.FieldByIndex(index)
 }
 
 // scalarDecoder returns the decode func of a boolean, number or string type, which checks

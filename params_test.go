@@ -245,3 +245,42 @@ func TestOptional(t *testing.T) {
 		t.Errorf("decoding a string into Optional[int]: err %v, absent %v; want an error and still absent", err, o.IsAbsent())
 	}
 }
+
+func TestRegister_defaults(t *testing.T) {
+	type Paging struct {
+		Size  int    `json:"size,omitempty" default:"20" maximum:"100"`
+		Order string `json:"order" enum:"asc,desc" default:"asc"`
+	}
+	type listParams struct {
+		Query  string   `json:"query" default:"*"`
+		Limit  int      `json:"limit" default:"10" minimum:"1"`
+		Exact  bool     `json:"exact" default:"true"`
+		Tags   []string `json:"tags" default:"[\"a\",\"b\"]"`
+		Paging Paging   `json:"paging,omitzero"`
+	}
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "list"}, func(_ context.Context, p listParams) (string, error) {
+		return fmt.Sprintf("%s %d %v %v %d %s", p.Query, p.Limit, p.Exact, p.Tags, p.Paging.Size, p.Paging.Order), nil
+	})
+	for _, tt := range []struct{ params, want string }{
+		{`{}`, `"* 10 true [a b] 0 "`},
+		{`{"query":"x","limit":3,"exact":false,"tags":[]}`, `"x 3 false [] 0 "`},
+		{`{"paging":{}}`, `"* 10 true [a b] 20 asc"`},
+		{`{"paging":{"order":"desc"}}`, `"* 10 true [a b] 20 desc"`},
+		{`[]`, `"* 10 true [a b] 0 "`},
+	} {
+		got := process(t, srv, `{"jsonrpc":"2.0","method":"list","params":`+tt.params+`,"id":1}`)
+		checkJSON(t, got, `{"jsonrpc":"2.0","result":`+tt.want+`,"id":1}`)
+	}
+	// A default the field's own constraints refuse is a registration mistake.
+	defer func() {
+		if got := fmt.Sprint(recover()); !strings.Contains(got, `Register "bad": param "limit": default 0: must be >= 1`) {
+			t.Errorf("panic %q, want the default refused", got)
+		}
+	}()
+	openrpc.Register(srv, openrpc.Method{Name: "bad"}, func(_ context.Context, p struct {
+		Limit int `json:"limit" default:"0" minimum:"1"`
+	}) (int, error) {
+		return p.Limit, nil
+	})
+}
