@@ -212,7 +212,13 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-c.done:
-			return nil, c.err
+			// The reply may have arrived just before the connection ended.
+			select {
+			case raw := <-ch:
+				out[ids[i]] = raw
+			default:
+				return nil, c.err
+			}
 		}
 	}
 	return out, nil

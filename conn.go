@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"sync"
-	"sync/atomic"
 )
 
 // Conn is a connection that carries whole JSON-RPC messages, one per Recv and Send: a
@@ -49,9 +48,10 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 	}
 	var (
 		inflight = make(chan struct{}, s.limits.MaxInFlight)
-		wg       sync.WaitGroup
+		wg       sync.WaitGroup // messages read and not yet answered
 		sendMu   sync.Mutex
-		draining atomic.Bool
+		mu       sync.Mutex // orders draining against wg.Add
+		draining bool
 	)
 	send := func(msg []byte) {
 		sendMu.Lock()
@@ -60,9 +60,17 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			cancelCalls(err)
 		}
 	}
-	// On shutdown: refuse new calls, wait for the ones in flight, then close.
+	isDraining := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return draining
+	}
+	// On shutdown: refuse new calls, wait for the ones read before, then close. Setting
+	// draining under mu means no wg.Add can follow the Wait.
 	stop := context.AfterFunc(ctx, func() {
-		draining.Store(true)
+		mu.Lock()
+		draining = true
+		mu.Unlock()
 		wg.Wait()
 		conn.Close()
 	})
@@ -76,10 +84,7 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 				send(s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
 					debugData("the message exceeds the size limit")))
 				continue
-			case errors.Is(err, io.EOF):
-				wg.Wait()
-				return nil
-			case draining.Load():
+			case errors.Is(err, io.EOF), isDraining():
 				wg.Wait()
 				return nil
 			}
@@ -87,19 +92,27 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			wg.Wait()
 			return err
 		}
-		if draining.Load() {
+		mu.Lock()
+		if draining {
+			mu.Unlock()
 			if reply := s.process(callCtx, msg, true); reply != nil {
 				send(reply)
 			}
 			continue
 		}
-		select {
-		case inflight <- struct{}{}:
-		case <-callCtx.Done():
+		wg.Add(1) // counted from now on, also while it waits for a slot
+		mu.Unlock()
+		if callCtx.Err() == nil {
+			select {
+			case inflight <- struct{}{}:
+			case <-callCtx.Done():
+			}
+		}
+		if err := callCtx.Err(); err != nil { // a reply could not be sent: the connection is gone
+			wg.Done()
 			wg.Wait()
 			return context.Cause(callCtx)
 		}
-		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { <-inflight }()

@@ -50,6 +50,9 @@ type HandlerOptions struct {
 	PingInterval time.Duration
 	// DisableWebSocket refuses WebSocket upgrades.
 	DisableWebSocket bool
+	// ShutdownGrace is how long a WebSocket session may take to finish its calls when the
+	// http.Server shuts down before it is closed at once, default 30s.
+	ShutdownGrace time.Duration
 }
 
 // Handler is an http.Handler serving JSON-RPC over HTTP POST, and over WebSocket for
@@ -60,10 +63,11 @@ type Handler struct {
 	originPatterns []string
 	pingInterval   time.Duration
 	noWebSocket    bool
+	shutdownGrace  time.Duration
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
-	hooked   map[*http.Server]bool
+	servers  map[*http.Server]*serverState
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -71,11 +75,12 @@ var _ http.Handler = (*Handler)(nil)
 // NewHandler returns a handler serving srv.
 func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 	h := &Handler{
-		srv:          srv,
-		maxBytes:     srv.Limits().MaxRequestBytes,
-		pingInterval: 30 * time.Second,
-		sessions:     map[*session]struct{}{},
-		hooked:       map[*http.Server]bool{},
+		srv:           srv,
+		maxBytes:      srv.Limits().MaxRequestBytes,
+		pingInterval:  30 * time.Second,
+		shutdownGrace: 30 * time.Second,
+		sessions:      map[*session]struct{}{},
+		servers:       map[*http.Server]*serverState{},
 	}
 	if opts != nil {
 		if opts.MaxRequestBytes > 0 {
@@ -83,6 +88,9 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		}
 		if opts.PingInterval != 0 {
 			h.pingInterval = opts.PingInterval
+		}
+		if opts.ShutdownGrace > 0 {
+			h.shutdownGrace = opts.ShutdownGrace
 		}
 		h.originPatterns = opts.OriginPatterns
 		h.noWebSocket = opts.DisableWebSocket

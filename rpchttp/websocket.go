@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -33,7 +34,8 @@ func headerHasToken(h http.Header, key, token string) bool {
 
 // serveWebSocket serves one WebSocket connection until it ends. It returns when the peer
 // closes, the connection fails, or the http.Server shuts down (then calls in flight finish
-// and the connection is closed with 1001 Going Away).
+// and the connection is closed with 1001 Going Away; a session still busy after
+// ShutdownGrace is closed at once).
 func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.originPatterns})
 	if err != nil {
@@ -43,13 +45,14 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 
 	ctx, shutdown := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer shutdown()
-	s := &session{shutdown: shutdown}
-	h.track(r, s)
+	conn := &wsConn{c: c, max: h.maxBytes}
+	hs, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+	s := &session{server: hs, shutdown: shutdown, conn: c}
+	h.track(s)
 	defer h.untrack(s)
 
-	conn := &wsConn{c: c, max: h.maxBytes}
 	if h.pingInterval > 0 {
-		go keepAlive(ctx, c, h.pingInterval)
+		go keepAlive(ctx, conn, h.pingInterval)
 	}
 	caller := &openrpc.Caller{Transport: "websocket", RemoteAddr: r.RemoteAddr, Header: r.Header, Value: r}
 	h.srv.ServeConn(ctx, conn, &openrpc.ConnOptions{Caller: caller})
@@ -57,8 +60,10 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 }
 
 // keepAlive pings the peer until ctx ends; a peer that does not answer within the interval
-// is disconnected.
-func keepAlive(ctx context.Context, c *websocket.Conn, interval time.Duration) {
+// is disconnected. A pong is only read while the server reads the connection, so a ping is
+// sent, and its loss held against the peer, only while the server is waiting for a message
+// all along (not while it holds back because the connection's calls fill MaxInFlight).
+func keepAlive(ctx context.Context, w *wsConn, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -66,11 +71,15 @@ func keepAlive(ctx context.Context, c *websocket.Conn, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if !w.reading.Load() {
+				continue
+			}
+			epoch := w.received.Load()
 			pctx, cancel := context.WithTimeout(ctx, interval)
-			err := c.Ping(pctx)
+			err := w.c.Ping(pctx)
 			cancel()
-			if err != nil && ctx.Err() == nil {
-				c.Close(websocket.StatusPolicyViolation, "ping timeout")
+			if err != nil && ctx.Err() == nil && w.reading.Load() && w.received.Load() == epoch {
+				w.c.Close(websocket.StatusPolicyViolation, "ping timeout")
 				return
 			}
 		}
@@ -78,20 +87,44 @@ func keepAlive(ctx context.Context, c *websocket.Conn, interval time.Duration) {
 }
 
 // session is one WebSocket connection being served.
-type session struct{ shutdown context.CancelFunc }
+type session struct {
+	server   *http.Server // the http.Server it came through, when known
+	shutdown context.CancelFunc
+	conn     *websocket.Conn
+}
 
-// track registers a session with the handler and its shutdown with the http.Server serving
-// r, so that the server's Shutdown ends WebSocket sessions gracefully too (http.Server does
-// not track hijacked connections).
-func (h *Handler) track(r *http.Request, s *session) {
+// close asks the session to finish its calls and close, and closes it at once if it is still
+// busy after grace (a peer that does not read its replies must not hold the shutdown).
+func (s *session) close(grace time.Duration) {
+	s.shutdown()
+	time.AfterFunc(grace, func() { s.conn.CloseNow() })
+}
+
+// track registers a session with the handler, and the handler with the http.Server serving
+// it, so that the server's Shutdown ends WebSocket sessions gracefully too (http.Server does
+// not track hijacked connections). A session that arrives while its server shuts down is
+// closed straight away.
+func (h *Handler) track(s *session) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.sessions[s] = struct{}{}
-	if hs, _ := r.Context().Value(http.ServerContextKey).(*http.Server); hs != nil && !h.hooked[hs] {
-		h.hooked[hs] = true
-		hs.RegisterOnShutdown(h.shutdownSessions)
+	if s.server == nil {
+		return
+	}
+	state, ok := h.servers[s.server]
+	if !ok {
+		state = &serverState{}
+		h.servers[s.server] = state
+		hs := s.server
+		hs.RegisterOnShutdown(func() { h.shutdownSessions(hs) })
+	}
+	if state.shuttingDown {
+		s.close(h.shutdownGrace)
 	}
 }
+
+// serverState is what the handler knows of an http.Server it serves through.
+type serverState struct{ shuttingDown bool }
 
 func (h *Handler) untrack(s *session) {
 	h.mu.Lock()
@@ -99,12 +132,15 @@ func (h *Handler) untrack(s *session) {
 	delete(h.sessions, s)
 }
 
-// shutdownSessions asks every WebSocket session to finish its calls and close.
-func (h *Handler) shutdownSessions() {
+// shutdownSessions asks every WebSocket session of hs to finish its calls and close.
+func (h *Handler) shutdownSessions(hs *http.Server) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.servers[hs].shuttingDown = true
 	for s := range h.sessions {
-		s.shutdown()
+		if s.server == hs {
+			s.close(h.shutdownGrace)
+		}
 	}
 }
 
@@ -113,6 +149,9 @@ type wsConn struct {
 	c      *websocket.Conn
 	max    int64
 	tooBig bool
+
+	reading  atomic.Bool  // inside Recv, waiting for a message
+	received atomic.Int64 // messages received, to tell whether reading stopped meanwhile
 }
 
 var _ openrpc.Conn = (*wsConn)(nil)
@@ -125,8 +164,16 @@ func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 		w.c.Close(websocket.StatusMessageTooBig, "message too big")
 		return nil, errMessageTooBig
 	}
+	w.reading.Store(true)
 	_, r, err := w.c.Reader(ctx)
+	w.reading.Store(false)
+	w.received.Add(1)
 	if err != nil {
+		if errors.Is(err, io.EOF) {
+			// The peer vanished without a close frame: on a WebSocket that is a lost
+			// connection (its calls are canceled), not the end of its requests.
+			return nil, fmt.Errorf("websocket connection lost: %v", err)
+		}
 		return nil, err
 	}
 	msg, err := io.ReadAll(io.LimitReader(r, w.max+1))

@@ -173,3 +173,60 @@ func TestServerOptions_callTimeout(t *testing.T) {
 		t.Errorf("got %v, want a -32001 timeout", err)
 	}
 }
+
+// Regression: pings went unanswered while a connection's calls filled MaxInFlight (nobody
+// read the pong), and the keep-alive closed a healthy connection.
+func TestWebSocket_pingWhileInFlightIsFull(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxInFlight: 1}})
+	openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(ctx context.Context, _ struct{}) (bool, error) {
+		time.Sleep(300 * time.Millisecond)
+		return true, nil
+	})
+	ts := httptest.NewServer(rpchttp.NewHandler(srv, &rpchttp.HandlerOptions{PingInterval: 50 * time.Millisecond}))
+	defer ts.Close()
+	c, err := rpchttp.DialWebSocket(context.Background(), wsURL(ts), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			if ok, err := openrpc.Call[bool](context.Background(), c, "slow", nil); err != nil || !ok {
+				t.Errorf("got %v, %v; want true", ok, err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// Regression: a peer vanishing without a close frame looked like the end of its requests,
+// and its calls were not canceled.
+func TestWebSocket_abruptDisconnectCancelsCalls(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	started := make(chan struct{})
+	canceled := make(chan bool, 1)
+	openrpc.Register(srv, openrpc.Method{Name: "block"}, func(ctx context.Context, _ struct{}) (bool, error) {
+		close(started)
+		select {
+		case <-ctx.Done():
+			canceled <- true
+		case <-time.After(5 * time.Second):
+			canceled <- false
+		}
+		return true, nil
+	})
+	ts := serve(t, srv)
+	c, _, err := websocket.Dial(context.Background(), wsURL(ts), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Write(context.Background(), websocket.MessageText, []byte(`{"jsonrpc":"2.0","method":"block","id":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	c.CloseNow() // no close frame
+	if !<-canceled {
+		t.Error("the call of a vanished peer was not canceled")
+	}
+}

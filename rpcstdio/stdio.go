@@ -33,16 +33,34 @@ type Conn struct {
 	w   io.Writer
 	max int64
 
+	// A goroutine reads lines, so that Recv can return when its context ends or the
+	// connection is closed even while a read blocks (os.Stdin cannot be interrupted).
+	start   sync.Once
+	lines   chan line
+	done    chan struct{} // the reader stopped; readErr says why
+	readErr error
+
 	closeOnce sync.Once
+	closed    chan struct{}
 	closers   []io.Closer
 }
+
+type line struct {
+	msg []byte
+	err error // only ErrTooLarge: the reader goes on after it
+}
+
+var errClosed = errors.New("rpcstdio: connection closed")
 
 var _ openrpc.Conn = (*Conn)(nil)
 
 // NewConn returns a connection reading messages from r and writing them to w. Close closes
 // r and w when they are io.Closers.
 func NewConn(r io.Reader, w io.Writer, opts *Options) *Conn {
-	c := &Conn{r: bufio.NewReaderSize(r, 64<<10), w: w, max: openrpc.DefaultMaxRequestBytes}
+	c := &Conn{
+		r: bufio.NewReaderSize(r, 64<<10), w: w, max: openrpc.DefaultMaxRequestBytes,
+		lines: make(chan line), done: make(chan struct{}), closed: make(chan struct{}),
+	}
 	if opts != nil && opts.MaxMessageBytes > 0 {
 		c.max = opts.MaxMessageBytes
 	}
@@ -55,9 +73,41 @@ func NewConn(r io.Reader, w io.Writer, opts *Options) *Conn {
 }
 
 // Recv returns the next non-blank line. At the end of the input it returns io.EOF; a line
-// over the limit is skipped and reported as openrpc.ErrTooLarge. The context is not
-// consulted while blocked in a read: Close unblocks it.
+// over the limit is skipped and reported as openrpc.ErrTooLarge. It returns early when ctx
+// ends or the connection is closed; the read in progress then stays with the connection.
 func (c *Conn) Recv(ctx context.Context) ([]byte, error) {
+	c.start.Do(func() { go c.readLoop() })
+	select {
+	case l := <-c.lines:
+		return l.msg, l.err
+	case <-c.done:
+		return nil, c.readErr
+	case <-c.closed:
+		return nil, errClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// readLoop hands the lines read to Recv until the input ends or fails.
+func (c *Conn) readLoop() {
+	for {
+		msg, err := c.next()
+		if err != nil && !errors.Is(err, openrpc.ErrTooLarge) {
+			c.readErr = err
+			close(c.done)
+			return
+		}
+		select {
+		case c.lines <- line{msg, err}:
+		case <-c.closed:
+			return
+		}
+	}
+}
+
+// next reads the next non-blank line.
+func (c *Conn) next() ([]byte, error) {
 	for {
 		line, err := c.readLine()
 		if err != nil {
@@ -125,6 +175,7 @@ func (c *Conn) Send(ctx context.Context, msg []byte) error {
 func (c *Conn) Close() error {
 	var err error
 	c.closeOnce.Do(func() {
+		close(c.closed)
 		for _, cl := range c.closers {
 			err = errors.Join(err, cl.Close())
 		}

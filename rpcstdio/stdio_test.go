@@ -137,3 +137,28 @@ func TestClient_subprocess(t *testing.T) {
 		t.Errorf("call after the plug-in exited: got %v, want an error", err)
 	}
 }
+
+// Regression: Serve on a silent stdin did not return when its context ended, because a
+// blocked read of os.Stdin cannot be interrupted.
+func TestServe_returnsWhenContextEnds(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close() // held open and silent, like a host that sends nothing
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	// A reader that cannot be closed, as a blocked read of os.Stdin cannot be interrupted.
+	stdin := struct{ io.Reader }{r}
+	go func() { done <- rpcstdio.Serve(ctx, srv, stdin, io.Discard, nil) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+}
