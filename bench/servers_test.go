@@ -61,7 +61,7 @@ var servers = []server{
 // JSON-RPC server should: the floor the design measures the framework against.
 func handWritten(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Params [2]int         `json:"params"`
+		Params [2]int          `json:"params"`
 		ID     json.RawMessage `json:"id"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
