@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -12,14 +11,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/rpchttp"
@@ -69,60 +65,9 @@ var servingRE = regexp.MustCompile(`url=http://([^/\s"]+)/api/v1`)
 // the cheapest bcrypt cost, and returns its base URL once it listens.
 func startExamplesAuth(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "authsvc")
-	build := exec.Command("go", "build", "-o", bin, "./examples/auth")
-	build.Dir = repoRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building examples/auth: %v\n%s", err, out)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "auth.db"), "-bcrypt-cost", "4")
-	cmd.Env = append(os.Environ(), "AUTH_ADMIN=root:root-password-1", "AUTH_SECRET_KEY=")
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting examples/auth: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-	})
-	addr := make(chan string, 1)
-	var logMu sync.Mutex
-	var log strings.Builder
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			logMu.Lock()
-			log.WriteString(line + "\n")
-			logMu.Unlock()
-			if m := servingRE.FindStringSubmatch(line); m != nil {
-				select {
-				case addr <- m[1]:
-				default:
-				}
-			}
-		}
-		close(addr)
-	}()
-	select {
-	case a, ok := <-addr:
-		if ok {
-			t.Logf("auth backend: examples/auth at http://%s", a)
-			return "http://" + a
-		}
-	case <-time.After(60 * time.Second):
-	}
-	logMu.Lock()
-	defer logMu.Unlock()
-	t.Fatalf("examples/auth did not report its address (a log line with url=http://ADDR/api/v1); its output:\n%s", log.String())
-	return ""
+	db := filepath.Join(t.TempDir(), "auth.db")
+	return startExample(t, "auth", []string{"AUTH_ADMIN=root:root-password-1", "AUTH_SECRET_KEY="},
+		"-db", db, "-bcrypt-cost", "4")
 }
 
 // inprocAuth is the stand-in for examples/auth: the same methods and shapes, users in

@@ -21,8 +21,9 @@ import (
 )
 
 // startExample builds and runs one of the example commands (examples/NAME) on 127.0.0.1,
-// and returns its base URL once it logs where it serves JSON-RPC.
-func startExample(t *testing.T, name string, args ...string) string {
+// with env added to the environment, and returns its base URL once it logs where it serves
+// JSON-RPC.
+func startExample(t *testing.T, name string, env []string, args ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, name)
@@ -33,6 +34,7 @@ func startExample(t *testing.T, name string, args ...string) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
 	stderr, err := cmd.StderrPipe()
@@ -74,7 +76,7 @@ func startExample(t *testing.T, name string, args ...string) string {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	t.Fatalf("examples/%s did not report its address; its output:\n%s", name, log.String())
+	t.Fatalf("examples/%s did not report its address (a log line with url=http://ADDR/api/v1); its output:\n%s", name, log.String())
 	return ""
 }
 
@@ -82,7 +84,7 @@ func startExample(t *testing.T, name string, args ...string) string {
 // variadic calls, an example put into the form, and a notification.
 func TestDocsUI_SpecExample(t *testing.T) {
 	b := newBrowser(t)
-	base := startExample(t, "spec")
+	base := startExample(t, "spec", nil)
 	b.viewport(t, 1400, 900, false)
 	b.do(t, "open the page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`#method-subtract`)))
 	if n := eval[int](t, b, `document.querySelectorAll('article.method').length`); n != 7 {
