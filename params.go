@@ -236,7 +236,7 @@ func (d *paramsDecoder) decodeVariadic(raw []byte, v reflect.Value) *Error {
 	if raw[0] == '{' {
 		return invalidParams([]ParamError{{Message: "params must be an array: this method takes params by-position"}})
 	}
-	if errs := decodeList(raw, v, d.elem, -1, nil); errs != nil {
+	if errs, _ := decodeList(raw, v, d.elem, -1, -1, nil); errs != nil {
 		return invalidParams(capErrors(errs))
 	}
 	if v.Len() == 0 {
@@ -476,7 +476,14 @@ func listDecoder(t reflect.Type, elem *decoder, rules *listRules) decodeFunc {
 			return append(errs, typeError("array", raw))
 		}
 		n := len(errs)
-		errs = decodeList(raw, v, elem, length, errs)
+		maxItems := -1
+		if rules != nil {
+			maxItems = rules.maxItems
+		}
+		errs, refused := decodeList(raw, v, elem, length, maxItems, errs)
+		if refused {
+			return append(errs, ParamError{Message: rules.maxMsg})
+		}
 		if rules != nil {
 			errs = rules.check(v, len(errs) > n, errs)
 		}
@@ -484,12 +491,18 @@ func listDecoder(t reflect.Type, elem *decoder, rules *listRules) decodeFunc {
 	}
 }
 
+// maxListBytes bounds the memory a list may take once decoded, whatever its items: a 5 MiB
+// message of 2.5 million tiny items must not become gigabytes of Go values.
+const maxListBytes = 64 << 20
+
 // shortList is the number of items a list decoder keeps track of on the stack, so that a
 // short array is scanned once to find its items, not once more to count them.
 const shortList = 16
 
 // decodeList decodes array raw into slice or array v (of length length, or -1 for a slice).
-func decodeList(raw []byte, v reflect.Value, elem *decoder, length int, errs []ParamError) []ParamError {
+// A list longer than maxItems (-1: no limit) is refused, with refused true, before anything is
+// allocated for it; so is one whose decoded items would exceed maxListBytes.
+func decodeList(raw []byte, v reflect.Value, elem *decoder, length, maxItems int, errs []ParamError) (_ []ParamError, refused bool) {
 	var short [shortList][]byte
 	n := 0
 	it := wire.NewIter(raw)
@@ -503,6 +516,12 @@ func decodeList(raw []byte, v reflect.Value, elem *decoder, length int, errs []P
 	}
 	if n == shortList {
 		n = wire.Count(raw) // a long list: counted, then scanned again
+	}
+	if maxItems >= 0 && n > maxItems {
+		return errs, true
+	}
+	if size := v.Type().Elem().Size(); size > 0 && uint64(n) > maxListBytes/uint64(size) {
+		return append(errs, ParamError{Message: fmt.Sprintf("too many items: %d items of %s exceed the decoding limit of %d MiB", n, v.Type().Elem(), maxListBytes>>20)}), false
 	}
 	switch {
 	case length < 0 && n == 0:
@@ -528,7 +547,7 @@ func decodeList(raw []byte, v reflect.Value, elem *decoder, length int, errs []P
 			prefixPaths(errs[k:], "/"+strconv.Itoa(i))
 		}
 	}
-	return errs
+	return errs, false
 }
 
 // mapDecoder returns the decode func of map type t, whose keys are strings or integers.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -283,4 +284,36 @@ func TestRegister_defaults(t *testing.T) {
 	}) (int, error) {
 		return p.Limit, nil
 	})
+}
+
+// Regression: a long list was allocated in full before its items or maxItems were checked,
+// so 5 MB of "0," became hundreds of MB of Go values.
+func TestRegister_longListsAreBounded(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "capped"}, func(_ context.Context, p struct {
+		H [][256]byte `json:"h" maxItems:"4"`
+	}) (int, error) {
+		return len(p.H), nil
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "uncapped"}, func(_ context.Context, p struct {
+		H [][256]byte `json:"h"`
+	}) (int, error) {
+		return len(p.H), nil
+	})
+	items := strings.TrimSuffix(strings.Repeat("0,", 2_400_000), ",")
+	for _, tt := range []struct{ method, want string }{
+		{"capped", "must have at most 4 items"},
+		{"uncapped", "too many items: 2400000 items of [256]uint8 exceed the decoding limit of 64 MiB"},
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		got := process(t, srv, `{"jsonrpc":"2.0","method":"`+tt.method+`","params":{"h":[`+items+`]},"id":1}`)
+		runtime.ReadMemStats(&after)
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("%s: got %.200s, want %q", tt.method, got, tt.want)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+			t.Errorf("%s: allocated %d MiB for a 5 MB message", tt.method, alloc>>20)
+		}
+	}
 }

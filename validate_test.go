@@ -315,7 +315,8 @@ func TestValidate_maxItems(t *testing.T) {
 		{"at the bound", `{"l":["a","b"]}`, nil},
 		{"empty", `{"l":[]}`, nil},
 		{"over", `{"l":["a","b","c"]}`, pes("/l", "must have at most 2 items")},
-		{"bad items and too many", `{"l":[1,"b","c"]}`, pes("/l/0", "expected string, got number", "/l", "must have at most 2 items")},
+		// Over maxItems the list is refused before its items are decoded (nothing allocated).
+		{"bad items and too many", `{"l":[1,"b","c"]}`, pes("/l", "must have at most 2 items")},
 	})
 }
 
@@ -367,7 +368,7 @@ func TestValidate_items(t *testing.T) {
 		{"valid", `{"tags":["go","rpc"],"grid":[[0,1],[2]],"ptrs":[1,null],"fixed":[1,2],"scores":[0.5]}`, nil},
 		{"third tag", `{"tags":["go","rpc","Bad"]}`, pes("/tags/2", "must match pattern ^[a-z]+$")},
 		{"several items", `{"tags":["toolong","x","Y"]}`, pes("/tags/0", "length must be <= 5", "/tags/2", "must match pattern ^[a-z]+$")},
-		{"item and list", `{"tags":["a","b","c","D"]}`, pes("/tags/3", "must match pattern ^[a-z]+$", "/tags", "must have at most 3 items")},
+		{"item and list", `{"tags":["a","b","c","D"]}`, pes("/tags", "must have at most 3 items")},
 		{"nested lists", `{"grid":[[0],[1,-1]]}`, pes("/grid/1/1", "must be >= 0")},
 		{"pointer items", `{"ptrs":[null,10]}`, pes("/ptrs/1", "must be <= 9")},
 		{"array items", `{"fixed":[1,0]}`, pes("/fixed/1", "must be >= 1")},
@@ -444,12 +445,6 @@ func TestValidate_multipleErrors(t *testing.T) {
 		"/address/extra", "unknown property",
 		"/address/geo/lat", "must be <= 90",
 		"/address/geo/lon", "required property is missing",
-		"/others/0/street", "required property is missing",
-		"/others/0/zip", "required property is missing",
-		"/others/1/street", "required property is missing",
-		"/others/1/zip", "required property is missing",
-		"/others/2/street", "required property is missing",
-		"/others/2/zip", "required property is missing",
 		"/others", "must have at most 2 items",
 		"/nick", "unknown param",
 	)
