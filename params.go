@@ -869,35 +869,78 @@ func intRange(t reflect.Type) string {
 // fraction or an exponent (1.0, 1e3) as JSON Schema's "integer" does. neg reports a value
 // below zero, whose magnitude is in i; u holds values from zero up.
 func parseInteger(raw []byte) (i int64, u uint64, neg bool, pe *ParamError) {
+	orig := raw
 	if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
 		e := typeError("integer", raw)
 		return 0, 0, false, &e
 	}
 	if bytes.ContainsAny(raw, ".eE") {
-		f, err := strconv.ParseFloat(string(raw), 64)
-		if err != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxUint64 {
-			if err == nil && f == math.Trunc(f) {
-				return 0, 0, f < 0, &ParamError{Message: "integer out of range: " + string(raw)}
-			}
+		canonical, ok, inRange := integralDigits(raw)
+		switch {
+		case !ok:
 			return 0, 0, false, &ParamError{Message: "expected integer, got " + string(raw)}
+		case !inRange:
+			return 0, 0, raw[0] == '-', &ParamError{Message: "integer out of range: " + string(raw)}
 		}
-		if f < 0 {
-			return int64(f), 0, true, nil
-		}
-		return int64(min(f, math.MaxInt64)), uint64(f), false, nil
+		raw = canonical
 	}
 	if raw[0] == '-' {
 		i, err := strconv.ParseInt(string(raw), 10, 64)
 		if err != nil {
-			return 0, 0, true, &ParamError{Message: "integer out of range: " + string(raw)}
+			return 0, 0, true, &ParamError{Message: "integer out of range: " + string(orig)}
 		}
 		return i, 0, i < 0, nil
 	}
 	u, err := strconv.ParseUint(string(raw), 10, 64)
 	if err != nil {
-		return 0, 0, false, &ParamError{Message: "integer out of range: " + string(raw)}
+		return 0, 0, false, &ParamError{Message: "integer out of range: " + string(orig)}
 	}
 	return int64(u), u, false, nil
+}
+
+// integralDigits rewrites a JSON number with a fraction or an exponent (1.0, 2e3, 150e-2)
+// as plain integer digits, exactly (never through float64): ok is false when the value is not
+// an integer, inRange false when it has more than 20 digits (beyond any 64-bit integer).
+func integralDigits(raw []byte) (digits []byte, ok, inRange bool) {
+	num := raw
+	neg := num[0] == '-'
+	if neg {
+		num = num[1:]
+	}
+	mant, expText, _ := bytes.Cut(bytes.ToLower(num), []byte("e"))
+	intPart, frac, _ := bytes.Cut(mant, []byte("."))
+	d := append(append([]byte(nil), intPart...), frac...)
+	d = bytes.TrimLeft(d, "0")
+	if len(d) == 0 {
+		return []byte("0"), true, true // zero, whatever the exponent
+	}
+	exp, err := strconv.Atoi(string(expText))
+	if len(expText) == 0 {
+		exp, err = 0, nil
+	}
+	if err != nil { // an exponent beyond int: huge or vanishing
+		return nil, expText[0] != '-', false
+	}
+	exp -= len(frac)
+	for len(d) > 0 && d[len(d)-1] == '0' {
+		d = d[:len(d)-1]
+		exp++
+	}
+	switch {
+	case exp < 0:
+		return nil, false, false // a nonzero fraction remains
+	case len(d)+exp > 20:
+		return nil, true, false
+	}
+	out := make([]byte, 0, 1+len(d)+exp)
+	if neg {
+		out = append(out, '-')
+	}
+	out = append(out, d...)
+	for range exp {
+		out = append(out, '0')
+	}
+	return out, true, true
 }
 
 // kindOf names the JSON type of a raw value.

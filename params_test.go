@@ -317,3 +317,31 @@ func TestRegister_longListsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// Regression: integers written with a fraction or an exponent went through float64 and were
+// rounded, or wrongly refused at the edges of the range.
+func TestRegister_integerLiterals(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "i"}, func(_ context.Context, p []int64) (string, error) { return fmt.Sprint(p), nil })
+	openrpc.Register(srv, openrpc.Method{Name: "u"}, func(_ context.Context, p []uint64) (string, error) { return fmt.Sprint(p), nil })
+	for _, tt := range []struct{ method, params, want string }{
+		{"i", `[9007199254740993.0, 9223372036854775807.0, -9223372036854775808e0, 1.5e1, 150e-1, 0.0, -0e5]`,
+			`"[9007199254740993 9223372036854775807 -9223372036854775808 15 15 0 0]"`},
+		{"u", `[18446744073709551615.0, 1e19]`, `"[18446744073709551615 10000000000000000000]"`},
+	} {
+		checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"`+tt.method+`","params":`+tt.params+`,"id":1}`),
+			`{"jsonrpc":"2.0","result":`+tt.want+`,"id":1}`)
+	}
+	for _, tt := range []struct{ params, want string }{
+		{`[1.0000000000000000001]`, "expected integer, got 1.0000000000000000001"},
+		{`[1e-400]`, "expected integer, got 1e-400"},
+		{`[-9223372036854775809.0]`, "integer out of range: -9223372036854775809.0"},
+		{`[1e400]`, "integer out of range: 1e400"},
+		{`[1e99999999999999999999]`, "integer out of range: 1e99999999999999999999"},
+	} {
+		got := process(t, srv, `{"jsonrpc":"2.0","method":"i","params":`+tt.params+`,"id":1}`)
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("%s: got %s, want %q", tt.params, got, tt.want)
+		}
+	}
+}
