@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,4 +229,36 @@ func TestServerOptions_OpenRPCVersion(t *testing.T) {
 	if err != nil || d.OpenRPC != "1.4.0" {
 		t.Errorf("got %+v, %v; want openrpc 1.4.0", d, err)
 	}
+}
+
+// Regression: text-decoded types were described by their Go kind, tag bounds wider than the
+// Go type widened the published range, and enum on any JSON value went unchecked.
+func TestServer_Document_typeEdges(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p struct {
+		Addr  netip.Addr `json:"addr"`
+		Small int8       `json:"small" maximum:"1000" minimum:"-5"`
+	}) (int, error) {
+		return 0, nil
+	})
+	d, err := srv.Document()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(d.Methods[0].Params)
+	want := `[{"name":"addr","required":true,"schema":{"type":"string"}},{"name":"small","required":true,"schema":{"type":"integer","format":"int8","minimum":-5,"maximum":127}}]`
+	if string(got) != want {
+		t.Errorf("params\n got %s\nwant %s", got, want)
+	}
+	checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"m","params":{"addr":"10.0.0.1","small":3},"id":1}`), `{"jsonrpc":"2.0","result":0,"id":1}`)
+	defer func() {
+		if got := fmt.Sprint(recover()); !strings.Contains(got, `tag enum:"1,2": applies to strings, numbers and booleans only`) {
+			t.Errorf("enum on json.RawMessage: panic %q", got)
+		}
+	}()
+	openrpc.Register(srv, openrpc.Method{Name: "raw"}, func(_ context.Context, p struct {
+		R json.RawMessage `json:"r" enum:"1,2"`
+	}) (int, error) {
+		return 0, nil
+	})
 }

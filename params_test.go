@@ -345,3 +345,35 @@ func TestRegister_integerLiterals(t *testing.T) {
 		}
 	}
 }
+
+// Regression: a recursive list or map type crashed Register with a stack overflow.
+func TestRegister_recursiveNonStructTypes(t *testing.T) {
+	type Tree []Tree
+	type M map[string]M
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	for name, reg := range map[string]func(){
+		"tree": func() {
+			openrpc.Register(srv, openrpc.Method{Name: "tree"}, func(_ context.Context, p struct {
+				T Tree `json:"t"`
+			}) (int, error) {
+				return len(p.T), nil
+			})
+		},
+		"map": func() {
+			openrpc.Register(srv, openrpc.Method{Name: "map"}, func(_ context.Context, p struct {
+				M M `json:"m"`
+			}) (int, error) {
+				return len(p.M), nil
+			})
+		},
+	} {
+		func() {
+			defer func() {
+				if got := fmt.Sprint(recover()); !strings.Contains(got, "refers to itself") {
+					t.Errorf("%s: panic %q, want a recursion error", name, got)
+				}
+			}()
+			reg()
+		}()
+	}
+}

@@ -161,6 +161,7 @@ type schemaGen struct {
 	components map[string]*Schema
 	names      map[reflect.Type]string // the component name of each named struct type
 	taken      map[string]reflect.Type
+	building   map[reflect.Type]bool // non-struct types being described, to refuse recursion
 }
 
 func newSchemaGen() *schemaGen {
@@ -171,6 +172,16 @@ const componentsPrefix = "#/components/schemas/"
 
 // typeSchema returns the schema of values of type t.
 func (g *schemaGen) typeSchema(t reflect.Type) (*Schema, error) {
+	if k := t.Kind(); t.Name() != "" && (k == reflect.Slice || k == reflect.Array || k == reflect.Map || k == reflect.Pointer) {
+		if g.building[t] {
+			return nil, fmt.Errorf("type %s refers to itself: only struct types may be recursive", t)
+		}
+		if g.building == nil {
+			g.building = map[reflect.Type]bool{}
+		}
+		g.building[t] = true
+		defer delete(g.building, t)
+	}
 	if s, ok := providedSchema(t); ok {
 		return s, nil
 	}
@@ -185,6 +196,8 @@ func (g *schemaGen) typeSchema(t reflect.Type) (*Schema, error) {
 			return nil, err
 		}
 		return nullable(s), nil
+	case reflect.PointerTo(t).Implements(textUnmarshalerType) && !reflect.PointerTo(t).Implements(jsonUnmarshalerType):
+		return &Schema{Type: SchemaType{"string"}}, nil // decoded from its text form, like netip.Addr
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 && !reflect.PointerTo(t).Implements(jsonUnmarshalerType):
 		return &Schema{Type: SchemaType{"string"}, ContentEncoding: "base64"}, nil
 	}
@@ -411,10 +424,11 @@ func applyValueKeywords(s *Schema, c *constraints) *Schema {
 	if s.Ref != "" {
 		s = &Schema{AllOf: []*Schema{s}}
 	}
-	if c.minimum != nil {
+	// A tag bound wider than the Go type's does not widen what the server accepts.
+	if c.minimum != nil && (s.Minimum == nil || *c.minimum > *s.Minimum) {
 		s.Minimum = c.minimum
 	}
-	if c.maximum != nil {
+	if c.maximum != nil && (s.Maximum == nil || *c.maximum < *s.Maximum) {
 		s.Maximum = c.maximum
 	}
 	s.ExclusiveMinimum = c.exclusiveMinimum

@@ -58,9 +58,9 @@ var formats = map[string]func(string) bool{
 // valueType is the type the value keywords of a field apply to: the field's type without
 // pointers, or its element type for slices and arrays (but not []byte, a string).
 func valueType(t reflect.Type) reflect.Type {
-	t = derefType(t)
-	if isList(t) {
-		return valueType(t.Elem())
+	seen := map[reflect.Type]bool{}
+	for t = derefType(t); isList(t) && !seen[t]; t = derefType(t.Elem()) {
+		seen[t] = true // a recursive list type (type Tree []Tree) ends here
 	}
 	return t
 }
@@ -100,6 +100,9 @@ const (
 )
 
 func kindOfType(t reflect.Type) valueKind {
+	if t == rawMessageType {
+		return kindOther // any JSON value
+	}
 	if t == timeType || t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
 		return kindString
 	}
@@ -212,7 +215,9 @@ func parseConstraints(f reflect.StructField) (*constraints, error) {
 		}
 		c.format = val
 	}
-	if val, ok := f.Tag.Lookup("enum"); ok {
+	if val, ok := f.Tag.Lookup("enum"); ok && vk == kindOther {
+		fail("enum", val, "applies to strings, numbers and booleans only")
+	} else if ok {
 		for _, s := range strings.Split(val, ",") {
 			v, err := parseTagValue(s, vk)
 			if err != nil {
