@@ -791,7 +791,11 @@ func scalarDecoder(t reflect.Type, rules *valueRules) decodeFunc {
 				return append(errs, ParamError{Message: "number out of range: " + string(raw)})
 			}
 			if num != nil {
-				errs = num.checkFloat(f, raw, errs)
+				checked := f
+				if bits == 32 { // check the value sent, not its float32 rounding
+					checked, _ = strconv.ParseFloat(string(raw), 64)
+				}
+				errs = num.checkFloat(checked, raw, errs)
 			}
 			v.SetFloat(f)
 			return errs

@@ -377,3 +377,23 @@ func TestRegister_recursiveNonStructTypes(t *testing.T) {
 		}()
 	}
 }
+
+// Regression: float32 params were checked after rounding to float32, so 0.1 broke
+// maximum:"0.1" and enum:"0.1,0.2" although the published schema allows it.
+func TestRegister_float32CheckedAsSent(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p struct {
+		X float32 `json:"x" maximum:"0.1"`
+		E float32 `json:"e" enum:"0.1,0.2"`
+	}) (float32, error) {
+		return p.X + p.E, nil
+	})
+	got := process(t, srv, `{"jsonrpc":"2.0","method":"m","params":{"x":0.1,"e":0.1},"id":1}`)
+	if !strings.Contains(got, `"result":0.2`) {
+		t.Errorf("got %s, want a result", got)
+	}
+	got = process(t, srv, `{"jsonrpc":"2.0","method":"m","params":{"x":0.10001,"e":0.3},"id":1}`)
+	if !strings.Contains(got, `"path":"/x","message":"must be <= 0.1"`) || !strings.Contains(got, `"path":"/e"`) {
+		t.Errorf("got %s, want both refused", got)
+	}
+}
