@@ -262,3 +262,26 @@ func TestServer_Document_typeEdges(t *testing.T) {
 		return 0, nil
 	})
 }
+
+// Regression: value keywords on a list of lists were published one level too high.
+func TestServer_Document_nestedListKeywords(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p struct {
+		M [][]int32 `json:"m" minimum:"1" maxItems:"3"`
+	}) (int, error) {
+		return len(p.M), nil
+	})
+	d, err := srv.Document()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(d.Methods[0].Params[0].Schema)
+	want := `{"type":"array","items":{"type":"array","items":{"type":"integer","format":"int32","minimum":1,"maximum":2147483647}},"maxItems":3}`
+	if string(got) != want {
+		t.Errorf("schema\n got %s\nwant %s", got, want)
+	}
+	got2 := process(t, srv, `{"jsonrpc":"2.0","method":"m","params":{"m":[[1],[0]]},"id":1}`)
+	if !strings.Contains(got2, `"path":"/m/1/0","message":"must be >= 1"`) {
+		t.Errorf("got %s, want the inner 0 refused", got2)
+	}
+}

@@ -367,9 +367,7 @@ func (g *schemaGen) fieldSchema(f fieldInfo, withDoc bool) (*Schema, error) {
 	}
 	c := f.c
 	if isListType(t) {
-		if s.Items != nil {
-			s.Items = applyValueKeywords(s.Items, c)
-		}
+		applyToItems(s, c)
 		s.MinItems = orInt(c.minItems, s.MinItems)
 		s.MaxItems = orInt(c.maxItems, s.MaxItems)
 		s.UniqueItems = c.uniqueItems
@@ -396,6 +394,20 @@ func (g *schemaGen) fieldSchema(f fieldInfo, withDoc bool) (*Schema, error) {
 		s.ReadOnly = c.readOnly
 	}
 	return s, nil
+}
+
+// applyToItems puts the value keywords of c on the innermost items of list schema s, through
+// nested lists (a [][]int field's minimum constrains the ints), as the decoder checks them.
+func applyToItems(s *Schema, c *constraints) {
+	list := unwrapNullable(s)
+	if list.Items == nil {
+		return
+	}
+	if items := unwrapNullable(list.Items); hasType(items, "array") && items.Items != nil {
+		applyToItems(list.Items, c)
+		return
+	}
+	list.Items = applyValueKeywords(list.Items, c)
 }
 
 func orInt(a, b *int) *int {
