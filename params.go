@@ -551,6 +551,19 @@ func decodeList(raw []byte, v reflect.Value, elem *decoder, length, maxItems int
 }
 
 // mapDecoder returns the decode func of map type t, whose keys are strings or integers.
+// canonicalInt reports whether key is an integer written as encoding/json writes one: no
+// sign but a minus, no leading zeros (so "1", "+1" and "01" cannot name one key thrice).
+func canonicalInt(key []byte) bool {
+	digits := bytes.TrimPrefix(key, []byte("-"))
+	switch {
+	case len(digits) == 0 || digits[0] < '0' || digits[0] > '9':
+		return false // empty, or "+1"
+	case digits[0] == '0':
+		return len(key) == 1 // "0" alone: not "01", not "-0"
+	}
+	return true
+}
+
 func (c *compiler) mapDecoder(t reflect.Type) (decodeFunc, error) {
 	kt := t.Key()
 	if reflect.PointerTo(kt).Implements(textUnmarshalerType) {
@@ -568,13 +581,13 @@ func (c *compiler) mapDecoder(t reflect.Type) (decodeFunc, error) {
 		parseKey = func(key []byte, kv reflect.Value) bool {
 			i, err := strconv.ParseInt(string(key), 10, kt.Bits())
 			kv.SetInt(i)
-			return err == nil
+			return err == nil && canonicalInt(key)
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		parseKey = func(key []byte, kv reflect.Value) bool {
 			u, err := strconv.ParseUint(string(key), 10, kt.Bits())
 			kv.SetUint(u)
-			return err == nil
+			return err == nil && canonicalInt(key)
 		}
 	default:
 		return decodeJSON, nil // checkDecodable refused the others

@@ -397,3 +397,25 @@ func TestRegister_float32CheckedAsSent(t *testing.T) {
 		t.Errorf("got %s, want both refused", got)
 	}
 }
+
+// Regression: integer map keys accepted "+1" and "01" (the same key as "1"), which the
+// published schema did not describe.
+func TestRegister_integerMapKeys(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p struct {
+		M map[int]string `json:"m"`
+	}) (int, error) {
+		return len(p.M), nil
+	})
+	checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"m","params":{"m":{"1":"a","-2":"b","0":"c"}},"id":1}`), `{"jsonrpc":"2.0","result":3,"id":1}`)
+	for _, key := range []string{"+1", "01", "-0", "abc", ""} {
+		got := process(t, srv, `{"jsonrpc":"2.0","method":"m","params":{"m":{"`+key+`":"a"}},"id":1}`)
+		if !strings.Contains(got, `"code":-32602`) {
+			t.Errorf("key %q: got %s, want -32602", key, got)
+		}
+	}
+	d, _ := srv.Document()
+	if got, _ := json.Marshal(d.Methods[0].Params[0].Schema); !strings.Contains(string(got), `"propertyNames":{"pattern":"^-?(0|[1-9][0-9]*)$"}`) {
+		t.Errorf("schema %s lacks the key pattern", got)
+	}
+}

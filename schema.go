@@ -38,6 +38,7 @@ type Schema struct {
 	Properties           Properties      `json:"properties,omitempty"`
 	Required             []string        `json:"required,omitempty"`
 	AdditionalProperties *Schema         `json:"additionalProperties,omitempty"`
+	PropertyNames        *Schema         `json:"propertyNames,omitempty"`
 	OneOf                []*Schema       `json:"oneOf,omitempty"`
 	AnyOf                []*Schema       `json:"anyOf,omitempty"`
 	AllOf                []*Schema       `json:"allOf,omitempty"`
@@ -247,7 +248,18 @@ func (g *schemaGen) typeSchema(t reflect.Type) (*Schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Schema{Type: SchemaType{"object"}, AdditionalProperties: v}, nil
+		s := &Schema{Type: SchemaType{"object"}, AdditionalProperties: v}
+		switch t.Key().Kind() { // integer keys, as encoding/json writes them
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			if !reflect.PointerTo(t.Key()).Implements(textUnmarshalerType) {
+				s.PropertyNames = &Schema{Pattern: "^-?(0|[1-9][0-9]*)$"}
+			}
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			if !reflect.PointerTo(t.Key()).Implements(textUnmarshalerType) {
+				s.PropertyNames = &Schema{Pattern: "^(0|[1-9][0-9]*)$"}
+			}
+		}
+		return s, nil
 	case reflect.Struct:
 		if t.Name() == "" {
 			return g.structSchema(t)
