@@ -759,3 +759,83 @@ func TestUsernameTagsMatchPattern(t *testing.T) {
 		}
 	}
 }
+
+// Regression (security review): AUTH_ADMIN naming an existing ordinary account promoted it,
+// and with it every token that account already held.
+func TestAdmin_refusesToPromoteAnExistingAccount(t *testing.T) {
+	db := sqlitePath(t)
+	s := startServer(t, nil, "-db", db)
+	signUp(t, s.url, "root", "mallory password")
+	token := signIn(t, s.url, "root", "mallory password")
+	s.stop()
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-db", db, "-bcrypt-cost", testCost}, func(k string) string {
+		return map[string]string{"AUTH_ADMIN": "root:operator password"}[k]
+	}, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "refusing to promote it") {
+		t.Fatalf("got %v, want the start refused", err)
+	}
+	s = startServer(t, nil, "-db", db)
+	if r := call(t, s.url, bearer(token), "get_caller", nil); !strings.Contains(string(r.Result), `"Bearer":[]`) {
+		t.Errorf("the old token's account: got %s %v, want no scopes", r.Result, r.Error)
+	}
+}
+
+// Regression (security review): passwords that bcrypt or the JSON decoder would make equal
+// to others (NUL bytes, lone surrogates) are refused.
+func TestSignUp_refusesAmbiguousPasswords(t *testing.T) {
+	s := startServer(t, nil, "-db", sqlitePath(t))
+	for _, pw := range []string{"hunter22\x00hunter22", "\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd" /* what lone surrogates decode to */, "tab\tinside pw"} {
+		r := call(t, s.url, "", "sign_up", Credentials{Username: "gina", Password: pw})
+		wantError(t, r, openrpc.CodeInvalidParams, "")
+	}
+}
+
+// Regression (security review): one batch could carry a thousand password guesses.
+func TestSignIn_batchesAreSmall(t *testing.T) {
+	s := startServer(t, nil, "-db", sqlitePath(t))
+	var items []string
+	for i := range 11 {
+		items = append(items, fmt.Sprintf(`{"jsonrpc":"2.0","method":"sign_in","params":{"username":"alice","password":"guess %02d pw"},"id":%d}`, i, i))
+	}
+	resp, err := http.Post(s.url, "application/json", strings.NewReader("["+strings.Join(items, ",")+"]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `"batch has more than 10 items"`) {
+		t.Errorf("got %s, want the batch refused", body)
+	}
+}
+
+// Regression (security review): the database (which may hold the signing key) was created
+// readable by every local user; ":memory:" started a server whose every call failed.
+func TestSQLite_fileModeAndMemory(t *testing.T) {
+	path := sqlitePath(t)
+	st, err := openSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, p := range []string{path, path + "-wal"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group and others", p, fi.Mode().Perm())
+		}
+	}
+	if _, err := openSQLite(context.Background(), ":memory:"); err == nil {
+		t.Error(`":memory:" was accepted`)
+	}
+}
+
+// Regression (security review): a password passed as a URL parameter reached the log.
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:secret@h/db":              "postgres://u:xxxxx@h/db",
+		"postgres://u@h/db?password=secret&x=1": "postgres://u@h/db?password=xxxxx&x=1",
+		"auth.db":                               "auth.db",
+	} {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

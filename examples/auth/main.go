@@ -182,5 +182,9 @@ func redact(db string) string {
 	if err != nil {
 		return "postgres://(unparsable URL)"
 	}
+	if q := u.Query(); q.Has("password") { // pgx also takes the password as a parameter
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
 	return u.Redacted()
 }

@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -183,6 +186,12 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Authorize: s.authorize,
 		Logger:    s.logger,
 		Debug:     debug,
+		Limits: openrpc.Limits{
+			// Each sign_in is a password guess: a batch must not multiply them by a thousand.
+			MaxBatchItems: 10,
+			// Bounds a call queued behind bcrypt work, and so a graceful shutdown.
+			CallTimeout: 15 * time.Second,
+		},
 	})
 	account := []openrpc.Tag{{Name: "account", Description: "Signing up and signing in."}}
 	caller := []openrpc.Tag{{Name: "caller", Description: "Methods for signed-in users."}}
@@ -343,6 +352,13 @@ func (s *Service) putAdmin(ctx context.Context, spec string) error {
 	if err := checkPassword(password); err != nil || len([]rune(password)) < minPasswordChars {
 		return fmt.Errorf("AUTH_ADMIN: the password must have at least %d characters and at most %d bytes", minPasswordChars, maxPasswordBytes)
 	}
+	// Promoting an existing ordinary account would make every token it already holds an
+	// administrator's token: only an administrator's password may be reset this way.
+	if a, err := s.store.UserByName(ctx, name); err == nil && !slices.Contains(a.Scopes, scopeAdmin) {
+		return fmt.Errorf("AUTH_ADMIN: %q is an existing account without scope %s: refusing to promote it; choose another name", name, scopeAdmin)
+	} else if err != nil && !errors.Is(err, errNoSuchUser) {
+		return fmt.Errorf("AUTH_ADMIN: %w", err)
+	}
 	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return err
@@ -358,6 +374,13 @@ func (s *Service) putAdmin(ctx context.Context, spec string) error {
 // checkPassword refuses passwords bcrypt would truncate. The framework has checked the
 // params' schema (8 to 72 characters) already; characters are not bytes.
 func checkPassword(password string) error {
+	// bcrypt stops at a NUL byte, and lone surrogates all decode to U+FFFD: either would make
+	// different passwords equal.
+	if strings.ContainsFunc(password, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }) {
+		return openrpc.NewError(openrpc.CodeInvalidParams, openrpc.CodeInvalidParams.String(), openrpc.InvalidParamsData{
+			Errors: []openrpc.ParamError{{Path: "/password", Message: "the password must not contain control characters or U+FFFD"}},
+		})
+	}
 	if n := len(password); n > maxPasswordBytes {
 		return openrpc.NewError(openrpc.CodeInvalidParams, openrpc.CodeInvalidParams.String(), openrpc.InvalidParamsData{
 			Errors: []openrpc.ParamError{{

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -34,8 +35,13 @@ var sqlitePragmas = []string{"busy_timeout(10000)", "foreign_keys(1)", "synchron
 
 // openSQLite opens (creating when needed) the SQLite database at path and migrates it.
 func openSQLite(ctx context.Context, path string) (*sqliteStore, error) {
-	if path == "" || strings.Contains(path, "?") || strings.HasPrefix(path, "file:") {
+	if path == "" || path == ":memory:" || strings.Contains(path, "?") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("sqlite: bad database path %q: want a file name without '?'", path)
+	}
+	// The file holds password hashes and, unless AUTH_SECRET_KEY is set, the key that signs
+	// tokens: create it readable by its owner only (SQLite gives -wal and -shm the same mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
+		f.Close()
 	}
 	dsn := func(extra ...string) string {
 		q := url.Values{}
