@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/rpchttp"
@@ -837,5 +838,30 @@ func TestRedact(t *testing.T) {
 		if got := redact(in); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Regression (security review): after a -bcrypt-cost change, old hashes kept their cost, so a
+// wrong password (old cost) and an unknown user (dummy at the new cost) took different times.
+// A sign-in now re-hashes at the current cost.
+func TestSignIn_rehashesAtTheCurrentCost(t *testing.T) {
+	db := sqlitePath(t)
+	s := startServer(t, nil, "-db", db, "-bcrypt-cost", "4")
+	signUp(t, s.url, "alice", "correct horse battery")
+	s.stop()
+	s = startServer(t, nil, "-db", db, "-bcrypt-cost", "5")
+	signIn(t, s.url, "alice", "correct horse battery")
+	s.stop()
+	st, err := openSQLite(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a, err := st.UserByName(context.Background(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cost, err := bcrypt.Cost(a.PasswordHash); err != nil || cost != 5 {
+		t.Errorf("hash cost after sign-in: %d, %v; want 5", cost, err)
 	}
 }

@@ -181,6 +181,11 @@ func (s *postgresStore) UserByID(ctx context.Context, id int64) (Account, error)
 	return scanPostgresAccount(s.pool.QueryRow(ctx, postgresAccountQuery+`WHERE id = $1`, id))
 }
 
+func (s *postgresStore) SetPasswordHash(ctx context.Context, id int64, old, hash []byte) error {
+	_, err := s.pool.Exec(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, hash, id, old)
+	return err
+}
+
 func (s *postgresStore) DeleteUser(ctx context.Context, username string) error {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM users WHERE username = $1`, username)
 	if err != nil {

@@ -305,11 +305,29 @@ func (s *Service) SignIn(ctx context.Context, p Credentials) (Token, error) {
 	if !known || !match {
 		return Token{}, errBadCredentialsRPC
 	}
+	s.upgradeHash(ctx, a, p.Password)
 	tok, err := s.tokens.issue(a, s.now())
 	if err != nil {
 		return Token{}, err
 	}
 	return Token{AccessToken: tok, TokenType: "bearer"}, nil
+}
+
+// upgradeHash re-hashes the password of a, just signed in, at the current -bcrypt-cost when its hash
+// was made at another: otherwise, after a cost change, a wrong password for an existing user
+// and an unknown user (compared with a dummy hash at the current cost) would take different
+// times, telling which names exist. A failure only leaves the old hash, and is logged.
+func (s *Service) upgradeHash(ctx context.Context, a Account, password string) {
+	if cost, err := bcrypt.Cost(a.PasswordHash); err != nil || cost == s.cost {
+		return
+	}
+	hash, err := s.hash(ctx, password)
+	if err == nil {
+		err = s.store.SetPasswordHash(ctx, a.ID, a.PasswordHash, hash)
+	}
+	if err != nil {
+		s.logger.WarnContext(ctx, "re-hashing a password at the current cost failed", "username", a.Username, "err", err)
+	}
 }
 
 // GetCaller returns the signed-in user.

@@ -214,6 +214,11 @@ func (s *sqliteStore) UserByID(ctx context.Context, id int64) (Account, error) {
 	return scanSQLiteAccount(s.read.QueryRowContext(ctx, sqliteAccountQuery+`WHERE id = ?`, id))
 }
 
+func (s *sqliteStore) SetPasswordHash(ctx context.Context, id int64, old, hash []byte) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`, hash, id, old)
+	return err
+}
+
 func (s *sqliteStore) DeleteUser(ctx context.Context, username string) error {
 	res, err := s.write.ExecContext(ctx, `DELETE FROM users WHERE username = ?`, username)
 	if err != nil {

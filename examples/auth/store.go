@@ -25,6 +25,9 @@ type Store interface {
 	// GrantScopes adds scopes to an account (those it holds already are kept) and returns
 	// the account as it is then, or errNoSuchUser.
 	GrantScopes(ctx context.Context, username string, scopes []string) (Account, error)
+	// SetPasswordHash replaces the password hash of the account with id, when its hash is
+	// still old (the account's password did not change meanwhile).
+	SetPasswordHash(ctx context.Context, id int64, old, hash []byte) error
 	// DeleteUser removes an account and its scopes, or fails with errNoSuchUser. Account ids
 	// are never reused, so tokens of a deleted account never work for a later one of the
 	// same name.
