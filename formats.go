@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -57,11 +58,32 @@ func isISODuration(s string) bool {
 	return durationRE.MatchString(s) && s != "P" && !strings.HasSuffix(s, "T")
 }
 
-// parseTimeOfDay checks an RFC 3339 full-time such as 10:20:30Z or 10:20:30.5+02:00.
-func parseTimeOfDay(s string) bool {
-	_, err := time.Parse("15:04:05Z07:00", s)
-	if err != nil {
-		_, err = time.Parse("15:04:05.999999999Z07:00", s)
+// RFC 3339 date-time and full-time, by their grammar (section 5.6): "T" and "Z" in either
+// case, a fraction of any length after a dot (not a comma), a leap second 60.
+var (
+	dateTimeRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})[Tt](.+)$`)
+	fullTimeRE = regexp.MustCompile(`^(\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$`)
+)
+
+func isDateTime(s string) bool {
+	m := dateTimeRE.FindStringSubmatch(s)
+	if m == nil {
+		return false
 	}
-	return err == nil
+	_, err := time.Parse(time.DateOnly, m[1])
+	return err == nil && parseTimeOfDay(m[2])
+}
+
+// parseTimeOfDay checks an RFC 3339 full-time such as 10:20:30Z or 23:59:60.5+02:00.
+func parseTimeOfDay(s string) bool {
+	m := fullTimeRE.FindStringSubmatch(s)
+	if m == nil {
+		return false
+	}
+	within := func(v string, max int) bool { n, err := strconv.Atoi(v); return err == nil && n <= max }
+	ok := within(m[1], 23) && within(m[2], 59) && within(m[3], 60)
+	if m[6] != "" {
+		ok = ok && within(m[6], 23) && within(m[7], 59)
+	}
+	return ok
 }

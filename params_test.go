@@ -419,3 +419,33 @@ func TestRegister_integerMapKeys(t *testing.T) {
 		t.Errorf("schema %s lacks the key pattern", got)
 	}
 }
+
+// Regression: date-time and time used time.Parse, which takes a comma before the fraction and
+// refuses lower-case t/z and the leap second that RFC 3339 allows.
+func TestRegister_dateTimeFormats(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p struct {
+		DT string `json:"dt" format:"date-time"`
+		T  string `json:"t" format:"time"`
+	}) (bool, error) {
+		return true, nil
+	})
+	for _, tt := range []struct {
+		dt, tm string
+		ok     bool
+	}{
+		{"2026-11-28T10:20:30Z", "10:20:30Z", true},
+		{"2026-11-28t10:20:30.123456789z", "23:59:60+02:00", true},
+		{"2026-11-28T10:20:30,5Z", "10:20:30Z", false},
+		{"2026-11-28T10:20:30Z", "10:20:30,5Z", false},
+		{"2026-02-30T10:20:30Z", "10:20:30Z", false},
+		{"2026-11-28T24:00:00Z", "10:20:30Z", false},
+		{"2026-11-28 10:20:30Z", "10:20:30Z", false},
+		{"2026-11-28T10:20:30Z", "10:20:30+24:00", false},
+	} {
+		got := process(t, srv, fmt.Sprintf(`{"jsonrpc":"2.0","method":"m","params":{"dt":%q,"t":%q},"id":1}`, tt.dt, tt.tm))
+		if ok := strings.Contains(got, `"result":true`); ok != tt.ok {
+			t.Errorf("%s / %s: got %s, want ok=%v", tt.dt, tt.tm, got, tt.ok)
+		}
+	}
+}

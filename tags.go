@@ -42,7 +42,7 @@ var tagKeys = []string{
 
 // formats are the values of the format tag that are known, and checked on strings.
 var formats = map[string]func(string) bool{
-	"date-time": func(s string) bool { _, err := time.Parse(time.RFC3339Nano, s); return err == nil },
+	"date-time": isDateTime,
 	"date":      func(s string) bool { _, err := time.Parse(time.DateOnly, s); return err == nil },
 	"time":      func(s string) bool { return parseTimeOfDay(s) },
 	"email":     isEmail,
