@@ -449,3 +449,30 @@ func TestRegister_dateTimeFormats(t *testing.T) {
 		}
 	}
 }
+
+// Regression: uniqueItems compared the Go encoding of any-JSON items, so equal JSON values
+// written differently were not duplicates.
+func TestRegister_uniqueItemsComparesJSONValues(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p struct {
+		L []json.RawMessage `json:"l" uniqueItems:"true"`
+	}) (int, error) {
+		return len(p.L), nil
+	})
+	for _, tt := range []struct {
+		list string
+		dup  bool
+	}{
+		{`[{"a":1,"b":2},{"b":2,"a":1}]`, true},
+		{`[1,1.0]`, true},
+		{`[1.5,15e-1]`, true},
+		{`["a","\u0061"]`, true},
+		{`[1,"1"]`, false},
+		{`[0.1,0.2,{"a":[1,2]},{"a":[2,1]}]`, false},
+	} {
+		got := process(t, srv, `{"jsonrpc":"2.0","method":"m","params":{"l":`+tt.list+`},"id":1}`)
+		if dup := strings.Contains(got, "items must be unique"); dup != tt.dup {
+			t.Errorf("%s: got %s, want duplicate=%v", tt.list, got, tt.dup)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package openrpc
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -721,15 +722,63 @@ func hasDuplicates(v reflect.Value) bool {
 	case reflect.Bool:
 		return duplicates(n, func(i int) bool { return v.Index(i).Bool() })
 	}
-	// Any other item is compared by its JSON encoding: struct members come in a fixed order
-	// and map keys sorted.
+	// Any other item is compared as a JSON value: its encoding decoded again and written in
+	// canonical form (members sorted, strings unescaped, numbers by value), so that
+	// {"a":1,"b":2} and {"b":2,"a":1}, or 1 and 1.0 in a []json.RawMessage, are equal.
 	return duplicates(n, func(i int) string {
 		b, err := json.Marshal(v.Index(i).Interface())
+		if err == nil {
+			b, err = canonicalJSON(b)
+		}
 		if err != nil {
 			return fmt.Sprint(i, err) // unequal to anything else
 		}
 		return string(b)
 	})
+}
+
+// canonicalJSON rewrites a JSON value so that equal values have equal encodings.
+func canonicalJSON(b []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(canonicalNumbers(v))
+}
+
+// canonicalNumbers replaces the numbers in v by the exact decimal form of their value.
+func canonicalNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		s := string(x)
+		// A number with a huge exponent keeps its text: exact arithmetic on it would be
+		// unbounded work, and no two distinct texts of such size are compared in practice.
+		if _, exp, ok := strings.Cut(strings.ToLower(s), "e"); ok && len(strings.TrimLeft(exp, "+-")) > 3 {
+			return x
+		}
+		r, ok := new(big.Rat).SetString(s)
+		if !ok {
+			return x
+		}
+		// The shortest exact decimal: a decimal literal's denominator divides a power of ten.
+		digits, t, ten := 0, new(big.Rat).Set(r), big.NewRat(10, 1)
+		for !t.IsInt() {
+			t.Mul(t, ten)
+			digits++
+		}
+		return json.Number(r.FloatString(digits))
+	case []any:
+		for i := range x {
+			x[i] = canonicalNumbers(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = canonicalNumbers(x[k])
+		}
+	}
+	return v
 }
 
 func duplicates[K comparable](n int, key func(int) K) bool {
