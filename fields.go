@@ -36,6 +36,11 @@ func appendFields(out *[]fieldInfo, t reflect.Type, index []int) error {
 		idx := append(append([]int(nil), index...), i)
 		if f.Anonymous && name == "" {
 			ft := f.Type
+			if pt := reflect.PointerTo(ft); ft.Kind() == reflect.Struct && (pt.Implements(jsonUnmarshalerType) || pt.Implements(textUnmarshalerType)) {
+				// Its UnmarshalJSON would be promoted to t, which encoding/json would then use
+				// for t as a whole, ignoring t's other fields.
+				return fmt.Errorf("embedded %s decodes itself, and embedding it hands that to %s as a whole: use a named field", ft, t)
+			}
 			if ft.Kind() == reflect.Struct {
 				if err := appendFields(out, ft, idx); err != nil {
 					return err

@@ -476,3 +476,23 @@ func TestRegister_uniqueItemsComparesJSONValues(t *testing.T) {
 		}
 	}
 }
+
+// Regression: a struct embedding time.Time was published as an object but decoded from a
+// string, through the promoted UnmarshalJSON.
+func TestRegister_embeddedSelfDecodingTypeRefused(t *testing.T) {
+	type Stamp struct {
+		time.Time
+		Note string `json:"note"`
+	}
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	defer func() {
+		if got := fmt.Sprint(recover()); !strings.Contains(got, "embedded time.Time decodes itself") {
+			t.Errorf("panic %q, want the embedding refused", got)
+		}
+	}()
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p struct {
+		S Stamp `json:"s"`
+	}) (string, error) {
+		return p.S.Note, nil
+	})
+}
