@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,53 +14,16 @@ import (
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/internal/schematest"
+	"github.com/openrpc-go/openrpc/openrpctest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// checkGolden compares got, indented, with testdata/name, or rewrites it with -update.
+// checkGolden compares got with testdata/name, or rewrites it with -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, got, "", "  "); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, got)
-	}
-	buf.WriteByte('\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s differs from the generated document (run go test -update to accept):\n%s", path, lineDiff(string(want), buf.String()))
-	}
+	openrpctest.CheckGolden(t, filepath.Join("testdata", name), got, *update)
 }
-
-// lineDiff shows the first differing lines of want and got.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return "line " + itoa(i+1) + ":\n-want " + wl + "\n+got  " + gl
-		}
-	}
-	return ""
-}
-
-func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
 // Types covering every Go type and tag the schema generator knows.
 

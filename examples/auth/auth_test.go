@@ -24,6 +24,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/openrpctest"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -543,13 +544,7 @@ func (c *countingStore) byID() int {
 // PostgreSQL: exactly one succeeds, the others are told the name is taken, and the password
 // that works is the winner's.
 func TestSignUp_concurrent(t *testing.T) {
-	for _, tt := range []struct {
-		name string
-		db   func(t *testing.T) string
-	}{
-		{"sqlite", func(t *testing.T) string { return sqlitePath(t) }},
-		{"postgres", func(t *testing.T) string { return postgresURL(t) }},
-	} {
+	for _, tt := range databases {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := startServer(t, nil, "-db", tt.db(t))
@@ -728,24 +723,7 @@ func TestDocument(t *testing.T) {
 	if r.Error != nil {
 		t.Fatal(r.Error)
 	}
-	var indented bytes.Buffer
-	if err := json.Indent(&indented, r.Result, "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	indented.WriteByte('\n')
-	const golden = "testdata/auth.openrpc.golden"
-	if *update {
-		if err := os.WriteFile(golden, indented.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(indented.Bytes(), want) {
-		t.Errorf("the document differs from %s (run go test -update to accept):\n%s", golden, indented.Bytes())
-	}
+	openrpctest.CheckGolden(t, "testdata/auth.openrpc.golden", r.Result, *update)
 }
 
 // The usernames the schema tags accept are the ones usernameRE (AUTH_ADMIN) accepts.

@@ -231,6 +231,16 @@ func randomSuffix() string {
 	return hex.EncodeToString(b)
 }
 
+// databases are the stores tests run on: a fresh SQLite file, and a fresh schema of the
+// machine's PostgreSQL (skipped or failed as postgresURL says when it is not configured).
+var databases = []struct {
+	name string
+	db   func(t *testing.T) string
+}{
+	{"sqlite", func(t *testing.T) string { return sqlitePath(t) }},
+	{"postgres", func(t *testing.T) string { return postgresURL(t) }},
+}
+
 func sqlitePath(t testing.TB) string { return filepath.Join(t.TempDir(), "auth.db") }
 
 // postgresURL returns the URL of a fresh schema in the PostgreSQL database that

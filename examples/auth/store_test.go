@@ -250,13 +250,7 @@ func TestStore_secretKey(t *testing.T) {
 
 // Reopening a database keeps its data and does not migrate it again.
 func TestStore_reopen(t *testing.T) {
-	for _, tt := range []struct {
-		name string
-		db   func(t *testing.T) string
-	}{
-		{"sqlite", func(t *testing.T) string { return sqlitePath(t) }},
-		{"postgres", func(t *testing.T) string { return postgresURL(t) }},
-	} {
+	for _, tt := range databases {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -301,13 +295,7 @@ func TestStore_postgresConcurrentMigrations(t *testing.T) {
 
 // A database migrated by a newer version of the program is refused, not written to.
 func TestStore_newerSchema(t *testing.T) {
-	for _, tt := range []struct {
-		name string
-		db   func(t *testing.T) string
-	}{
-		{"sqlite", func(t *testing.T) string { return sqlitePath(t) }},
-		{"postgres", func(t *testing.T) string { return postgresURL(t) }},
-	} {
+	for _, tt := range databases {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

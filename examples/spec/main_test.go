@@ -8,7 +8,6 @@ import (
 	"flag"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -203,24 +202,7 @@ func TestDocument(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" || !bytes.Equal(doc, reply.Result) {
 		t.Errorf("GET /openrpc.json: %d %q, want the rpc.discover result", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	var indented bytes.Buffer
-	if err := json.Indent(&indented, doc, "", "  "); err != nil {
-		t.Fatal(err)
-	}
-	indented.WriteByte('\n')
-	const golden = "testdata/spec.openrpc.golden"
-	if *update {
-		if err := os.WriteFile(golden, indented.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(indented.Bytes(), want) {
-		t.Errorf("the document differs from %s (run go test -update to accept):\n%s", golden, indented.Bytes())
-	}
+	openrpctest.CheckGolden(t, "testdata/spec.openrpc.golden", doc, *update)
 }
 
 // TestClient round-trips the Go client against the running service over HTTP and WebSocket.
