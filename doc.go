@@ -32,7 +32,9 @@
 // [Method.ParamStructure] says otherwise, which is enforced. Fields of embedded structs are
 // params too. A field is required unless it is a pointer, an interface, a json.RawMessage,
 // an [Optional], or tagged omitempty or omitzero. [Optional] tells an absent param from an
-// explicit null and from a value. A struct without fields, like struct{}, takes no params.
+// explicit null and from a value. A struct without fields, like struct{}, takes no params;
+// a struct whose fields are all unexported (or json:"-") is refused at registration, since
+// it would silently take none.
 //
 // When P is a slice, the method is variadic: it takes its params by position, any number
 // of them, each decoded as the slice's element. When P is json.RawMessage, the handler gets
@@ -41,7 +43,8 @@
 // Params are decoded strictly, nested objects included: unknown names, a param given twice,
 // extra positional params, a missing required param, a JSON type that does not fit, a number
 // out of the Go type's range, a null where the type has none and a value breaking its tags'
-// constraints are all refused with [CodeInvalidParams]. Its data is an [InvalidParamsData]
+// constraints are all refused with [CodeInvalidParams]; an unknown name that is a near miss
+// of a real one (another case, a typo) says "did you mean". Its data is an [InvalidParamsData]
 // listing every problem found (up to 100) with a JSON Pointer to it:
 //
 //	{"errors": [{"path": "/b", "message": "required param is missing"}]}
@@ -67,7 +70,9 @@
 // multipleOf, minLength, maxLength, pattern, format, enum (comma-separated), default,
 // example, minItems, maxItems, uniqueItems, deprecated and readOnly. On a slice field, the
 // value keywords apply to its items. A malformed tag, a keyword that does not fit the
-// field's type and a misspelt keyword (maxlength) panic in Register. A field with a default
+// field's type and a misspelt keyword panic in Register: another case or separators
+// (maxlength, max_length) or a typo or two away from a keyword (minLenght, patern, maximun,
+// enums); keys of other libraries (json, form, db, validate...) are left alone. A field with a default
 // is optional, and gets its default when absent.
 //
 //	type SignUpParams struct {
@@ -81,7 +86,8 @@
 // and data the client receives. Any other error is sent as [CodeServerError] (-32000,
 // configurable with [ServerOptions.ErrorCode]) with the message "Server error", except
 // context.DeadlineExceeded ([CodeTimeout]) and context.Canceled ([CodeCanceled]). Its text
-// goes to the logger and, only with [ServerOptions.Debug], into the error's data. A handler
+// goes to the logger ([ServerOptions.Logger], by default [log/slog.Default]) and, only with
+// [ServerOptions.Debug], into the error's data. A handler
 // that panics is answered with [CodeInternalError]; the panic is logged with its stack,
 // which debug mode also sends, trimmed to the user code that panicked.
 //

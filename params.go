@@ -113,11 +113,24 @@ func newParamsDecoder(t reflect.Type, structure ParamStructure) (*paramsDecoder,
 	return d, nil
 }
 
+// hasNamedFields reports whether struct t has a field other than a blank one (_).
+func hasNamedFields(t reflect.Type) bool {
+	for i := range t.NumField() {
+		if t.Field(i).Name != "_" {
+			return true
+		}
+	}
+	return false
+}
+
 // addFields adds the params of struct t.
 func (d *paramsDecoder) addFields(t reflect.Type) error {
 	fields, err := structFields(t)
 	if err != nil {
 		return err
+	}
+	if len(fields) == 0 && hasNamedFields(t) {
+		return fmt.Errorf("params type %s has fields but none is a JSON member (unexported or json:\"-\"), so the method would take no params: export them, or use struct{} for a method without params", t)
 	}
 	for _, f := range fields {
 		if err := checkDecodable(f.typ); err != nil {
@@ -191,7 +204,8 @@ func (d *paramsDecoder) decode(raw []byte, v reflect.Value) *Error {
 				i := d.lookup(key)
 				switch {
 				case i < 0:
-					errs = append(errs, ParamError{Path: "/" + escapePointer(string(key)), Message: "unknown param"})
+					errs = append(errs, ParamError{Path: "/" + escapePointer(string(key)),
+						Message: unknownMessage("param", key, len(d.fields), func(i int) string { return d.fields[i].name })})
 				case seen.has(i):
 					errs = append(errs, ParamError{Path: d.fields[i].pointer, Message: "param given more than once"})
 				default:
@@ -707,7 +721,8 @@ func (c *compiler) structDecoder(t reflect.Type) (decodeFunc, error) {
 			i := lookup(key)
 			switch {
 			case i < 0:
-				errs = append(errs, ParamError{Path: "/" + escapePointer(string(key)), Message: "unknown property"})
+				errs = append(errs, ParamError{Path: "/" + escapePointer(string(key)),
+					Message: unknownMessage("property", key, len(fields), func(i int) string { return fields[i].name })})
 				continue
 			case seen.has(i):
 				errs = append(errs, ParamError{Path: fields[i].pointer, Message: "property given more than once"})
@@ -732,6 +747,15 @@ func (c *compiler) structDecoder(t reflect.Type) (decodeFunc, error) {
 		}
 		return errs
 	}, nil
+}
+
+// unknownMessage says that key names no param (or property) of the n named by name, and
+// which one it probably means.
+func unknownMessage(what string, key []byte, n int, name func(int) string) string {
+	if near := nearest(string(key), n, name); near != "" {
+		return fmt.Sprintf("unknown %s; did you mean %q?", what, near)
+	}
+	return "unknown " + what
 }
 
 // fieldOf returns the field of struct v at index.

@@ -68,6 +68,12 @@ func TestRegister_params(t *testing.T) {
 	})
 	openrpc.Register(srv, openrpc.Method{Name: "lengths"}, func(_ context.Context, xs []string) (int, error) { return len(xs), nil })
 	openrpc.Register(srv, openrpc.Method{Name: "nothing"}, func(context.Context, struct{}) (struct{}, error) { return struct{}{}, nil })
+	openrpc.Register(srv, openrpc.Method{Name: "signUp"}, func(context.Context, struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}) (struct{}, error) {
+		return struct{}{}, nil
+	})
 
 	const zero = "id=0 name= small=0 count=0 ratio=0 on=false tags=[] meta=map[] when=0001-01-01T00:00:00Z ptr=nil opt=absent any=<nil> raw= nested=<nil>"
 	ok := func(result string) string { return `{"jsonrpc":"2.0","result":` + result + `,"id":1}` }
@@ -99,7 +105,9 @@ func TestRegister_params(t *testing.T) {
 		{"fraction for an integer", "add", `{"a":1.5,"b":1}`, invalid(pe("/a", "expected integer, got 1.5"))},
 		{"float32 overflow", "echo", `{"id":1,"name":"n","ratio":1e39}`, invalid(pe("/ratio", "number out of range: 1e39"))},
 		{"unknown param", "add", `{"a":1,"b":2,"c":3}`, invalid(pe("/c", "unknown param"))},
-		{"names are case sensitive", "add", `{"A":1,"b":2}`, invalid(pe("/A", "unknown param"), pe("/a", "required param is missing"))},
+		{"names are case sensitive", "add", `{"A":1,"b":2}`, invalid(pe("/A", `unknown param; did you mean "a"?`), pe("/a", "required param is missing"))},
+		{"near miss of a param name", "signUp", `{"usrename":"ada","password":"secret"}`, invalid(pe("/usrename", `unknown param; did you mean "username"?`), pe("/username", "required param is missing"))},
+		{"no hint when nothing is near", "signUp", `{"username":"ada","password":"secret","color":"red"}`, invalid(pe("/color", "unknown param"))},
 		{"pointer escaping in unknown names", "add", `{"a":1,"b":2,"x/y~z":3}`, invalid(pe("/x~1y~0z", "unknown param"))},
 		{"param given twice", "add", `{"a":1,"b":2,"a":3}`, invalid(pe("/a", "param given more than once"))},
 		{"extra positional", "add", `[1,2,3]`, invalid(pe("/2", "unexpected param at position 2: the method takes 2"))},
@@ -143,6 +151,12 @@ func TestRegister_panics(t *testing.T) {
 	type stringOpt struct {
 		N int `json:"n,string"`
 	}
+	type unexported struct {
+		a, b int
+	}
+	type allHidden struct {
+		A int `json:"-"`
+	}
 	for _, tt := range []struct {
 		name     string
 		register func()
@@ -170,6 +184,12 @@ func TestRegister_panics(t *testing.T) {
 		{"string option", func() {
 			openrpc.Register(srv, openrpc.Method{Name: "str"}, func(context.Context, stringOpt) (int, error) { return 0, nil })
 		}, `"str": field "n": the json ,string option is not supported`},
+		{"only unexported fields", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "hidden"}, func(_ context.Context, p unexported) (int, error) { return p.a + p.b, nil })
+		}, `"hidden": params type openrpc_test.unexported has fields but none is a JSON member`},
+		{"only fields left out of JSON", func() {
+			openrpc.Register(srv, openrpc.Method{Name: "dash"}, func(context.Context, allHidden) (int, error) { return 0, nil })
+		}, `"dash": params type openrpc_test.allHidden has fields but none is a JSON member`},
 		{"variadic by name", func() {
 			openrpc.Register(srv, openrpc.Method{Name: "var", ParamStructure: openrpc.ByName}, func(context.Context, []int) (int, error) { return 0, nil })
 		}, `"var": variadic params []int cannot be passed by-name`},
@@ -495,4 +515,14 @@ func TestRegister_embeddedSelfDecodingTypeRefused(t *testing.T) {
 	}) (string, error) {
 		return p.S.Note, nil
 	})
+}
+
+// A params struct with only blank fields (a guard against unkeyed literals) is a method
+// without params, like struct{}.
+func TestRegister_blankFieldsMeanNoParams(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "none"}, func(context.Context, struct{ _ struct{} }) (string, error) { return "ok", nil })
+	if got, want := process(t, srv, `{"jsonrpc":"2.0","method":"none","id":1}`), `{"jsonrpc":"2.0","result":"ok","id":1}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
 }

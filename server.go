@@ -80,7 +80,9 @@ type ServerOptions struct {
 	// ErrorCode is the code sent for an error a handler returns that is not an [*Error],
 	// default [CodeServerError] (-32000).
 	ErrorCode Code
-	// Logger receives handler errors and panics. Default: nothing is logged.
+	// Logger receives handler errors and panics. Default: [slog.Default], as it is when
+	// each record is logged, so a failing handler is never silent. To log nothing, pass
+	// slog.New(slog.DiscardHandler).
 	Logger *slog.Logger
 	// Limits bound the work one message can cause.
 	Limits Limits
@@ -154,12 +156,18 @@ func NewServer(info Info, opts *ServerOptions) *Server {
 	if s.errorCode == 0 {
 		s.errorCode = CodeServerError
 	}
-	if s.logger == nil {
-		s.logger = slog.New(slog.DiscardHandler)
-	}
 	s.methods.Store(&methodTable{byName: map[string]*entry{}})
 	s.registerDiscover()
 	return s
+}
+
+// log returns the logger for handler errors and panics: the configured one, or the
+// default logger of the moment.
+func (s *Server) log() *slog.Logger {
+	if s.logger != nil {
+		return s.logger
+	}
+	return slog.Default()
 }
 
 // Limits returns the limits in force, defaults filled in.
@@ -378,23 +386,23 @@ func (s *Server) callError(e *entry, r *wire.Request, err error) []byte {
 	case errors.As(err, &rpcErr):
 		code, msg, data = rpcErr.Code, rpcErr.Message, rpcErr.Data
 		if len(data) > 0 && wire.Valid(data, s.limits.MaxDepth) != nil {
-			s.logger.Error("openrpc: dropped invalid error data", "method", e.Name, "data", string(data))
+			s.log().Error("openrpc: dropped invalid error data", "method", e.Name, "data", string(data))
 			data = nil
 		}
 	case errors.As(err, &pe):
-		s.logger.Error("openrpc: handler panicked", "method", e.Name, "panic", fmt.Sprint(pe.value), "stack", strings.Join(pe.stack, "\n"))
+		s.log().Error("openrpc: handler panicked", "method", e.Name, "panic", fmt.Sprint(pe.value), "stack", strings.Join(pe.stack, "\n"))
 		code, msg = CodeInternalError, CodeInternalError.String()
 		if s.debug {
 			data = mustJSON(debugInfo{Error: fmt.Sprintf("panic: %v", pe.value), Stack: pe.stack})
 		}
 	case errors.As(err, &ee):
-		s.logger.Error("openrpc: result could not be encoded", "method", e.Name, "err", err)
+		s.log().Error("openrpc: result could not be encoded", "method", e.Name, "err", err)
 		code, msg, data = CodeInternalError, CodeInternalError.String(), s.debugOnly(err.Error())
 	default:
 		code = CodeOf(err)
 		if code == CodeServerError {
 			code = s.errorCode
-			s.logger.Error("openrpc: handler failed", "method", e.Name, "err", err)
+			s.log().Error("openrpc: handler failed", "method", e.Name, "err", err)
 		}
 		msg, data = code.String(), s.debugOnly(err.Error())
 	}

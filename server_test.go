@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"strings"
 	"sync"
@@ -356,5 +357,47 @@ func TestServer_concurrentRegistration(t *testing.T) {
 	wg.Wait()
 	if got := len(srv.Methods()); got != 1 {
 		t.Errorf("%d methods left, want 1", got)
+	}
+}
+
+// Issue 10: a failing handler is never silent by default. Without a Logger the server logs
+// through slog.Default (read when it logs, so a later slog.SetDefault counts); a discard
+// logger turns logging off.
+func TestServer_Process_logsThroughDefaultLogger(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	old := slog.Default()
+	t.Cleanup(func() { slog.SetDefault(old) })
+
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	quiet := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Logger: slog.New(slog.DiscardHandler)})
+	for _, s := range []*openrpc.Server{srv, quiet} {
+		openrpc.Register(s, openrpc.Method{Name: "fail"}, func(context.Context, struct{}) (int, error) {
+			return 0, errors.New("disk on fire")
+		})
+		openrpc.Register(s, openrpc.Method{Name: "panic"}, func(context.Context, struct{}) (int, error) { panic("boom") })
+	}
+	slog.SetDefault(newTestLogger(&mu, &logs)) // after NewServer: the default of the moment is used
+
+	for _, m := range []string{"fail", "panic"} {
+		srv.Process(t.Context(), []byte(`{"jsonrpc":"2.0","method":"`+m+`","id":1}`))
+	}
+	mu.Lock()
+	got := logs.String()
+	logs.Reset()
+	mu.Unlock()
+	for _, want := range []string{`msg="openrpc: handler failed" method=fail err="disk on fire"`, `msg="openrpc: handler panicked" method=panic panic=boom`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("default logger got:\n%s\nwant a line with %s", got, want)
+		}
+	}
+
+	for _, m := range []string{"fail", "panic"} {
+		quiet.Process(t.Context(), []byte(`{"jsonrpc":"2.0","method":"`+m+`","id":1}`))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), "disk on fire") || strings.Contains(logs.String(), "boom") {
+		t.Errorf("a discard Logger still logged through the default:\n%s", logs.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -302,18 +303,34 @@ func parseTagValue(s string, k valueKind) (any, error) {
 	return v, nil
 }
 
-// checkTagSpelling reports tag keys that are a known keyword spelt differently, such as
-// maxlength or max_length for maxLength: such a tag would otherwise be silently ignored.
+// checkTagSpelling reports tag keys that look like a misspelt keyword: spelt with another
+// case or separators (maxlength, max_length), or a typo away from it (minLenght, patern,
+// maximun, enums). Such a tag would otherwise be silently ignored: neither published nor
+// enforced. Tag keys of other well-known libraries (form, db...) are never taken for typos.
 func checkTagSpelling(tag reflect.StructTag) error {
 	norm := func(s string) string { return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s)) }
 	for _, key := range tagKeyNames(string(tag)) {
-		for _, known := range tagKeys {
-			if key != known && norm(key) == norm(known) {
-				return fmt.Errorf("tag %q: did you mean %q?", key, known)
-			}
+		if slices.Contains(tagKeys, key) || foreignTagKeys[key] {
+			continue
+		}
+		if known := nearest(norm(key), len(tagKeys), func(i int) string { return norm(tagKeys[i]) }); known != "" {
+			i := slices.IndexFunc(tagKeys, func(k string) bool { return norm(k) == known })
+			return fmt.Errorf("tag %q: did you mean %q?", key, tagKeys[i])
 		}
 	}
 	return nil
+}
+
+// foreignTagKeys are struct tag keys of other common libraries (encoders, validators, ORMs,
+// web frameworks) that are a few edits from one of ours but no typo of it.
+var foreignTagKeys = map[string]bool{
+	"json": true, "xml": true, "yaml": true, "yml": true, "toml": true, "hcl": true, "ini": true,
+	"csv": true, "bson": true, "msgpack": true, "cbor": true, "protobuf": true, "avro": true,
+	"db": true, "sql": true, "gorm": true, "bun": true, "pg": true, "dynamodbav": true,
+	"form": true, "query": true, "header": true, "uri": true, "url": true, "path": true,
+	"param": true, "params": true, "schema": true, "validate": true, "binding": true,
+	"mapstructure": true, "env": true, "envDefault": true, "default_value": true,
+	"faker": true, "fake": true, "copier": true, "label": true, "title": true,
 }
 
 // tagKeyNames lists the keys of a conventional struct tag (key:"value" pairs).

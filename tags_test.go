@@ -69,6 +69,21 @@ func TestRegister_tagErrors(t *testing.T) {
 		{"snake case", registerPanic[struct {
 			N int `json:"n" exclusive_minimum:"3"`
 		}], `tag "exclusive_minimum": did you mean "exclusiveMinimum"?`},
+		{"transposed letters", registerPanic[struct {
+			S string `json:"s" minLenght:"3"`
+		}], `tag "minLenght": did you mean "minLength"?`},
+		{"missing letter", registerPanic[struct {
+			S string `json:"s" patern:"^a"`
+		}], `tag "patern": did you mean "pattern"?`},
+		{"wrong letter", registerPanic[struct {
+			N int `json:"n" maximun:"3"`
+		}], `tag "maximun": did you mean "maximum"?`},
+		{"plural", registerPanic[struct {
+			S string `json:"s" enums:"a,b"`
+		}], `tag "enums": did you mean "enum"?`},
+		{"typo and case", registerPanic[struct {
+			S string `json:"s" MaxLenght:"3"`
+		}], `tag "MaxLenght": did you mean "maxLength"?`},
 		{"enum not integers", registerPanic[struct {
 			N int `json:"n" enum:"1,two"`
 		}], `tag enum:"1,two": "two" is not an integer`},
@@ -108,6 +123,8 @@ func TestRegister_tagsAccepted(t *testing.T) {
 		A   [3]byte                   `json:"a" maximum:"200"`
 		B   []byte                    `json:"b" maxLength:"12"`
 		Ptr *[]*string                `json:"ptr" pattern:"x"`
+		// Keys of other libraries that are a few edits from ours are not typos.
+		F string `json:"f" form:"f" db:"f" query:"f" header:"f" validate:"required" title:"F" xml:"f" env:"F"`
 	}
 	if got := registerPanic[P]("ok"); got != "" {
 		t.Errorf("got panic %q, want none", got)

@@ -210,7 +210,7 @@ func decodeOptional(value *decoder) decodeFunc {
 func compileValueRules(vt reflect.Type, cs *constraints) *valueRules {
 	vr := &valueRules{}
 	if cs.enum != nil {
-		vr.enumMsg = "must be one of " + fmt.Sprint(cs.enum)
+		vr.enumMsg = "must be one of " + string(mustJSON(cs.enum))
 	}
 	switch kindOfType(vt) {
 	case kindNumber, kindInteger:
