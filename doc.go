@@ -85,7 +85,9 @@
 // A handler that returns an [*Error] (anywhere in its error chain) chooses the code, message
 // and data the client receives. Any other error is sent as [CodeServerError] (-32000,
 // configurable with [ServerOptions.ErrorCode]) with the message "Server error", except
-// context.DeadlineExceeded ([CodeTimeout]) and context.Canceled ([CodeCanceled]). Its text
+// context.DeadlineExceeded ([CodeTimeout]) and context.Canceled ([CodeCanceled]), and any
+// error returned once the call's context has ended, which is answered as what ended it
+// (a store that reports its own error when the deadline cuts it off is a timeout). Its text
 // goes to the logger ([ServerOptions.Logger], by default [log/slog.Default]) and, only with
 // [ServerOptions.Debug], into the error's data. A handler
 // that panics is answered with [CodeInternalError]; the panic is logged with its stack,

@@ -46,7 +46,8 @@ type Limits struct {
 	// from that connection until a message is done.
 	MaxInFlight int
 	// CallTimeout, when positive, is the deadline of every call: its context is canceled
-	// then, and a handler that returns the context's error is answered with [CodeTimeout].
+	// then, and a handler that returns an error after it (the context's error or one of its
+	// own, such as a database driver's) is answered with [CodeTimeout] and logged at Warn.
 	CallTimeout time.Duration
 }
 
@@ -353,7 +354,7 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 		}
 	}
 	if err != nil {
-		return s.callError(e, r, err)
+		return s.callError(ctx, e, r, err)
 	}
 	if notification {
 		return nil
@@ -373,7 +374,10 @@ func (s *Server) call(ctx context.Context, e *entry, req Request) (res json.RawM
 }
 
 // callError logs err as needed and returns the response for it (nil for a notification).
-func (s *Server) callError(e *entry, r *wire.Request, err error) []byte {
+// ctx is the call's context: a plain error returned once it has ended (a database driver
+// that reports "connection interrupted" rather than the context's error) is answered as
+// what ended it, a timeout or a cancellation, not as a server error.
+func (s *Server) callError(ctx context.Context, e *entry, r *wire.Request, err error) []byte {
 	var (
 		rpcErr *Error
 		pe     *panicError
@@ -400,9 +404,15 @@ func (s *Server) callError(e *entry, r *wire.Request, err error) []byte {
 		code, msg, data = CodeInternalError, CodeInternalError.String(), s.debugOnly(err.Error())
 	default:
 		code = CodeOf(err)
-		if code == CodeServerError {
+		if code == CodeServerError && ctx.Err() != nil {
+			code = CodeOf(ctx.Err())
+		}
+		switch code {
+		case CodeServerError:
 			code = s.errorCode
 			s.log().Error("openrpc: handler failed", "method", e.Name, "err", err)
+		case CodeTimeout:
+			s.log().Warn("openrpc: call timed out", "method", e.Name, "err", err)
 		}
 		msg, data = code.String(), s.debugOnly(err.Error())
 	}

@@ -401,3 +401,38 @@ func TestServer_Process_logsThroughDefaultLogger(t *testing.T) {
 		t.Errorf("a discard Logger still logged through the default:\n%s", logs.String())
 	}
 }
+
+// Issue 10: a handler whose store gives up with its own error once the call's deadline has
+// passed (a driver that does not wrap the context's error) is answered with the timeout
+// code, not as a server error; a handler failing on its own before the deadline still gets
+// the server error.
+func TestServer_Process_deadlineWinsOverPlainError(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{
+		Limits: openrpc.Limits{CallTimeout: 10 * time.Millisecond},
+		Logger: newTestLogger(&mu, &logs),
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "stuck"}, func(ctx context.Context, _ struct{}) (int, error) {
+		<-ctx.Done()
+		return 0, errors.New("database connection interrupted")
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "broken"}, func(context.Context, struct{}) (int, error) {
+		return 0, errors.New("constraint violated")
+	})
+	for _, tt := range []struct{ method, want string }{
+		{"stuck", `{"jsonrpc":"2.0","error":{"code":-32001,"message":"Request timeout"},"id":1}`},
+		{"broken", `{"jsonrpc":"2.0","error":{"code":-32000,"message":"Server error"},"id":1}`},
+	} {
+		if got := process(t, srv, `{"jsonrpc":"2.0","method":"`+tt.method+`","id":1}`); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.method, got, tt.want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, want := range []string{`level=WARN msg="openrpc: call timed out" method=stuck`, `level=ERROR msg="openrpc: handler failed" method=broken`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs:\n%s\nwant a line with %s", logs.String(), want)
+		}
+	}
+}
