@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 )
 
@@ -17,9 +18,11 @@ const discoverName = "rpc.discover"
 
 // Document is an OpenRPC document, as rpc.discover returns it.
 type Document struct {
-	OpenRPC      string         `json:"openrpc"`
-	Info         Info           `json:"info"`
-	Servers      []ServerObject `json:"servers"`
+	OpenRPC string `json:"openrpc"`
+	Info    Info   `json:"info"`
+	// Servers is left out when the service configures none: OpenRPC's default (one server
+	// at "localhost") applies then, as it does to an empty list.
+	Servers      []ServerObject `json:"servers,omitempty"`
 	Methods      []MethodObject `json:"methods"`
 	Components   *Components    `json:"components,omitempty"`
 	ExternalDocs *ExternalDocs  `json:"externalDocs,omitempty"`
@@ -68,16 +71,29 @@ type Components struct {
 	SecuritySchemes map[string]json.RawMessage `json:"x-securitySchemes,omitempty"`
 }
 
-// Extension declares a specification extension the document uses, so tools that validate
-// extensions (the x-extensions mechanism of @open-rpc/schema-utils-js) can check it.
+// Extension declares a specification extension the document uses, in the shape of the
+// OpenRPC specification extension meta-schema (npm @open-rpc/specification-extension-spec),
+// so tools that apply declared extensions, such as @open-rpc/schema-utils-js, can check the
+// fields.
 type Extension struct {
-	Name        string   `json:"name"`
-	Version     string   `json:"version"`
-	Description string   `json:"description"`
-	Summary     string   `json:"summary,omitempty"`
-	Restricted  []string `json:"restricted"`
-	Schema      *Schema  `json:"schema"`
+	// OpenRPCExtension is the version of the specification extension meta-schema the
+	// declaration follows; that meta-schema accepts only "0.0.0-development".
+	OpenRPCExtension string `json:"openrpcExtension"`
+	Name             string `json:"name"`
+	Version          string `json:"version"`
+	Description      string `json:"description"`
+	Summary          string `json:"summary,omitempty"`
+	// Restricted names the definitions of the OpenRPC meta-schema (such as "methodObject")
+	// whose objects may carry the field; tools add Schema to each of them. It is empty for
+	// a field of an object the meta-schema defines inline (the Components object), which
+	// has no definition to name.
+	Restricted []string `json:"restricted"`
+	Schema     *Schema  `json:"schema"`
 }
+
+// extensionSpecVersion is the openrpcExtension of the declarations the framework makes: the
+// one value the specification extension meta-schema (1.0.2) accepts.
+const extensionSpecVersion = "0.0.0-development"
 
 // describeMethod returns the method object of m, adding the schemas it names to g.
 func (g *schemaGen) describeMethod(m *method) (MethodObject, error) {
@@ -193,9 +209,7 @@ func (s *Server) buildDocument(t *methodTable) ([]byte, error) {
 		Servers: s.servers,
 		Methods: []MethodObject{},
 	}
-	if doc.Servers == nil {
-		doc.Servers = []ServerObject{}
-	}
+	var secured, variadic bool
 	for _, e := range t.order {
 		if e.Name == discoverName {
 			continue
@@ -205,6 +219,8 @@ func (s *Server) buildDocument(t *methodTable) ([]byte, error) {
 			return nil, fmt.Errorf("openrpc: describing %q: %w", e.Name, err)
 		}
 		doc.Methods = append(doc.Methods, mo)
+		secured = secured || len(mo.Security) > 0
+		variadic = variadic || slices.ContainsFunc(mo.Params, func(cd ContentDescriptor) bool { return cd.Variadic })
 	}
 	if len(g.components) > 0 || len(s.schemes) > 0 {
 		doc.Components = &Components{}
@@ -217,7 +233,18 @@ func (s *Server) buildDocument(t *methodTable) ([]byte, error) {
 		for name, scheme := range s.schemes {
 			doc.Components.SecuritySchemes[name] = mustJSON(scheme.schemeObject())
 		}
-		doc.Extensions = securityExtensions
+	}
+	for _, x := range []struct {
+		used bool
+		ext  Extension
+	}{
+		{secured, extSecurity},
+		{len(s.schemes) > 0, extSecuritySchemes},
+		{variadic, extVariadic},
+	} {
+		if x.used {
+			doc.Extensions = append(doc.Extensions, x.ext)
+		}
 	}
 	return json.Marshal(doc)
 }
@@ -242,23 +269,28 @@ func (s *Server) registerDiscover() {
 	})
 }
 
-// securityExtensions declare x-security and x-securitySchemes.
-var securityExtensions = []Extension{
-	{
-		Name:        "x-security",
-		Version:     "1.0.0",
-		Description: "The security requirement of a method: scheme name to the scopes it needs. A call is permitted when the caller holds, for any one listed scheme, all of its scopes.",
-		Restricted:  []string{"methodObject"},
+// The extensions the framework uses, declared in a document's x-extensions when it uses them.
+var (
+	extSecurity = Extension{
+		OpenRPCExtension: extensionSpecVersion,
+		Name:             "x-security",
+		Version:          "1.0.0",
+		Description:      "The security requirement of a method: scheme name to the scopes it needs. A call is permitted when the caller holds, for any one listed scheme, all of its scopes.",
+		Restricted:       []string{"methodObject"},
 		Schema: &Schema{
 			Type:                 SchemaType{"object"},
 			AdditionalProperties: &Schema{Type: SchemaType{"array"}, Items: &Schema{Type: SchemaType{"string"}}},
 		},
-	},
-	{
-		Name:        "x-securitySchemes",
-		Version:     "1.0.0",
-		Description: "The security schemes of the service, by name, shaped like OpenAPI 3 Security Scheme objects.",
-		Restricted:  []string{"componentsObject"},
+	}
+	// extSecuritySchemes lives in the Components object, which the OpenRPC meta-schema
+	// defines inline, with no definition for Restricted to name: tools check the
+	// declaration itself, not the field.
+	extSecuritySchemes = Extension{
+		OpenRPCExtension: extensionSpecVersion,
+		Name:             "x-securitySchemes",
+		Version:          "1.0.0",
+		Description:      "The security schemes of the service, by name, shaped like OpenAPI 3 Security Scheme objects; found in the Components object.",
+		Restricted:       []string{},
 		Schema: &Schema{
 			Type: SchemaType{"object"},
 			AdditionalProperties: &Schema{
@@ -269,5 +301,13 @@ var securityExtensions = []Extension{
 				},
 			},
 		},
-	},
-}
+	}
+	extVariadic = Extension{
+		OpenRPCExtension: extensionSpecVersion,
+		Name:             "x-variadic",
+		Version:          "1.0.0",
+		Description:      "Marks the one param of a variadic method: it describes each of any number of positional params.",
+		Restricted:       []string{"contentDescriptorObject"},
+		Schema:           &Schema{Type: SchemaType{"boolean"}},
+	}
+)

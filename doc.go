@@ -132,8 +132,9 @@
 // [CodePermissionError] (-32099) with a [PermissionData] whose reason tells "unauthenticated"
 // (authenticate again) from "insufficient_scope" (with the missing scopes); the
 // authorizer's error text goes out only in debug mode. The document publishes the schemes in
-// components["x-securitySchemes"] and each requirement as the method's "x-security",
-// declared in a top-level "x-extensions".
+// components["x-securitySchemes"] and each requirement as the method's "x-security", both
+// declared in a top-level "x-extensions" in the shape the official OpenRPC tooling
+// (@open-rpc/schema-utils-js) accepts.
 //
 // # Dependencies
 //

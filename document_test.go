@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,6 +183,73 @@ func TestServer_Document_discover(t *testing.T) {
 	d, err := srv.Document()
 	if err != nil || d.OpenRPC != "1.3.2" || len(d.Methods) != 5 || d.Components == nil || d.Components.Schemas["Address"] == nil {
 		t.Errorf("Document() = %+v, %v", d, err)
+	}
+}
+
+// Regression: documents of servers without servers carried an empty "servers" list, and
+// the x-extensions declarations named "componentsObject" (no definition of the OpenRPC
+// meta-schema, so @open-rpc/schema-utils-js threw), lacked openrpcExtension and left
+// x-variadic undeclared.
+func TestServer_Document_extensionsAndServers(t *testing.T) {
+	bearer := &openrpc.ServerOptions{SecuritySchemes: map[string]openrpc.SecurityScheme{"Bearer": openrpc.BearerAuth{}}}
+	for _, tt := range []struct {
+		name       string
+		opts       *openrpc.ServerOptions
+		register   func(*openrpc.Server)
+		servers    bool
+		extensions []string
+	}{
+		{"plain", nil, func(s *openrpc.Server) { openrpc.Register(s, openrpc.Method{Name: "add"}, add) }, false, nil},
+		{"servers", &openrpc.ServerOptions{Servers: []openrpc.ServerObject{{URL: "http://localhost:8080/api/v1"}}},
+			func(s *openrpc.Server) { openrpc.Register(s, openrpc.Method{Name: "add"}, add) }, true, nil},
+		{"schemes, no secured method", bearer, func(s *openrpc.Server) { openrpc.Register(s, openrpc.Method{Name: "add"}, add) },
+			false, []string{"x-securitySchemes"}},
+		{"secured and variadic", bearer, func(s *openrpc.Server) {
+			openrpc.Register(s, openrpc.Method{Name: "add", Security: openrpc.Require("Bearer")}, add)
+			openrpc.Register(s, openrpc.Method{Name: "sum"}, func(_ context.Context, xs []int) (int, error) { return 0, nil })
+		}, false, []string{"x-security", "x-securitySchemes", "x-variadic"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, tt.opts)
+			tt.register(srv)
+			b, err := srv.DocumentJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Servers    *json.RawMessage `json:"servers"`
+				Extensions []struct {
+					OpenRPCExtension string    `json:"openrpcExtension"`
+					Name             string    `json:"name"`
+					Restricted       *[]string `json:"restricted"`
+				} `json:"x-extensions"`
+			}
+			if err := json.Unmarshal(b, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if got := doc.Servers != nil; got != tt.servers {
+				t.Errorf("servers present: got %v, want %v: %s", got, tt.servers, b)
+			}
+			var names []string
+			for _, e := range doc.Extensions {
+				names = append(names, e.Name)
+				if e.OpenRPCExtension != "0.0.0-development" {
+					t.Errorf("%s: openrpcExtension %q, want 0.0.0-development", e.Name, e.OpenRPCExtension)
+				}
+				if e.Restricted == nil {
+					t.Errorf("%s: no restricted list", e.Name)
+					continue
+				}
+				for _, r := range *e.Restricted {
+					if r != "methodObject" && r != "contentDescriptorObject" {
+						t.Errorf("%s: restricted to %q, want definitions of the OpenRPC meta-schema", e.Name, r)
+					}
+				}
+			}
+			if !slices.Equal(names, tt.extensions) {
+				t.Errorf("x-extensions declares %v, want %v", names, tt.extensions)
+			}
+		})
 	}
 }
 

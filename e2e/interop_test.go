@@ -3,9 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http/httptest"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,16 +17,7 @@ import (
 // and WebSocket: interoperability beyond our own client. It needs node and the packages of
 // clientjs/ installed (npm ci --prefix e2e/clientjs); under CI=true their absence fails.
 func TestClientJSInterop(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = os.Stat(filepath.Join("clientjs", "node_modules", "@open-rpc", "client-js"))
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("node or @open-rpc/client-js missing under CI: %v (run npm ci --prefix e2e/clientjs)", err)
-		}
-		t.Skipf("node or @open-rpc/client-js not installed (npm ci --prefix e2e/clientjs): %v", err)
-	}
+	node := nodeWith(t, "clientjs", "@open-rpc/client-js")
 	srv := openrpc.NewServer(openrpc.Info{Title: "interop", Version: "1.0.0"}, nil)
 	openrpctest.RegisterSpecMethods(srv)
 	ts := httptest.NewServer(rpchttp.NewHandler(srv, nil))

@@ -66,8 +66,9 @@ func compileMetaSchema(t *testing.T) *jsonschema.Schema {
 	return sch
 }
 
-func TestGeneratedDocumentsSatisfyTheMetaSchema(t *testing.T) {
-	sch := compileMetaSchema(t)
+// documentPaths returns the paths of the generated documents.
+func documentPaths(t *testing.T) []string {
+	t.Helper()
 	var paths []string
 	for _, pattern := range documents {
 		m, err := filepath.Glob(pattern)
@@ -79,7 +80,12 @@ func TestGeneratedDocumentsSatisfyTheMetaSchema(t *testing.T) {
 	if len(paths) < 3 {
 		t.Fatalf("found %d generated documents (%v), want the framework's and the examples' golden files", len(paths), paths)
 	}
-	for _, path := range paths {
+	return paths
+}
+
+func TestGeneratedDocumentsSatisfyTheMetaSchema(t *testing.T) {
+	sch := compileMetaSchema(t)
+	for _, path := range documentPaths(t) {
 		t.Run(strings.TrimLeft(path, "./"), func(t *testing.T) {
 			doc := loadJSON(t, path)
 			if err := sch.Validate(doc); err != nil {
