@@ -26,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"sync"
@@ -41,10 +40,27 @@ type HandlerOptions struct {
 	// MaxRequestBytes caps request bodies and WebSocket messages; default the server's
 	// [openrpc.Limits.MaxRequestBytes].
 	MaxRequestBytes int64
-	// OriginPatterns are the origins, besides the request's own host, whose pages may open
-	// WebSockets, as host patterns such as "example.com" or "*.example.com". By default
-	// only same-origin pages may (clients that send no Origin, like Go programs, always may).
+	// OriginPatterns are the origins, besides the server's own, whose browser pages may
+	// call the handler, over HTTP and WebSocket alike; pages on them get CORS answers. An
+	// entry with a scheme is matched against the page's scheme://host[:port], as in
+	// "https://app.example.com" or "https://*.example.com"; one without is matched against
+	// its host[:port] whatever the scheme, as in "example.com" or "*.example.com". Matching
+	// is case-insensitive, with path.Match wildcards, and the port is part of the host:
+	// "http://localhost:3000" allows that port only. Prefer entries with a scheme: a host
+	// pattern trusts the plain-http pages of that host too. By default only same-origin
+	// pages may call; programs that send neither Origin nor Sec-Fetch-Site (curl, Go
+	// clients) always may. NewHandler panics on a malformed entry.
 	OriginPatterns []string
+	// CORSAllowHeaders are request headers, besides Authorization and Content-Type, that
+	// pages on the OriginPatterns origins may send (Access-Control-Allow-Headers).
+	CORSAllowHeaders []string
+	// CORSAllowCredentials lets pages on the OriginPatterns origins send cookies (fetch with
+	// credentials: "include") and read the reply (Access-Control-Allow-Credentials: true).
+	// Off by default: cross-origin pages authenticate with an Authorization header.
+	CORSAllowCredentials bool
+	// CORSMaxAge is how long browsers may cache a preflight answer (Access-Control-Max-Age),
+	// default 10 minutes; negative sends none (browsers then ask again within seconds).
+	CORSMaxAge time.Duration
 	// PingInterval is how often WebSocket peers are pinged; one that does not answer within
 	// the interval is disconnected. Default 30s; negative disables pings.
 	PingInterval time.Duration
@@ -60,7 +76,7 @@ type HandlerOptions struct {
 type Handler struct {
 	srv            *openrpc.Server
 	maxBytes       int64
-	originPatterns []string
+	trustedOrigins *originPolicy
 	pingInterval   time.Duration
 	noWebSocket    bool
 	shutdownGrace  time.Duration
@@ -82,6 +98,7 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		sessions:      map[*session]struct{}{},
 		servers:       map[*http.Server]*serverState{},
 	}
+	h.trustedOrigins = newOriginPolicy(opts)
 	if opts != nil {
 		if opts.MaxRequestBytes > 0 {
 			h.maxBytes = opts.MaxRequestBytes
@@ -92,36 +109,34 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		if opts.ShutdownGrace > 0 {
 			h.shutdownGrace = opts.ShutdownGrace
 		}
-		h.originPatterns = opts.OriginPatterns
 		h.noWebSocket = opts.DisableWebSocket
 	}
 	return h
 }
 
-var acceptedTypes = map[string]bool{
-	"application/json":                  true,
-	"application/json-rpc":              true,
-	"application/jsonrequest":           true,
-	"application/x-www-form-urlencoded": true,
-}
-
 // ServeHTTP answers one JSON-RPC message, or serves a WebSocket connection.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isPreflight(r) {
+		h.trustedOrigins.preflight(w, r)
+		return
+	}
+	if err := h.trustedOrigins.check(r); err != nil {
+		refuse(w, r, err)
+		return
+	}
 	if !h.noWebSocket && isWebSocketUpgrade(r) {
 		h.serveWebSocket(w, r)
 		return
 	}
+	h.trustedOrigins.allowOrigin(w.Header(), r)
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "JSON-RPC requests must be POSTed", http.StatusMethodNotAllowed)
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || !acceptedTypes[mt] {
-			http.Error(w, fmt.Sprintf("unsupported content type %q: send application/json", ct), http.StatusUnsupportedMediaType)
-			return
-		}
+	if reason := checkContent(r); reason != "" {
+		unsupportedContent(w, reason)
+		return
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer putBuffer(buf)
