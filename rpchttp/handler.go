@@ -18,7 +18,41 @@
 //
 // Accepted request content types: application/json, application/json-rpc,
 // application/jsonrequest, and application/x-www-form-urlencoded (what curl -d sends);
-// a missing Content-Type is accepted too. Others get 415.
+// a missing Content-Type is accepted too. Others get 415, and so do bodies the server
+// cannot read as UTF-8 JSON: a charset other than utf-8, or a Content-Encoding other than
+// identity (gzip, say).
+//
+// # Browsers and other origins
+//
+// A browser lets any page POST a form-encoded or untyped body to any server without asking
+// the server first, and JSON-RPC reads such a body as a call: unchecked, any web site
+// could make its visitors' browsers call the server, with their cookies and from inside
+// their network. So the handler refuses cross-origin browser requests with 403 Forbidden
+// before it reads the body, judging them as [net/http.CrossOriginProtection] does: a
+// Sec-Fetch-Site header (sent by current browsers) of same-origin or none passes; without
+// one, an Origin header naming the request's Host passes; a request with neither header
+// passes, since it does not come from a browser page (curl, Go programs, server-to-server
+// calls). WebSocket handshakes are judged the same way, against the same list, so HTTP
+// and WebSocket agree on every page.
+//
+// [HandlerOptions.OriginPatterns] lists the other origins whose pages may call, such as
+// "https://app.example.com". Their requests pass; their CORS preflights (OPTIONS) are
+// answered with 204, Access-Control-Allow-Origin echoing the origin,
+// Access-Control-Allow-Methods POST, Access-Control-Allow-Headers Authorization,
+// Content-Type and [HandlerOptions.CORSAllowHeaders], Access-Control-Max-Age and Vary:
+// Origin; their replies carry Access-Control-Allow-Origin. Calls that carry cookies (fetch
+// with credentials: "include") fail in the browser unless
+// [HandlerOptions.CORSAllowCredentials] is set: a page on another origin is expected to
+// send a bearer token in Authorization instead. Pages on any other origin get 403 and no
+// CORS headers, preflights included.
+//
+// Same-site is not same-origin: a page on www.example.com calling api.example.com, or on
+// another port of the same host, needs an entry. Chromium sends no Sec-Fetch-Site with a
+// WebSocket handshake, so there the Origin is compared with the Host: behind a proxy that
+// rewrites Host, list the public origin.
+//
+// [NewDocumentHandler] serves the document to pages on any origin
+// (Access-Control-Allow-Origin: *): it is public and the same for everyone.
 package rpchttp
 
 import (
