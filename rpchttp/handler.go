@@ -154,8 +154,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.trustedOrigins.preflight(w, r)
 		return
 	}
-	if err := h.trustedOrigins.check(r); err != nil {
-		refuse(w, r, err)
+	if !h.trustedOrigins.allows(r) {
+		refuse(w, r)
 		return
 	}
 	if !h.noWebSocket && isWebSocketUpgrade(r) {

@@ -116,33 +116,32 @@ func (p *originPolicy) trusted(origin string) bool {
 	return false
 }
 
-// check reports why r must be refused as a cross-origin browser request, or nil. It is the
-// check of http.CrossOriginProtection (Sec-Fetch-Site, else Origin against Host; requests
-// with neither, from programs rather than browsers, pass) with the trusted origins given by
-// the patterns. Every request is judged as the POST it is or stands for: a WebSocket
-// handshake is a GET, a preflight an OPTIONS, and CrossOriginProtection lets those through.
-func (p *originPolicy) check(r *http.Request) error {
+// allows reports whether r may be served: it is not a cross-origin browser request, or it
+// comes from a trusted origin. The decision is http.CrossOriginProtection's (Sec-Fetch-Site,
+// else Origin against Host; requests with neither, from programs rather than browser
+// pages, pass) with the trusted origins given by the patterns. Every request is judged as
+// the POST it is or stands for: a WebSocket handshake is a GET, a preflight an OPTIONS, and
+// CrossOriginProtection lets those through.
+func (p *originPolicy) allows(r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		post := *r
 		post.Method = http.MethodPost
 		r = &post
 	}
-	err := p.cop.Check(r)
-	if err != nil && p.trusted(r.Header.Get("Origin")) {
-		return nil
-	}
-	return err
+	return p.cop.Check(r) == nil || p.trusted(r.Header.Get("Origin"))
 }
 
-// refuse answers a request check refused with 403; it runs nothing.
-func refuse(w http.ResponseWriter, r *http.Request, err error) {
-	msg := "cross-origin request refused: "
+// refuse answers a request allows refused with 403, saying why; it runs nothing.
+func refuse(w http.ResponseWriter, r *http.Request) {
+	who := "a page on another site"
 	if origin := r.Header.Get("Origin"); origin != "" {
-		msg += fmt.Sprintf("pages on %q may not call this server", origin)
-	} else {
-		msg += "a browser page on another site may not call this server"
+		who = fmt.Sprintf("pages on %q", origin)
 	}
-	http.Error(w, msg+" ("+err.Error()+")", http.StatusForbidden)
+	why := "Origin does not match Host " + strconv.Quote(r.Host)
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		why = "Sec-Fetch-Site: " + site
+	}
+	http.Error(w, "cross-origin request refused: "+who+" may not call this server ("+why+")", http.StatusForbidden)
 }
 
 // isPreflight reports whether r is a CORS preflight request.
@@ -156,8 +155,8 @@ func isPreflight(r *http.Request) bool {
 func (p *originPolicy) preflight(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Add("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
-	if err := p.check(r); err != nil {
-		refuse(w, r, err)
+	if !p.allows(r) {
+		refuse(w, r)
 		return
 	}
 	hdr.Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
