@@ -81,7 +81,9 @@ type HandlerOptions struct {
 	// its host[:port] whatever the scheme, as in "example.com" or "*.example.com". Matching
 	// is case-insensitive, with path.Match wildcards, and the port is part of the host:
 	// "http://localhost:3000" allows that port only. Prefer entries with a scheme: a host
-	// pattern trusts the plain-http pages of that host too. By default only same-origin
+	// pattern trusts the plain-http pages of that host too; "*" trusts every page on the
+	// web, for a public API that relies on neither cookies nor the network position of its
+	// callers. An opaque origin ("null") matches no entry. By default only same-origin
 	// pages may call; programs that send neither Origin nor Sec-Fetch-Site (curl, Go
 	// clients) always may. NewHandler panics on a malformed entry.
 	OriginPatterns []string

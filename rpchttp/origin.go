@@ -59,24 +59,29 @@ func compileOriginPattern(pat string) string {
 	bad := func(why string) {
 		panic(fmt.Sprintf("rpchttp: OriginPatterns entry %q: %s", pat, why))
 	}
-	lower := strings.ToLower(pat)
-	if _, err := path.Match(lower, ""); err != nil {
-		bad(err.Error())
-	}
-	hostPart := lower
-	if scheme, rest, ok := strings.Cut(lower, "://"); ok {
-		if scheme == "" {
-			bad("want a scheme before ://, as in https://app.example.com")
-		}
-		hostPart = rest
+	scheme, host, hasScheme := strings.Cut(strings.ToLower(pat), "://")
+	if !hasScheme {
+		scheme, host = "", scheme
 	}
 	switch {
-	case hostPart == "":
+	case hasScheme && scheme == "":
+		bad("want a scheme before ://, as in https://app.example.com")
+	case host == "":
 		bad("want a host, as in app.example.com or https://app.example.com")
-	case strings.ContainsAny(hostPart, "/?#"):
+	case strings.ContainsAny(host, "/?#"):
 		bad("an origin has no path, query or fragment: want scheme://host[:port] or a host pattern")
+	case strings.HasPrefix(host, "[") && strings.Contains(host, "]"):
+		// An IPv6 literal, whose brackets are not a character class.
+		host = `\[` + strings.Replace(host[1:], "]", `\]`, 1)
 	}
-	return lower
+	compiled := host
+	if hasScheme {
+		compiled = scheme + "://" + host
+	}
+	if _, err := path.Match(compiled, ""); err != nil {
+		bad(err.Error())
+	}
+	return compiled
 }
 
 // isToken reports whether s is an HTTP token (RFC 9110), as header names are.
