@@ -14,8 +14,8 @@ import (
 // The document is readable from pages on any origin (Access-Control-Allow-Origin: *), so
 // that tools such as the OpenRPC playground can load it: it is public, read-only, the same
 // for every caller, and what any program that can reach the server reads with a plain GET.
-// A server that must keep its document from
-// pages on other sites (on an intranet, say) wraps the handler or does not mount it.
+// A server that must keep its document from pages on other sites (on an intranet, say)
+// wraps the handler or does not mount it.
 func NewDocumentHandler(srv *openrpc.Server) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -90,9 +90,10 @@ type HandlerOptions struct {
 	// CORSAllowHeaders are request headers, besides Authorization and Content-Type, that
 	// pages on the OriginPatterns origins may send (Access-Control-Allow-Headers).
 	CORSAllowHeaders []string
-	// CORSAllowCredentials lets pages on the OriginPatterns origins send cookies (fetch with
-	// credentials: "include") and read the reply (Access-Control-Allow-Credentials: true).
-	// Off by default: cross-origin pages authenticate with an Authorization header.
+	// CORSAllowCredentials makes browsers let pages on the OriginPatterns origins make calls
+	// that carry cookies (fetch with credentials: "include") and read their replies
+	// (Access-Control-Allow-Credentials: true). Off by default: cross-origin pages
+	// authenticate with an Authorization header.
 	CORSAllowCredentials bool
 	// CORSMaxAge is how long browsers may cache a preflight answer (Access-Control-Max-Age),
 	// default 10 minutes; negative sends none (browsers then ask again within seconds).

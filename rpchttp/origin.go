@@ -15,7 +15,7 @@ import (
 // alike, and writes the CORS headers for the trusted ones.
 type originPolicy struct {
 	cop          *http.CrossOriginProtection
-	patterns     []string // lower-cased; with "://" matched against scheme://host, else host
+	patterns     []string // compiled; with "://" matched against scheme://host, else host
 	allowHeaders string   // the preflight's Access-Control-Allow-Headers
 	maxAge       string   // the preflight's Access-Control-Max-Age; "" sends none
 	credentials  bool
@@ -54,7 +54,8 @@ func newOriginPolicy(opts *HandlerOptions) *originPolicy {
 	return p
 }
 
-// compileOriginPattern checks one OriginPatterns entry and returns it lower-cased.
+// compileOriginPattern checks one OriginPatterns entry and returns it as trusted matches
+// it: lower-cased, the brackets of an IPv6 literal escaped.
 func compileOriginPattern(pat string) string {
 	bad := func(why string) {
 		panic(fmt.Sprintf("rpchttp: OriginPatterns entry %q: %s", pat, why))
