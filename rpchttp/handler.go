@@ -18,7 +18,41 @@
 //
 // Accepted request content types: application/json, application/json-rpc,
 // application/jsonrequest, and application/x-www-form-urlencoded (what curl -d sends);
-// a missing Content-Type is accepted too. Others get 415.
+// a missing Content-Type is accepted too. Others get 415, and so do bodies the server
+// cannot read as UTF-8 JSON: a charset other than utf-8, or a Content-Encoding other than
+// identity (gzip, say).
+//
+// # Browsers and other origins
+//
+// A browser lets any page POST a form-encoded or untyped body to any server without asking
+// the server first, and JSON-RPC reads such a body as a call: unchecked, any web site
+// could make its visitors' browsers call the server, with their cookies and from inside
+// their network. So the handler refuses cross-origin browser requests with 403 Forbidden
+// before it reads the body, judging them as [net/http.CrossOriginProtection] does: a
+// Sec-Fetch-Site header (sent by current browsers) of same-origin or none passes; without
+// one, an Origin header naming the request's Host passes; a request with neither header
+// passes, since it does not come from a browser page (curl, Go programs, server-to-server
+// calls). WebSocket handshakes are judged the same way, against the same list, so HTTP
+// and WebSocket agree on every page.
+//
+// [HandlerOptions.OriginPatterns] lists the other origins whose pages may call, such as
+// "https://app.example.com". Their requests pass; their CORS preflights (OPTIONS) are
+// answered with 204, Access-Control-Allow-Origin echoing the origin,
+// Access-Control-Allow-Methods POST, Access-Control-Allow-Headers Authorization,
+// Content-Type and [HandlerOptions.CORSAllowHeaders], Access-Control-Max-Age and Vary:
+// Origin; their replies carry Access-Control-Allow-Origin. Calls that carry cookies (fetch
+// with credentials: "include") fail in the browser unless
+// [HandlerOptions.CORSAllowCredentials] is set: a page on another origin is expected to
+// send a bearer token in Authorization instead. Pages on any other origin get 403 and no
+// CORS headers, preflights included.
+//
+// Same-site is not same-origin: a page on www.example.com calling api.example.com, or on
+// another port of the same host, needs an entry. Chromium sends no Sec-Fetch-Site with a
+// WebSocket handshake, so there the Origin is compared with the Host: behind a proxy that
+// rewrites Host, list the public origin.
+//
+// [NewDocumentHandler] serves the document to pages on any origin
+// (Access-Control-Allow-Origin: *): it is public and the same for everyone.
 package rpchttp
 
 import (
@@ -26,7 +60,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"sync"
@@ -41,10 +74,30 @@ type HandlerOptions struct {
 	// MaxRequestBytes caps request bodies and WebSocket messages; default the server's
 	// [openrpc.Limits.MaxRequestBytes].
 	MaxRequestBytes int64
-	// OriginPatterns are the origins, besides the request's own host, whose pages may open
-	// WebSockets, as host patterns such as "example.com" or "*.example.com". By default
-	// only same-origin pages may (clients that send no Origin, like Go programs, always may).
+	// OriginPatterns are the origins, besides the server's own, whose browser pages may
+	// call the handler, over HTTP and WebSocket alike; pages on them get CORS answers. An
+	// entry with a scheme is matched against the page's scheme://host[:port], as in
+	// "https://app.example.com" or "https://*.example.com"; one without is matched against
+	// its host[:port] whatever the scheme, as in "example.com" or "*.example.com". Matching
+	// is case-insensitive, with path.Match wildcards, and the port is part of the host:
+	// "http://localhost:3000" allows that port only. Prefer entries with a scheme: a host
+	// pattern trusts the plain-http pages of that host too; "*" trusts every page on the
+	// web, for a public API that relies on neither cookies nor the network position of its
+	// callers. An opaque origin ("null") matches no entry. By default only same-origin
+	// pages may call; programs that send neither Origin nor Sec-Fetch-Site (curl, Go
+	// clients) always may. NewHandler panics on a malformed entry.
 	OriginPatterns []string
+	// CORSAllowHeaders are request headers, besides Authorization and Content-Type, that
+	// pages on the OriginPatterns origins may send (Access-Control-Allow-Headers).
+	CORSAllowHeaders []string
+	// CORSAllowCredentials makes browsers let pages on the OriginPatterns origins make calls
+	// that carry cookies (fetch with credentials: "include") and read their replies
+	// (Access-Control-Allow-Credentials: true). Off by default: cross-origin pages
+	// authenticate with an Authorization header.
+	CORSAllowCredentials bool
+	// CORSMaxAge is how long browsers may cache a preflight answer (Access-Control-Max-Age),
+	// default 10 minutes; negative sends none (browsers then ask again within seconds).
+	CORSMaxAge time.Duration
 	// PingInterval is how often WebSocket peers are pinged; one that does not answer within
 	// the interval is disconnected. Default 30s; negative disables pings.
 	PingInterval time.Duration
@@ -60,7 +113,7 @@ type HandlerOptions struct {
 type Handler struct {
 	srv            *openrpc.Server
 	maxBytes       int64
-	originPatterns []string
+	trustedOrigins *originPolicy
 	pingInterval   time.Duration
 	noWebSocket    bool
 	shutdownGrace  time.Duration
@@ -82,6 +135,7 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		sessions:      map[*session]struct{}{},
 		servers:       map[*http.Server]*serverState{},
 	}
+	h.trustedOrigins = newOriginPolicy(opts)
 	if opts != nil {
 		if opts.MaxRequestBytes > 0 {
 			h.maxBytes = opts.MaxRequestBytes
@@ -92,36 +146,34 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		if opts.ShutdownGrace > 0 {
 			h.shutdownGrace = opts.ShutdownGrace
 		}
-		h.originPatterns = opts.OriginPatterns
 		h.noWebSocket = opts.DisableWebSocket
 	}
 	return h
 }
 
-var acceptedTypes = map[string]bool{
-	"application/json":                  true,
-	"application/json-rpc":              true,
-	"application/jsonrequest":           true,
-	"application/x-www-form-urlencoded": true,
-}
-
 // ServeHTTP answers one JSON-RPC message, or serves a WebSocket connection.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isPreflight(r) {
+		h.trustedOrigins.preflight(w, r)
+		return
+	}
+	if !h.trustedOrigins.allows(r) {
+		refuse(w, r)
+		return
+	}
 	if !h.noWebSocket && isWebSocketUpgrade(r) {
 		h.serveWebSocket(w, r)
 		return
 	}
+	h.trustedOrigins.allowOrigin(w.Header(), r)
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "JSON-RPC requests must be POSTed", http.StatusMethodNotAllowed)
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || !acceptedTypes[mt] {
-			http.Error(w, fmt.Sprintf("unsupported content type %q: send application/json", ct), http.StatusUnsupportedMediaType)
-			return
-		}
+	if reason := checkContent(r); reason != "" {
+		unsupportedContent(w, reason)
+		return
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer putBuffer(buf)

@@ -35,44 +35,6 @@ func TestWebSocket_callerDetails(t *testing.T) {
 	}
 }
 
-func TestWebSocket_originPolicy(t *testing.T) {
-	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
-	for _, tt := range []struct {
-		name     string
-		patterns []string
-		origin   string
-		wantOK   bool
-	}{
-		{"no Origin (not a browser)", nil, "", true},
-		{"same origin", nil, "SAME", true},
-		{"foreign origin refused", nil, "https://evil.example", false},
-		{"allowed pattern", []string{"*.example.com"}, "https://app.example.com", true},
-		{"outside the pattern", []string{"*.example.com"}, "https://example.org", false},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			ts := httptest.NewServer(rpchttp.NewHandler(srv, &rpchttp.HandlerOptions{OriginPatterns: tt.patterns}))
-			defer ts.Close()
-			h := http.Header{}
-			switch tt.origin {
-			case "":
-			case "SAME":
-				h.Set("Origin", ts.URL)
-			default:
-				h.Set("Origin", tt.origin)
-			}
-			c, resp, err := websocket.Dial(context.Background(), wsURL(ts), &websocket.DialOptions{HTTPHeader: h})
-			if tt.wantOK != (err == nil) {
-				t.Fatalf("dial: err %v, want ok=%v", err, tt.wantOK)
-			}
-			if err == nil {
-				c.CloseNow()
-			} else if resp == nil || resp.StatusCode != http.StatusForbidden {
-				t.Errorf("refusal: got %v, want 403", resp)
-			}
-		})
-	}
-}
-
 func TestWebSocket_oversizedMessageClosesWith1009(t *testing.T) {
 	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxRequestBytes: 64}})
 	ts := serve(t, srv)
