@@ -48,6 +48,7 @@ import (
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/docsui"
+	"github.com/openrpc-go/openrpc/examples/internal/serveurl"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -117,8 +118,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	logger.Info("serving JSON-RPC", "url", "http://"+ln.Addr().String()+"/api/v1",
-		"docs", "http://"+ln.Addr().String()+"/", "token_ttl", ttl.String(), "bcrypt_cost", *cost, "bcrypt_slots", *slots)
+	logger.Info("serving JSON-RPC", "url", serveurl.Of(ln.Addr(), "/api/v1"),
+		"docs", serveurl.Of(ln.Addr(), "/"), "token_ttl", ttl.String(), "bcrypt_cost", *cost, "bcrypt_slots", *slots)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
