@@ -669,6 +669,7 @@ func TestFlags(t *testing.T) {
 		{"-bcrypt-slots", "0"},
 		{"-token-ttl", "0s"},
 		{"-token-ttl", "-1h"},
+		{"-call-timeout", "0s"},
 		{"-db", "file:auth.db?mode=memory"},
 		{"-db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"},
 		{"-nope"},

@@ -42,6 +42,7 @@ var (
 	docInvalidParams = openrpc.Error{Code: openrpc.CodeInvalidParams, Message: "Invalid params"}
 	docPermission    = openrpc.Error{Code: openrpc.CodePermissionError, Message: "Permission error"}
 	docServerError   = openrpc.Error{Code: openrpc.CodeServerError, Message: "Server error"}
+	docTimeout       = openrpc.Error{Code: openrpc.CodeTimeout, Message: "Request timeout"}
 )
 
 // Usernames: 3 to 64 characters, lower-case ASCII letters, digits, '.', '_' and '-',
@@ -88,6 +89,9 @@ func userOf(a Account) User {
 	return User{Username: a.Username, SecuritySchemes: map[string][]string{"Bearer": a.Scopes}}
 }
 
+// defaultCallTimeout is the default of -call-timeout.
+const defaultCallTimeout = 15 * time.Second
+
 // scopeAdmin is the scope grant_scopes needs.
 const scopeAdmin = "admin"
 
@@ -99,6 +103,8 @@ type Service struct {
 	cost   int
 	logger *slog.Logger
 	now    func() time.Time
+	// callTimeout is the server's Limits.CallTimeout: the deadline of every call.
+	callTimeout time.Duration
 
 	// bcrypt is a semaphore bounding the bcrypt work running at once, so that a flood of
 	// sign-ins queues here instead of taking every core from cheap calls like get_caller.
@@ -126,13 +132,14 @@ func newService(st Store, tok *tokens, cost, bcryptSlots int, logger *slog.Logge
 		return nil, err
 	}
 	s := &Service{
-		store:     st,
-		tokens:    tok,
-		cost:      cost,
-		logger:    logger,
-		now:       time.Now,
-		bcrypt:    make(chan struct{}, bcryptSlots),
-		dummyHash: dummy,
+		store:       st,
+		tokens:      tok,
+		cost:        cost,
+		logger:      logger,
+		now:         time.Now,
+		callTimeout: defaultCallTimeout,
+		bcrypt:      make(chan struct{}, bcryptSlots),
+		dummyHash:   dummy,
 	}
 	s.currentUser = openrpc.Provide("get_user", s.getUser)
 	return s, nil
@@ -155,8 +162,9 @@ func (s *Service) getUser(ctx context.Context) (Account, error) {
 		return Account{}, fmt.Errorf("the token's account %d does not exist", id)
 	}
 	if err != nil {
-		s.logger.ErrorContext(ctx, "loading the caller's account", "err", err)
-		return Account{}, errStore // a failing database is not the caller's fault
+		// A failing or slow database is not the caller's fault: an *openrpc.Error, so that the
+		// authorizer passes it on rather than answering Permission error.
+		return Account{}, s.storeError(ctx, "get_user", err)
 	}
 	return a, nil
 }
@@ -189,8 +197,9 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Limits: openrpc.Limits{
 			// Each sign_in is a password guess: a batch must not multiply them by a thousand.
 			MaxBatchItems: 10,
-			// Bounds a call queued behind bcrypt work, and so a graceful shutdown.
-			CallTimeout: 15 * time.Second,
+			// Bounds a call queued behind bcrypt work or waiting for the database, and so a
+			// graceful shutdown.
+			CallTimeout: s.callTimeout,
 		},
 	})
 	account := []openrpc.Tag{{Name: "account", Description: "Signing up and signing in."}}
@@ -204,7 +213,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 			"changed: signing up a taken name fails with error 1001. Passwords longer than 72 bytes are " +
 			"refused with Invalid params.",
 		Tags:       account,
-		Errors:     []openrpc.Error{*errUsernameTakenRPC, docInvalidParams, docServerError},
+		Errors:     []openrpc.Error{*errUsernameTakenRPC, docInvalidParams, docServerError, docTimeout},
 		ResultName: "null",
 		Examples: []openrpc.ExamplePairing{{
 			Name:   "alice signs up",
@@ -219,7 +228,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 			"service's token lifetime (one hour by default). An unknown user and a wrong password give " +
 			"the same error, 1002.",
 		Tags:       account,
-		Errors:     []openrpc.Error{*errBadCredentialsRPC, docInvalidParams, docServerError},
+		Errors:     []openrpc.Error{*errBadCredentialsRPC, docInvalidParams, docServerError, docTimeout},
 		ResultName: "token",
 		Examples: []openrpc.ExamplePairing{{
 			Name:   "alice signs in",
@@ -233,7 +242,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Description: "Returns the user the bearer token names, with the scopes it holds now.",
 		Tags:        caller,
 		Security:    openrpc.Require("Bearer"),
-		Errors:      []openrpc.Error{docPermission, docServerError},
+		Errors:      []openrpc.Error{docPermission, docServerError, docTimeout},
 		ResultName:  "user",
 	}, s.GetCaller)
 	openrpc.Register(srv, openrpc.Method{
@@ -242,7 +251,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Description: "Shows a method that needs a scope. Others get Permission error with reason insufficient_scope.",
 		Tags:        caller,
 		Security:    openrpc.Require("Bearer", "scope1"),
-		Errors:      []openrpc.Error{docPermission, docServerError},
+		Errors:      []openrpc.Error{docPermission, docServerError, docTimeout},
 		ResultName:  "ok",
 	}, s.RequireScopes)
 	openrpc.Register(srv, openrpc.Method{
@@ -252,7 +261,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 			"again. Needs scope admin: the administrator AUTH_ADMIN names holds it.",
 		Tags:       admin,
 		Security:   openrpc.Require("Bearer", scopeAdmin),
-		Errors:     []openrpc.Error{*errNoSuchUserRPC, docPermission, docInvalidParams, docServerError},
+		Errors:     []openrpc.Error{*errNoSuchUserRPC, docPermission, docInvalidParams, docServerError, docTimeout},
 		ResultName: "user",
 	}, s.GrantScopes)
 	return srv
@@ -432,9 +441,17 @@ func (s *Service) withBcrypt(ctx context.Context, f func()) error {
 	return nil
 }
 
+// storeError returns the answer to a call the store failed with err: Request timeout
+// (-32001) or Request canceled (-32002) when the call's context ended first (the database
+// did not answer in time; drivers report that with errors of their own, such as SQLite's
+// "interrupted", so the context decides), else Server error (-32000) with the details in the
+// log only. Either is an *openrpc.Error, which keeps its code also where the framework turns
+// other errors into Permission error (the authorizer's dependency, get_user).
 func (s *Service) storeError(ctx context.Context, method string, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
+	if cerr := ctx.Err(); cerr != nil {
+		code := openrpc.CodeOf(cerr)
+		s.logger.WarnContext(ctx, "the store did not answer before the call's end", "method", method, "err", err)
+		return openrpc.NewError(code, code.String(), nil)
 	}
 	s.logger.ErrorContext(ctx, "store failed", "method", method, "err", err)
 	return errStore
