@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/openrpc-go/openrpc"
 )
@@ -99,4 +103,95 @@ func TestStore_blockedIsATimeout(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSignIn_failuresTakeTheSameTimeAcrossCosts: after -bcrypt-cost changed, a wrong
+// password for an account whose hash is at the old cost takes as long as an unknown user,
+// so failed sign-ins do not tell which names exist (regression: with the cost raised from
+// 10 to 11, an unknown user took 166 ms and a known one 83 ms until it signed in again).
+// The database holds hashes at the old costs, as a former run left them; the service
+// restarts with another cost. Medians of 31 interleaved tries of each kind must be within
+// a ratio of 1.5; a one-step cost difference alone is a ratio of 2, and these are two. The
+// store is SQLite: TestStore_hashCosts checks PostgreSQL reads the costs alike.
+func TestSignIn_failuresTakeTheSameTimeAcrossCosts(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		stored []int // the costs of the accounts' hashes
+		cost   int   // -bcrypt-cost now
+	}{
+		{"cost raised", []int{4}, 6},
+		// Hashes below and above the cost: raised and lowered at once.
+		{"several costs", []int{4, 6}, 5},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			url := sqlitePath(t)
+			st := openTestStore(t, url)
+			for _, c := range tt.stored {
+				hash, err := bcrypt.GenerateFromPassword([]byte("the right password"), c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := st.CreateUser(ctx, fmt.Sprintf("cost%d", c), hash); err != nil {
+					t.Fatal(err)
+				}
+			}
+			st.Close()
+			svc, _ := newServiceOn(t, url, tt.cost, 1)
+			if err := svc.loadHashCosts(ctx); err != nil {
+				t.Fatal(err)
+			}
+
+			kinds := []string{"nobody"} // an unknown user
+			for _, c := range tt.stored {
+				kinds = append(kinds, fmt.Sprintf("cost%d", c))
+			}
+			const tries = 31
+			times := make([][]time.Duration, len(kinds))
+			for range tries {
+				for i, username := range kinds {
+					start := time.Now()
+					_, err := svc.SignIn(ctx, Credentials{Username: username, Password: "a wrong password"})
+					times[i] = append(times[i], time.Since(start))
+					if !errors.Is(err, errBadCredentialsRPC) {
+						t.Fatalf("sign_in %s: got %v, want %v", username, err, errBadCredentialsRPC)
+					}
+				}
+			}
+			medians := make([]time.Duration, len(kinds))
+			for i := range kinds {
+				slices.Sort(times[i])
+				medians[i] = times[i][tries/2]
+			}
+			lo, hi := slices.Min(medians), slices.Max(medians)
+			t.Logf("medians of %v: %v", kinds, medians)
+			if float64(hi)/float64(lo) > 1.5 {
+				t.Errorf("failed sign-ins take %v (medians of %v, hashes at costs %v, -bcrypt-cost %d): want them within a ratio of 1.5",
+					medians, kinds, tt.stored, tt.cost)
+			}
+		})
+	}
+}
+
+// TestStore_hashCosts: the stores read the costs of their hashes, each once, sorted.
+func TestStore_hashCosts(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open func(t *testing.T) Store) {
+		ctx := context.Background()
+		st := open(t)
+		if costs, err := st.HashCosts(ctx); err != nil || len(costs) != 0 {
+			t.Fatalf("empty store: got %v, %v; want no costs", costs, err)
+		}
+		for i, c := range []int{6, 4, 6, 7} {
+			hash, err := bcrypt.GenerateFromPassword([]byte("a password"), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.CreateUser(ctx, fmt.Sprintf("user%d", i), hash); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if costs, err := st.HashCosts(ctx); err != nil || !slices.Equal(costs, []int{4, 6, 7}) {
+			t.Errorf("got %v, %v; want [4 6 7]", costs, err)
+		}
+	})
 }

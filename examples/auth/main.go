@@ -112,6 +112,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	svc.callTimeout = *callTimeout
+	if err := svc.loadHashCosts(ctx); err != nil {
+		return err
+	}
 	if admin := getenv("AUTH_ADMIN"); admin != "" {
 		if err := svc.putAdmin(ctx, admin); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -106,12 +107,15 @@ type Service struct {
 	// callTimeout is the server's Limits.CallTimeout: the deadline of every call.
 	callTimeout time.Duration
 
-	// bcrypt is a semaphore bounding the bcrypt work running at once, so that a flood of
-	// sign-ins queues here instead of taking every core from cheap calls like get_caller.
-	bcrypt chan struct{}
-	// dummyHash is compared with the password of sign-ins for unknown users, so that they
-	// cost what a wrong password costs.
+	// bcrypt bounds the bcrypt work running at once, so that a flood of sign-ins queues
+	// here instead of taking every core from cheap calls like get_caller, and shares it
+	// fairly between callers, so that a flood from one does not starve the others.
+	bcrypt *fairSlots
+	// dummyHash, at the cost cost, is compared with the password of sign-ins for unknown
+	// users, so that they cost what a wrong password costs (see comparePassword).
 	dummyHash []byte
+	// failCost is the bcrypt cost every failed password check costs (see comparePassword).
+	failCost atomic.Int64
 
 	// currentUser is the seed's get_user dependency: the account the bearer token names,
 	// computed at most once per call and shared by the authorizer and the handler.
@@ -138,9 +142,10 @@ func newService(st Store, tok *tokens, cost, bcryptSlots int, logger *slog.Logge
 		logger:      logger,
 		now:         time.Now,
 		callTimeout: defaultCallTimeout,
-		bcrypt:      make(chan struct{}, bcryptSlots),
+		bcrypt:      newFairSlots(bcryptSlots),
 		dummyHash:   dummy,
 	}
+	s.failCost.Store(int64(cost))
 	s.currentUser = openrpc.Provide("get_user", s.getUser)
 	return s, nil
 }
@@ -305,10 +310,8 @@ func (s *Service) SignIn(ctx context.Context, p Credentials) (Token, error) {
 	if !known {
 		hash = s.dummyHash // the same work as for a wrong password
 	}
-	var match bool
-	if err := s.withBcrypt(ctx, func() {
-		match = bcrypt.CompareHashAndPassword(hash, []byte(p.Password)) == nil
-	}); err != nil {
+	match, err := s.comparePassword(ctx, hash, p.Password)
+	if err != nil {
 		return Token{}, err
 	}
 	if !known || !match {
@@ -322,10 +325,10 @@ func (s *Service) SignIn(ctx context.Context, p Credentials) (Token, error) {
 	return Token{AccessToken: tok, TokenType: "bearer"}, nil
 }
 
-// upgradeHash re-hashes the password of a, just signed in, at the current -bcrypt-cost when its hash
-// was made at another: otherwise, after a cost change, a wrong password for an existing user
-// and an unknown user (compared with a dummy hash at the current cost) would take different
-// times, telling which names exist. A failure only leaves the old hash, and is logged.
+// upgradeHash re-hashes the password of a, just signed in, at the current -bcrypt-cost when
+// its hash was made at another, so that every hash moves to the cost the operator chose.
+// (Failed sign-ins take the same time meanwhile: see comparePassword.) A failure only leaves
+// the old hash, and is logged.
 func (s *Service) upgradeHash(ctx context.Context, a Account, password string) {
 	if cost, err := bcrypt.Cost(a.PasswordHash); err != nil || cost == s.cost {
 		return
@@ -429,14 +432,13 @@ func (s *Service) hash(ctx context.Context, password string) ([]byte, error) {
 	return hash, err
 }
 
-// withBcrypt runs f, bcrypt work, once a slot is free, or fails when ctx ends first.
+// withBcrypt runs f, bcrypt work, once the caller of ctx gets a bcrypt slot, or fails when
+// ctx ends first.
 func (s *Service) withBcrypt(ctx context.Context, f func()) error {
-	select {
-	case s.bcrypt <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := s.bcrypt.acquire(ctx); err != nil {
+		return err
 	}
-	defer func() { <-s.bcrypt }()
+	defer s.bcrypt.release()
 	f()
 	return nil
 }

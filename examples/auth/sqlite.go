@@ -321,6 +321,15 @@ func writeLocked(ctx context.Context, write func() error) error {
 	}
 }
 
+func (s *sqliteStore) HashCosts(ctx context.Context) ([]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT substr(password_hash, 5, 2) FROM users`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return hashCosts(rows)
+}
+
 func (s *sqliteStore) Ping(ctx context.Context) error {
 	var one int
 	return s.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
