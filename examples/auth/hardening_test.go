@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -194,4 +195,13 @@ func TestStore_hashCosts(t *testing.T) {
 			t.Errorf("got %v, %v; want [4 6 7]", costs, err)
 		}
 	})
+}
+
+// TestRun_clickableURL: the start-up log gives URLs a person can open, also when the server
+// listens on every address (regression: it printed http://[::]:8080/api/v1).
+func TestRun_clickableURL(t *testing.T) {
+	s := startServer(t, nil, "-db", sqlitePath(t), "-addr", ":0")
+	if !regexp.MustCompile(`url=http://localhost:\d+/api/v1 docs=http://localhost:\d+/ `).MatchString(s.logs.String()) {
+		t.Errorf("start-up log without URLs on localhost:\n%s", s.logs)
+	}
 }
