@@ -8,7 +8,10 @@
 // and the interactive documentation page at http://127.0.0.1:8081/.
 //
 // Methods: subtract (by position or by name), sum (variadic), get_data, add, and the
-// notification handlers update, notify_hello and notify_sum.
+// notification handlers update, notify_hello and notify_sum. A result JSON cannot carry (an
+// integer sum beyond the int range, a float64 overflow) is answered with Invalid params
+// saying so. Notifications are logged with their method and the size of their params, never
+// the params.
 package main
 
 import (
