@@ -398,7 +398,7 @@ func TestSignIn_unknownUserCostsABcrypt(t *testing.T) {
 	if _, err := svc.SignUp(ctx, Credentials{Username: "alice", Password: "alice password"}); err != nil {
 		t.Fatal(err)
 	}
-	svc.bcrypt <- struct{}{} // take the only slot
+	svc.bcrypt.acquire(ctx) // take the only slot
 	for _, username := range []string{"alice", "nobody"} {
 		ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		_, err := svc.SignIn(ctx, Credentials{Username: username, Password: "wrong password"})
@@ -407,7 +407,7 @@ func TestSignIn_unknownUserCostsABcrypt(t *testing.T) {
 			t.Errorf("sign_in %q with the bcrypt slots taken: got %v, want to wait for a slot", username, err)
 		}
 	}
-	<-svc.bcrypt
+	svc.bcrypt.release()
 	for _, username := range []string{"alice", "nobody"} {
 		_, err := svc.SignIn(ctx, Credentials{Username: username, Password: "wrong password"})
 		if !errors.Is(err, errBadCredentialsRPC) {
@@ -471,7 +471,7 @@ func TestBcryptBound(t *testing.T) {
 	signUp(t, url, "alice", "alice password")
 	token := signIn(t, url, "alice", "alice password")
 
-	svc.bcrypt <- struct{}{} // take the only slot: every sign-in waits
+	svc.bcrypt.acquire(context.Background()) // take the only slot: every sign-in waits
 	var wg sync.WaitGroup
 	signedIn := make(chan reply, 8)
 	for range cap(signedIn) {
@@ -489,7 +489,7 @@ func TestBcryptBound(t *testing.T) {
 		t.Fatalf("a sign-in finished without a bcrypt slot: %s %v", r.Result, r.Error)
 	default:
 	}
-	<-svc.bcrypt
+	svc.bcrypt.release()
 	wg.Wait()
 	close(signedIn)
 	for r := range signedIn {
@@ -669,6 +669,7 @@ func TestFlags(t *testing.T) {
 		{"-bcrypt-slots", "0"},
 		{"-token-ttl", "0s"},
 		{"-token-ttl", "-1h"},
+		{"-call-timeout", "0s"},
 		{"-db", "file:auth.db?mode=memory"},
 		{"-db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"},
 		{"-nope"},

@@ -10,17 +10,22 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
 // benchClient keeps enough idle connections for the parallel callers.
@@ -142,13 +147,105 @@ func BenchmarkGetCallerLatency(b *testing.B) {
 			b.StopTimer()
 			stopFlood()
 			wg.Wait()
-			slices.Sort(latencies)
-			pct := func(p float64) float64 {
-				return float64(latencies[int(p*float64(len(latencies)-1))]) / float64(time.Millisecond)
-			}
-			b.ReportMetric(pct(0.50), "p50-ms")
-			b.ReportMetric(pct(0.99), "p99-ms")
+			reportLatencies(b, latencies)
 			b.ReportMetric(float64(signInsDone)/elapsed.Seconds(), "signins/s")
 		})
 	}
+}
+
+// BenchmarkSignInFlood measures sign_in latency over HTTP while one WebSocket keeps 64
+// batches of 10 sign_in calls (wrong passwords) waiting for bcrypt, at the default bcrypt
+// cost and slots: each iteration is one sign-in of another user, one after the other. The
+// README quotes its figures:
+//
+//	go test ./examples/auth -run '^$' -bench SignInFlood -benchtime 20x
+func BenchmarkSignInFlood(b *testing.B) {
+	const batches, perBatch = 64, 10
+	slots := runtime.GOMAXPROCS(0)
+	svc, st := newServiceOn(b, sqlitePath(b), bcrypt.DefaultCost, slots)
+	url := serveService(b, svc, st)
+	signUp(b, url, "alice", "alice password")
+	signUp(b, url, "bob", "bob password")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+
+	// The flood is queued once 64 batches of 10 wait, less those holding a slot.
+	queued := make(chan struct{})
+	var once sync.Once
+	svc.bcrypt.mu.Lock()
+	svc.bcrypt.onWait = func(n int) {
+		if n >= batches*perBatch-slots {
+			once.Do(func() { close(queued) })
+		}
+	}
+	svc.bcrypt.mu.Unlock()
+
+	ws, err := rpchttp.DialWebSocket(ctx, "ws"+strings.TrimPrefix(url, "http"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	flood, stopFlood := context.WithCancel(ctx)
+	var floodChecks atomic.Int64
+	var wg sync.WaitGroup
+	for range batches {
+		wg.Go(func() {
+			calls := make([]openrpc.BatchCall, perBatch)
+			for flood.Err() == nil {
+				for i := range calls {
+					calls[i] = openrpc.BatchCall{Method: "sign_in", Params: Credentials{Username: "alice", Password: "wrong password"}}
+				}
+				if ws.Batch(flood, calls) != nil {
+					continue
+				}
+				for _, c := range calls {
+					var e *openrpc.Error
+					if errors.As(c.Err, &e) && e.Code == codeBadCredentials {
+						floodChecks.Add(1) // a password checked, not a timeout
+					}
+				}
+			}
+		})
+	}
+	select {
+	case <-queued:
+	case <-ctx.Done():
+		b.Fatal("the flood did not queue")
+	}
+
+	var latencies []time.Duration
+	timeouts := 0
+	start := time.Now()
+	floodBefore := floodChecks.Load()
+	for b.Loop() {
+		t0 := time.Now()
+		r, err := rpcOverHTTP(ctx, url, "", "sign_in", Credentials{Username: "bob", Password: "bob password"})
+		latencies = append(latencies, time.Since(t0))
+		switch {
+		case err != nil:
+			b.Fatal(err)
+		case r.Error != nil && r.Error.Code == openrpc.CodeTimeout:
+			timeouts++
+		case r.Error != nil:
+			b.Fatalf("sign_in: %v", r.Error)
+		}
+	}
+	elapsed := time.Since(start)
+	floodDone := floodChecks.Load() - floodBefore
+	b.StopTimer()
+	stopFlood()
+	ws.Close()
+	wg.Wait()
+	reportLatencies(b, latencies)
+	b.ReportMetric(float64(timeouts), "timeouts")
+	b.ReportMetric(float64(floodDone)/elapsed.Seconds(), "flood-checks/s")
+}
+
+// reportLatencies reports the median and the 99th percentile of latencies, in ms.
+func reportLatencies(b *testing.B, latencies []time.Duration) {
+	slices.Sort(latencies)
+	pct := func(p float64) float64 {
+		return float64(latencies[int(p*float64(len(latencies)-1))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
 }

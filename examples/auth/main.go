@@ -15,6 +15,7 @@
 //	-token-ttl     lifetime of access tokens (default 1h)
 //	-bcrypt-cost   bcrypt cost of new password hashes (default 10)
 //	-bcrypt-slots  most bcrypt hashes computed at once (default GOMAXPROCS: the cores)
+//	-call-timeout  longest a call may take, waiting for bcrypt or the database (default 15s)
 //	-debug         send error details to clients: for development only
 //
 // Environment:
@@ -48,6 +49,7 @@ import (
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/docsui"
+	"github.com/openrpc-go/openrpc/examples/internal/serveurl"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -71,6 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of access tokens")
 	cost := fs.Int("bcrypt-cost", bcrypt.DefaultCost, "bcrypt cost of new password hashes")
 	slots := fs.Int("bcrypt-slots", runtime.GOMAXPROCS(0), "most bcrypt hashes computed at once; fewer than the cores keeps cores free for other calls during sign-in floods")
+	callTimeout := fs.Duration("call-timeout", defaultCallTimeout, "longest a call may take, queued bcrypt work and database waits included; past it the call fails with -32001")
 	debug := fs.Bool("debug", false, "send error details to clients (development only)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("-bcrypt-cost %d: want %d to %d", *cost, bcrypt.MinCost, bcrypt.MaxCost)
 	case *slots < 1:
 		return fmt.Errorf("-bcrypt-slots %d: want at least 1", *slots)
+	case *callTimeout <= 0:
+		return fmt.Errorf("-call-timeout %v: want a positive duration", *callTimeout)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
@@ -106,6 +111,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	svc.callTimeout = *callTimeout
+	if err := svc.loadHashCosts(ctx); err != nil {
+		return err
+	}
 	if admin := getenv("AUTH_ADMIN"); admin != "" {
 		if err := svc.putAdmin(ctx, admin); err != nil {
 			return err
@@ -117,8 +126,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	logger.Info("serving JSON-RPC", "url", "http://"+ln.Addr().String()+"/api/v1",
-		"docs", "http://"+ln.Addr().String()+"/", "token_ttl", ttl.String(), "bcrypt_cost", *cost, "bcrypt_slots", *slots)
+	logger.Info("serving JSON-RPC", "url", serveurl.Of(ln.Addr(), "/api/v1"),
+		"docs", serveurl.Of(ln.Addr(), "/"), "token_ttl", ttl.String(), "bcrypt_cost", *cost, "bcrypt_slots", *slots)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

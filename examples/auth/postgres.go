@@ -222,6 +222,15 @@ func (s *postgresStore) SecretKey(ctx context.Context, generate func() ([]byte, 
 	return key, false, err
 }
 
+func (s *postgresStore) HashCosts(ctx context.Context) ([]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT substring(password_hash FROM 5 FOR 2) FROM users`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return hashCosts(rows)
+}
+
 func (s *postgresStore) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
 func (s *postgresStore) Close() error {

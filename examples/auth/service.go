@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -42,6 +43,7 @@ var (
 	docInvalidParams = openrpc.Error{Code: openrpc.CodeInvalidParams, Message: "Invalid params"}
 	docPermission    = openrpc.Error{Code: openrpc.CodePermissionError, Message: "Permission error"}
 	docServerError   = openrpc.Error{Code: openrpc.CodeServerError, Message: "Server error"}
+	docTimeout       = openrpc.Error{Code: openrpc.CodeTimeout, Message: "Request timeout"}
 )
 
 // Usernames: 3 to 64 characters, lower-case ASCII letters, digits, '.', '_' and '-',
@@ -88,6 +90,9 @@ func userOf(a Account) User {
 	return User{Username: a.Username, SecuritySchemes: map[string][]string{"Bearer": a.Scopes}}
 }
 
+// defaultCallTimeout is the default of -call-timeout.
+const defaultCallTimeout = 15 * time.Second
+
 // scopeAdmin is the scope grant_scopes needs.
 const scopeAdmin = "admin"
 
@@ -99,13 +104,18 @@ type Service struct {
 	cost   int
 	logger *slog.Logger
 	now    func() time.Time
+	// callTimeout is the server's Limits.CallTimeout: the deadline of every call.
+	callTimeout time.Duration
 
-	// bcrypt is a semaphore bounding the bcrypt work running at once, so that a flood of
-	// sign-ins queues here instead of taking every core from cheap calls like get_caller.
-	bcrypt chan struct{}
-	// dummyHash is compared with the password of sign-ins for unknown users, so that they
-	// cost what a wrong password costs.
+	// bcrypt bounds the bcrypt work running at once, so that a flood of sign-ins queues
+	// here instead of taking every core from cheap calls like get_caller, and shares it
+	// fairly between callers, so that a flood from one does not starve the others.
+	bcrypt *fairSlots
+	// dummyHash, at the cost cost, is compared with the password of sign-ins for unknown
+	// users, so that they cost what a wrong password costs (see comparePassword).
 	dummyHash []byte
+	// failCost is the bcrypt cost every failed password check costs (see comparePassword).
+	failCost atomic.Int64
 
 	// currentUser is the seed's get_user dependency: the account the bearer token names,
 	// computed at most once per call and shared by the authorizer and the handler.
@@ -126,14 +136,16 @@ func newService(st Store, tok *tokens, cost, bcryptSlots int, logger *slog.Logge
 		return nil, err
 	}
 	s := &Service{
-		store:     st,
-		tokens:    tok,
-		cost:      cost,
-		logger:    logger,
-		now:       time.Now,
-		bcrypt:    make(chan struct{}, bcryptSlots),
-		dummyHash: dummy,
+		store:       st,
+		tokens:      tok,
+		cost:        cost,
+		logger:      logger,
+		now:         time.Now,
+		callTimeout: defaultCallTimeout,
+		bcrypt:      newFairSlots(bcryptSlots),
+		dummyHash:   dummy,
 	}
+	s.failCost.Store(int64(cost))
 	s.currentUser = openrpc.Provide("get_user", s.getUser)
 	return s, nil
 }
@@ -155,8 +167,9 @@ func (s *Service) getUser(ctx context.Context) (Account, error) {
 		return Account{}, fmt.Errorf("the token's account %d does not exist", id)
 	}
 	if err != nil {
-		s.logger.ErrorContext(ctx, "loading the caller's account", "err", err)
-		return Account{}, errStore // a failing database is not the caller's fault
+		// A failing or slow database is not the caller's fault: an *openrpc.Error, so that the
+		// authorizer passes it on rather than answering Permission error.
+		return Account{}, s.storeError(ctx, "get_user", err)
 	}
 	return a, nil
 }
@@ -189,8 +202,9 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Limits: openrpc.Limits{
 			// Each sign_in is a password guess: a batch must not multiply them by a thousand.
 			MaxBatchItems: 10,
-			// Bounds a call queued behind bcrypt work, and so a graceful shutdown.
-			CallTimeout: 15 * time.Second,
+			// Bounds a call queued behind bcrypt work or waiting for the database, and so a
+			// graceful shutdown.
+			CallTimeout: s.callTimeout,
 		},
 	})
 	account := []openrpc.Tag{{Name: "account", Description: "Signing up and signing in."}}
@@ -204,7 +218,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 			"changed: signing up a taken name fails with error 1001. Passwords longer than 72 bytes are " +
 			"refused with Invalid params.",
 		Tags:       account,
-		Errors:     []openrpc.Error{*errUsernameTakenRPC, docInvalidParams, docServerError},
+		Errors:     []openrpc.Error{*errUsernameTakenRPC, docInvalidParams, docServerError, docTimeout},
 		ResultName: "null",
 		Examples: []openrpc.ExamplePairing{{
 			Name:   "alice signs up",
@@ -219,7 +233,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 			"service's token lifetime (one hour by default). An unknown user and a wrong password give " +
 			"the same error, 1002.",
 		Tags:       account,
-		Errors:     []openrpc.Error{*errBadCredentialsRPC, docInvalidParams, docServerError},
+		Errors:     []openrpc.Error{*errBadCredentialsRPC, docInvalidParams, docServerError, docTimeout},
 		ResultName: "token",
 		Examples: []openrpc.ExamplePairing{{
 			Name:   "alice signs in",
@@ -233,7 +247,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Description: "Returns the user the bearer token names, with the scopes it holds now.",
 		Tags:        caller,
 		Security:    openrpc.Require("Bearer"),
-		Errors:      []openrpc.Error{docPermission, docServerError},
+		Errors:      []openrpc.Error{docPermission, docServerError, docTimeout},
 		ResultName:  "user",
 	}, s.GetCaller)
 	openrpc.Register(srv, openrpc.Method{
@@ -242,7 +256,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Description: "Shows a method that needs a scope. Others get Permission error with reason insufficient_scope.",
 		Tags:        caller,
 		Security:    openrpc.Require("Bearer", "scope1"),
-		Errors:      []openrpc.Error{docPermission, docServerError},
+		Errors:      []openrpc.Error{docPermission, docServerError, docTimeout},
 		ResultName:  "ok",
 	}, s.RequireScopes)
 	openrpc.Register(srv, openrpc.Method{
@@ -252,7 +266,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 			"again. Needs scope admin: the administrator AUTH_ADMIN names holds it.",
 		Tags:       admin,
 		Security:   openrpc.Require("Bearer", scopeAdmin),
-		Errors:     []openrpc.Error{*errNoSuchUserRPC, docPermission, docInvalidParams, docServerError},
+		Errors:     []openrpc.Error{*errNoSuchUserRPC, docPermission, docInvalidParams, docServerError, docTimeout},
 		ResultName: "user",
 	}, s.GrantScopes)
 	return srv
@@ -296,10 +310,8 @@ func (s *Service) SignIn(ctx context.Context, p Credentials) (Token, error) {
 	if !known {
 		hash = s.dummyHash // the same work as for a wrong password
 	}
-	var match bool
-	if err := s.withBcrypt(ctx, func() {
-		match = bcrypt.CompareHashAndPassword(hash, []byte(p.Password)) == nil
-	}); err != nil {
+	match, err := s.comparePassword(ctx, hash, p.Password)
+	if err != nil {
 		return Token{}, err
 	}
 	if !known || !match {
@@ -313,10 +325,10 @@ func (s *Service) SignIn(ctx context.Context, p Credentials) (Token, error) {
 	return Token{AccessToken: tok, TokenType: "bearer"}, nil
 }
 
-// upgradeHash re-hashes the password of a, just signed in, at the current -bcrypt-cost when its hash
-// was made at another: otherwise, after a cost change, a wrong password for an existing user
-// and an unknown user (compared with a dummy hash at the current cost) would take different
-// times, telling which names exist. A failure only leaves the old hash, and is logged.
+// upgradeHash re-hashes the password of a, just signed in, at the current -bcrypt-cost when
+// its hash was made at another, so that every hash moves to the cost the operator chose.
+// (Failed sign-ins take the same time meanwhile: see comparePassword.) A failure only leaves
+// the old hash, and is logged.
 func (s *Service) upgradeHash(ctx context.Context, a Account, password string) {
 	if cost, err := bcrypt.Cost(a.PasswordHash); err != nil || cost == s.cost {
 		return
@@ -420,21 +432,28 @@ func (s *Service) hash(ctx context.Context, password string) ([]byte, error) {
 	return hash, err
 }
 
-// withBcrypt runs f, bcrypt work, once a slot is free, or fails when ctx ends first.
+// withBcrypt runs f, bcrypt work, once the caller of ctx gets a bcrypt slot, or fails when
+// ctx ends first.
 func (s *Service) withBcrypt(ctx context.Context, f func()) error {
-	select {
-	case s.bcrypt <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := s.bcrypt.acquire(ctx); err != nil {
+		return err
 	}
-	defer func() { <-s.bcrypt }()
+	defer s.bcrypt.release()
 	f()
 	return nil
 }
 
+// storeError returns the answer to a call the store failed with err: Request timeout
+// (-32001) or Request canceled (-32002) when the call's context ended first (the database
+// did not answer in time; drivers report that with errors of their own, such as SQLite's
+// "interrupted", so the context decides), else Server error (-32000) with the details in the
+// log only. Either is an *openrpc.Error, which keeps its code also where the framework turns
+// other errors into Permission error (the authorizer's dependency, get_user).
 func (s *Service) storeError(ctx context.Context, method string, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
+	if cerr := ctx.Err(); cerr != nil {
+		code := openrpc.CodeOf(cerr)
+		s.logger.WarnContext(ctx, "the store did not answer before the call's end", "method", method, "err", err)
+		return openrpc.NewError(code, code.String(), nil)
 	}
 	s.logger.ErrorContext(ctx, "store failed", "method", method, "err", err)
 	return errStore

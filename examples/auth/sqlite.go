@@ -11,8 +11,10 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go "sqlite" driver
+	"modernc.org/sqlite" // the pure-Go "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // sqliteStore is a [Store] in a SQLite file, through modernc.org/sqlite (pure Go, no cgo).
@@ -28,10 +30,21 @@ type sqliteStore struct {
 
 var _ Store = (*sqliteStore)(nil)
 
-// sqlitePragmas are set on every connection. busy_timeout covers other processes using the
-// same file (a second instance, the sqlite3 shell). journal_mode is persistent: the writer
-// sets it when it opens the file.
-var sqlitePragmas = []string{"busy_timeout(10000)", "foreign_keys(1)", "synchronous(FULL)"}
+// sqlitePragmas are set on every connection. The busy timeouts cover other processes using
+// the same file (a second instance, the sqlite3 shell): readers wait up to sqliteLockWait in
+// SQLite's busy handler (WAL readers wait only in rare recoveries), the writer in turns of
+// sqliteWriteTurn (see writeLocked). journal_mode is persistent: the writer sets it when it
+// opens the file.
+var sqlitePragmas = []string{"foreign_keys(1)", "synchronous(FULL)"}
+
+const (
+	// sqliteLockWait is the longest a statement waits for a lock another process holds.
+	sqliteLockWait = 10 * time.Second
+	// sqliteWriteTurn is how long the writer waits for the write lock in SQLite's busy
+	// handler before it checks its context. SQLite's busy handler cannot be interrupted:
+	// a longer turn would keep a call waiting past its deadline.
+	sqliteWriteTurn = 50 * time.Millisecond
+)
 
 // openSQLite opens (creating when needed) the SQLite database at path and migrates it.
 func openSQLite(ctx context.Context, path string) (*sqliteStore, error) {
@@ -50,13 +63,13 @@ func openSQLite(ctx context.Context, path string) (*sqliteStore, error) {
 		}
 		return path + "?" + q.Encode() // the driver cuts the query off a plain path
 	}
-	write, err := sql.Open("sqlite", dsn("journal_mode(WAL)")+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", dsn("journal_mode(WAL)", fmt.Sprintf("busy_timeout(%d)", sqliteWriteTurn.Milliseconds()))+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", dsn("query_only(1)"))
+	read, err := sql.Open("sqlite", dsn("query_only(1)", fmt.Sprintf("busy_timeout(%d)", sqliteLockWait.Milliseconds())))
 	if err != nil {
 		write.Close()
 		return nil, err
@@ -92,7 +105,7 @@ CREATE TABLE settings (
 }
 
 func (s *sqliteStore) migrate(ctx context.Context) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -126,9 +139,11 @@ func (s *sqliteStore) migrate(ctx context.Context) error {
 
 func (s *sqliteStore) CreateUser(ctx context.Context, username string, hash []byte) (Account, error) {
 	var id int64
-	err := s.write.QueryRowContext(ctx,
-		`INSERT INTO users (username, password_hash) VALUES (?, ?) ON CONFLICT (username) DO NOTHING RETURNING id`,
-		username, hash).Scan(&id)
+	err := writeLocked(ctx, func() error {
+		return s.write.QueryRowContext(ctx,
+			`INSERT INTO users (username, password_hash) VALUES (?, ?) ON CONFLICT (username) DO NOTHING RETURNING id`,
+			username, hash).Scan(&id)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Account{}, errUsernameTaken
 	}
@@ -139,7 +154,7 @@ func (s *sqliteStore) CreateUser(ctx context.Context, username string, hash []by
 }
 
 func (s *sqliteStore) PutUser(ctx context.Context, username string, hash []byte, scopes []string) (Account, error) {
-	tx, err := s.write.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return Account{}, err
 	}
@@ -155,7 +170,7 @@ func (s *sqliteStore) PutUser(ctx context.Context, username string, hash []byte,
 }
 
 func (s *sqliteStore) GrantScopes(ctx context.Context, username string, scopes []string) (Account, error) {
-	tx, err := s.write.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return Account{}, err
 	}
@@ -215,12 +230,12 @@ func (s *sqliteStore) UserByID(ctx context.Context, id int64) (Account, error) {
 }
 
 func (s *sqliteStore) SetPasswordHash(ctx context.Context, id int64, old, hash []byte) error {
-	_, err := s.write.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`, hash, id, old)
+	_, err := s.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`, hash, id, old)
 	return err
 }
 
 func (s *sqliteStore) DeleteUser(ctx context.Context, username string) error {
-	res, err := s.write.ExecContext(ctx, `DELETE FROM users WHERE username = ?`, username)
+	res, err := s.exec(ctx, `DELETE FROM users WHERE username = ?`, username)
 	if err != nil {
 		return err
 	}
@@ -247,7 +262,7 @@ func (s *sqliteStore) SecretKey(ctx context.Context, generate func() ([]byte, er
 	if err != nil {
 		return nil, false, err
 	}
-	res, err := s.write.ExecContext(ctx,
+	res, err := s.exec(ctx,
 		`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, secretKeyName, key)
 	if err != nil {
 		return nil, false, err
@@ -262,6 +277,57 @@ func (s *sqliteStore) SecretKey(ctx context.Context, generate func() ([]byte, er
 	// Another process stored one first.
 	err = s.write.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, secretKeyName).Scan(&key)
 	return key, false, err
+}
+
+// begin starts a write transaction, which takes the write lock at once (BEGIN IMMEDIATE).
+func (s *sqliteStore) begin(ctx context.Context) (*sql.Tx, error) {
+	var tx *sql.Tx
+	err := writeLocked(ctx, func() (err error) {
+		tx, err = s.write.BeginTx(ctx, nil)
+		return err
+	})
+	return tx, err
+}
+
+// exec runs a write statement outside a transaction.
+func (s *sqliteStore) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := writeLocked(ctx, func() (err error) {
+		res, err = s.write.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
+}
+
+// writeLocked runs write, a statement or the start of a transaction on the writer, again
+// while it fails because another process holds the write lock (SQLITE_BUSY: nothing was
+// written), for up to sqliteLockWait. Each try waits up to sqliteWriteTurn in SQLite's busy
+// handler. Once ctx has ended, a failure is returned wrapping ctx's error, so that callers
+// tell a deadline from a failing database.
+func writeLocked(ctx context.Context, write func() error) error {
+	deadline := time.Now().Add(sqliteLockWait)
+	for {
+		err := write()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
+		var se *sqlite.Error
+		if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+	}
+}
+
+func (s *sqliteStore) HashCosts(ctx context.Context) ([]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT substr(password_hash, 5, 2) FROM users`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return hashCosts(rows)
 }
 
 func (s *sqliteStore) Ping(ctx context.Context) error {

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -36,6 +38,8 @@ type Store interface {
 	// result of generate and returns it with created true; when several processes race,
 	// they all end up with the first key stored.
 	SecretKey(ctx context.Context, generate func() ([]byte, error)) (key []byte, created bool, err error)
+	// HashCosts returns the bcrypt costs of the stored password hashes, each once.
+	HashCosts(ctx context.Context) ([]int, error)
 	// Ping checks that the database answers, for the health check.
 	Ping(ctx context.Context) error
 	// Close releases the database.
@@ -75,6 +79,27 @@ func openStore(ctx context.Context, db string) (Store, error) {
 
 func isPostgresURL(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// hashCosts reads the bcrypt costs of rows holding the 2 bytes of a hash's cost
+// ("$2a$10$..." holds "10" at offset 4), each once.
+func hashCosts(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}) ([]int, error) {
+	var costs []int
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		if c, err := strconv.Atoi(string(b)); err == nil && !slices.Contains(costs, c) {
+			costs = append(costs, c)
+		}
+	}
+	slices.Sort(costs)
+	return costs, rows.Err()
 }
 
 // migration is one step of a store's schema. Pending steps run in order, in one

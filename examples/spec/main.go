@@ -8,15 +8,20 @@
 // and the interactive documentation page at http://127.0.0.1:8081/.
 //
 // Methods: subtract (by position or by name), sum (variadic), get_data, add, and the
-// notification handlers update, notify_hello and notify_sum.
+// notification handlers update, notify_hello and notify_sum. A result JSON cannot carry (an
+// integer sum beyond the int range, a float64 overflow) is answered with Invalid params
+// saying so. Notifications are logged with their method and the size of their params, never
+// the params.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -25,6 +30,7 @@ import (
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/docsui"
+	"github.com/openrpc-go/openrpc/examples/internal/serveurl"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -49,25 +55,81 @@ type AddParams struct {
 	B int `json:"b" doc:"The second addend."`
 }
 
+// errOutOfRange documents the error of a result JSON cannot carry: an integer sum beyond
+// int64, or a number beyond float64 (JSON has no infinity). It is Invalid params, because the
+// params are what the caller must change: the same call always fails the same way.
+var errOutOfRange = openrpc.Error{
+	Code:    openrpc.CodeInvalidParams,
+	Message: "Invalid params",
+	Data:    json.RawMessage(`{"errors":[{"path":"","message":"the result is out of range"}]}`),
+}
+
+// outOfRange returns the Invalid params error of a result out of range, saying why in data.
+func outOfRange(msg string) error {
+	return openrpc.NewError(openrpc.CodeInvalidParams, openrpc.CodeInvalidParams.String(),
+		openrpc.InvalidParamsData{Errors: []openrpc.ParamError{{Path: "", Message: msg}}})
+}
+
+// finite returns x, or an out-of-range error when x is infinite: the float64 arithmetic
+// overflowed.
+func finite(x float64) (float64, error) {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return 0, outOfRange(fmt.Sprintf("the result overflows: it is beyond ±%g, the float64 range", math.MaxFloat64))
+	}
+	return x, nil
+}
+
+// ignored is a param that is checked to be JSON and dropped: a slice of them takes no
+// memory whatever the params, where []any would hold a decoded copy of every value.
+type ignored struct{}
+
+// UnmarshalJSON drops the value.
+func (*ignored) UnmarshalJSON([]byte) error { return nil }
+
+// JSONSchema describes any value.
+func (ignored) JSONSchema() *openrpc.Schema { return &openrpc.Schema{} }
+
+// logNotifications logs every notification's method and the size of its params, never the
+// params themselves: a notification may carry megabytes.
+func logNotifications(logger *slog.Logger) openrpc.Middleware {
+	return func(next openrpc.Handler) openrpc.Handler {
+		return func(ctx context.Context, req openrpc.Request) (json.RawMessage, error) {
+			if req.ID == nil {
+				logger.InfoContext(ctx, "notification", "method", req.Method, "params_bytes", len(req.Params))
+			}
+			return next(ctx, req)
+		}
+	}
+}
+
 // newServer returns the server with every example method.
 func newServer(logger *slog.Logger) *openrpc.Server {
 	srv := openrpc.NewServer(openrpc.Info{
 		Title:       "JSON-RPC 2.0 specification examples",
 		Version:     "1.0.0",
 		Description: "The methods the examples of the JSON-RPC 2.0 specification call.",
-	}, &openrpc.ServerOptions{Logger: logger})
+	}, &openrpc.ServerOptions{Logger: logger, Middleware: []openrpc.Middleware{logNotifications(logger)}})
 
-	openrpc.Register(srv, openrpc.Method{Name: "subtract", Summary: "Subtract subtrahend from minuend."},
+	openrpc.Register(srv, openrpc.Method{
+		Name:    "subtract",
+		Summary: "Subtract subtrahend from minuend.",
+		Errors:  []openrpc.Error{errOutOfRange},
+	},
 		func(_ context.Context, p SubtractParams) (float64, error) {
-			return p.Minuend - p.Subtrahend, nil
+			return finite(p.Minuend - p.Subtrahend)
 		})
-	openrpc.Register(srv, openrpc.Method{Name: "sum", Summary: "Add up any count of numbers.", VariadicName: "numbers"},
+	openrpc.Register(srv, openrpc.Method{
+		Name:         "sum",
+		Summary:      "Add up any count of numbers.",
+		VariadicName: "numbers",
+		Errors:       []openrpc.Error{errOutOfRange},
+	},
 		func(_ context.Context, xs []float64) (float64, error) {
 			var total float64
 			for _, x := range xs {
 				total += x
 			}
-			return total, nil
+			return finite(total)
 		})
 	openrpc.Register(srv, openrpc.Method{Name: "get_data", Summary: "Return a fixed list."},
 		func(context.Context, struct{}) ([]any, error) {
@@ -76,6 +138,7 @@ func newServer(logger *slog.Logger) *openrpc.Server {
 	openrpc.Register(srv, openrpc.Method{
 		Name:    "add",
 		Summary: "Add two integers.",
+		Errors:  []openrpc.Error{errOutOfRange},
 		Examples: []openrpc.ExamplePairing{{
 			Name:   "two and three",
 			Params: []openrpc.Example{{Name: "a", Value: 2}, {Name: "b", Value: 3}},
@@ -83,14 +146,17 @@ func newServer(logger *slog.Logger) *openrpc.Server {
 		}},
 	},
 		func(_ context.Context, p AddParams) (int, error) {
-			return p.A + p.B, nil
+			sum := p.A + p.B
+			// Two's complement: the sum wrapped around when both addends have the sign the
+			// sum lacks.
+			if (p.A >= 0) == (p.B >= 0) && (sum >= 0) != (p.A >= 0) {
+				return 0, outOfRange(fmt.Sprintf("the sum of a and b is out of the integer range %d to %d", math.MinInt, math.MaxInt))
+			}
+			return sum, nil
 		})
 	for _, name := range []string{"update", "notify_hello", "notify_sum"} {
 		openrpc.RegisterNotification(srv, openrpc.Method{Name: name, Summary: "Accept a notification and do nothing."},
-			func(ctx context.Context, params []any) error {
-				logger.InfoContext(ctx, "notification", "method", name, "params", params)
-				return nil
-			})
+			func(context.Context, []ignored) error { return nil })
 	}
 	return srv
 }
@@ -115,7 +181,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if err != nil {
 		return err
 	}
-	logger.Info("serving JSON-RPC", "url", "http://"+ln.Addr().String()+"/api/v1")
+	logger.Info("serving JSON-RPC", "url", serveurl.Of(ln.Addr(), "/api/v1"), "docs", serveurl.Of(ln.Addr(), "/"))
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

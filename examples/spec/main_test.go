@@ -6,8 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"math"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -21,16 +25,23 @@ import (
 // URL. The server shuts down at the end of the test, and the test fails if run fails.
 func startServer(t *testing.T) string {
 	t.Helper()
+	url, _ := startServerAt(t, "127.0.0.1:0")
+	return url
+}
+
+// startServerAt is startServer listening on addr; it returns the server's log too.
+func startServerAt(t *testing.T, addr string) (string, *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan string, 1)
 	errc := make(chan error, 1)
-	var logs syncBuffer
+	logs := new(syncBuffer)
 	go func() {
-		errc <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &logs, func(addr string) { addrc <- addr })
+		errc <- run(ctx, []string{"-addr", addr}, logs, func(addr string) { addrc <- addr })
 	}()
-	var addr string
+	var listening string
 	select {
-	case addr = <-addrc:
+	case listening = <-addrc:
 	case err := <-errc:
 		t.Fatalf("run: %v\n%s", err, logs.String())
 	}
@@ -40,7 +51,7 @@ func startServer(t *testing.T) string {
 			t.Errorf("run: %v", err)
 		}
 	})
-	return "http://" + addr + "/api/v1"
+	return "http://" + listening + "/api/v1", logs
 }
 
 func post(t *testing.T, url, contentType string, body []byte) (*http.Response, []byte) {
@@ -235,5 +246,84 @@ func TestClient(t *testing.T) {
 				t.Errorf("bad params: got %v, want -32602", err)
 			}
 		})
+	}
+}
+
+// TestRun_clickableURL: the start-up log gives URLs a person can open, also when the server
+// listens on every address (regression: it printed http://[::]:8081/api/v1).
+func TestRun_clickableURL(t *testing.T) {
+	_, logs := startServerAt(t, ":0")
+	if !regexp.MustCompile(`url=http://localhost:\d+/api/v1 docs=http://localhost:\d+/\n`).MatchString(logs.String()) {
+		t.Errorf("start-up log without URLs on localhost:\n%s", logs)
+	}
+}
+
+// TestNotifications_logSizeNotParams: a notification is logged with its method and the size
+// of its params, never the params themselves (regression: a 4.9 MiB notification wrote
+// 4.9 MiB of log, and 300 at once took the RSS to 5.6 GB).
+func TestNotifications_logSizeNotParams(t *testing.T) {
+	url, logs := startServerAt(t, "127.0.0.1:0")
+	params := "[" + strings.Repeat(`"secret-payload",`, 64<<10) + `"end"]` // 1 MiB
+	for _, method := range []string{"update", "notify_hello", "notify_sum"} {
+		resp, body := post(t, url, "application/json", []byte(`{"jsonrpc":"2.0","method":"`+method+`","params":`+params+`}`))
+		if resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("%s: status %d %s, want 204", method, resp.StatusCode, body)
+		}
+		// The handler has run once the response is written: the log line is there.
+		want := fmt.Sprintf("msg=notification method=%s params_bytes=%d\n", method, len(params))
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log without %q:\n%.300s", want, logs)
+		}
+	}
+	if strings.Contains(logs.String(), "secret-payload") {
+		t.Errorf("the log holds the params (%d bytes)", len(logs.String()))
+	}
+}
+
+// TestArithmetic_outOfRange: results JSON cannot carry (an integer sum beyond the integer
+// range, a float64 overflow to infinity) are Invalid params saying why, not a wrapped-around
+// sum or an Internal error.
+func TestArithmetic_outOfRange(t *testing.T) {
+	url := startServer(t)
+	intRange := fmt.Sprintf(`{"errors":[{"path":"","message":"the sum of a and b is out of the integer range %d to %d"}]}`, math.MinInt, math.MaxInt)
+	floatRange := `{"errors":[{"path":"","message":"the result overflows: it is beyond ±1.7976931348623157e+308, the float64 range"}]}`
+	for _, tt := range []struct {
+		name, call, want string
+	}{
+		{"add max+1", `"add","params":[9223372036854775807,1]`, `"error":{"code":-32602,"message":"Invalid params","data":` + intRange + `}`},
+		{"add min-1", `"add","params":{"a":-9223372036854775808,"b":-1}`, `"error":{"code":-32602,"message":"Invalid params","data":` + intRange + `}`},
+		{"add min+min", `"add","params":[-9223372036854775808,-9223372036854775808]`, `"error":{"code":-32602,"message":"Invalid params","data":` + intRange + `}`},
+		{"add max+min", `"add","params":[9223372036854775807,-9223372036854775808]`, `"result":-1`},
+		{"add max+0", `"add","params":[9223372036854775807,0]`, `"result":9223372036854775807`},
+		{"add min+0", `"add","params":[-9223372036854775808,0]`, `"result":-9223372036854775808`},
+		{"sum overflow", `"sum","params":[1e308,1e308]`, `"error":{"code":-32602,"message":"Invalid params","data":` + floatRange + `}`},
+		{"sum negative overflow", `"sum","params":[-1e308,-1e308]`, `"error":{"code":-32602,"message":"Invalid params","data":` + floatRange + `}`},
+		{"sum largest", `"sum","params":[1.7976931348623157e308,0]`, `"result":1.7976931348623157e+308`},
+		{"subtract overflow", `"subtract","params":[-1e308,1e308]`, `"error":{"code":-32602,"message":"Invalid params","data":` + floatRange + `}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, body := post(t, url, "application/json", []byte(`{"jsonrpc":"2.0","method":`+tt.call+`,"id":1}`))
+			if err := openrpctest.EqualJSON([]byte(`{"jsonrpc":"2.0",`+tt.want+`,"id":1}`), body); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// BenchmarkNotification measures one update notification with 1 MiB of params (half a
+// million numbers), processed in memory: what it allocates is what 300 of them at once
+// multiply.
+//
+//	go test ./examples/spec -run '^$' -bench Notification
+func BenchmarkNotification(b *testing.B) {
+	srv := newServer(slog.New(slog.DiscardHandler))
+	msg := []byte(`{"jsonrpc":"2.0","method":"update","params":[` + strings.Repeat("1,", 512<<10) + `1]}`)
+	ctx := context.Background()
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if reply := srv.Process(ctx, msg); reply != nil {
+			b.Fatalf("a reply to a notification: %s", reply)
+		}
 	}
 }
