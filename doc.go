@@ -131,7 +131,9 @@
 // params are decoded, so a refused call costs no handler work. Every refusal is
 // [CodePermissionError] (-32099) with a [PermissionData] whose reason tells "unauthenticated"
 // (authenticate again) from "insufficient_scope" (with the missing scopes); the
-// authorizer's error text goes out only in debug mode. The document publishes the schemes in
+// authorizer's error text goes out only in debug mode. An authorizer that returns an [*Error]
+// chooses the reply; one cut off by the call's deadline or cancellation gets [CodeTimeout]
+// or [CodeCanceled], not "unauthenticated". The document publishes the schemes in
 // components["x-securitySchemes"] and each requirement as the method's "x-security", both
 // declared in a top-level "x-extensions" in the shape the official OpenRPC tooling
 // (@open-rpc/schema-utils-js) accepts.

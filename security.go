@@ -228,6 +228,12 @@ func (s *Server) authorize(ctx context.Context, required Security) error {
 		if errors.As(err, &e) {
 			return e
 		}
+		if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			// The authorizer did not finish (its store timed out, the caller went away): the
+			// caller is not known to be unauthenticated; the call is answered as a timeout or
+			// a cancellation.
+			return err
+		}
 		return s.permissionError(PermissionData{Reason: ReasonUnauthenticated}, err.Error())
 	}
 	var missing map[string][]string

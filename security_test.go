@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/openrpc-go/openrpc"
 )
@@ -190,4 +192,39 @@ func TestServer_Document_security(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGolden(t, "security.openrpc.golden", doc)
+}
+
+// Issue 10: an authorizer that cannot finish (its store times out) does not make the
+// caller unauthenticated: the call is answered with the timeout code, whether the
+// authorizer returns the context's error or one of its own after the deadline.
+func TestServer_security_authorizerTimeout(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  func(ctx context.Context) error
+	}{
+		{"context error", func(ctx context.Context) error { return fmt.Errorf("loading user: %w", ctx.Err()) }},
+		{"own error after the deadline", func(context.Context) error { return errors.New("connection interrupted") }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var ran atomic.Int32
+			srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{
+				Limits:          openrpc.Limits{CallTimeout: 10 * time.Millisecond},
+				Logger:          slog.New(slog.DiscardHandler),
+				SecuritySchemes: map[string]openrpc.SecurityScheme{"Bearer": openrpc.BearerAuth{}},
+				Authorize: func(ctx context.Context) (openrpc.Grants, error) {
+					<-ctx.Done()
+					return nil, tt.err(ctx)
+				},
+			})
+			openrpc.Register(srv, openrpc.Method{Name: "m", Security: openrpc.Require("Bearer")}, func(context.Context, struct{}) (int, error) {
+				ran.Add(1)
+				return 1, nil
+			})
+			checkJSON(t, processCtx(withAuth("Bearer x"), srv, `{"jsonrpc":"2.0","method":"m","id":1}`),
+				`{"jsonrpc":"2.0","error":{"code":-32001,"message":"Request timeout"},"id":1}`)
+			if ran.Load() != 0 {
+				t.Error("the handler ran without authorization")
+			}
+		})
+	}
 }
