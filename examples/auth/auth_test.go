@@ -453,7 +453,11 @@ func serveService(t testing.TB, svc *Service, st Store) string {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- rpchttp.Serve(ctx, ln, newMux(svc.newServer(false), st), nil) }()
+	mux, err := newMux(svc.newServer(false), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- rpchttp.Serve(ctx, ln, mux, nil) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

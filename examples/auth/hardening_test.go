@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,5 +206,49 @@ func TestRun_clickableURL(t *testing.T) {
 	s := startServer(t, nil, "-db", sqlitePath(t), "-addr", ":0")
 	if !regexp.MustCompile(`url=http://localhost:\d+/api/v1 docs=http://localhost:\d+/ `).MatchString(s.logs.String()) {
 		t.Errorf("start-up log without URLs on localhost:\n%s", s.logs)
+	}
+}
+
+// Issue 10: browser pages on other origins cannot call the service (a foreign page created
+// accounts before); -allow-origin lets one origin in, with CORS.
+func TestRun_allowOrigin(t *testing.T) {
+	s := startServer(t, nil, "-db", sqlitePath(t), "-allow-origin", "https://app.example")
+	for _, tt := range []struct {
+		origin     string
+		wantStatus int
+		wantACAO   string
+	}{
+		{"https://evil.example", http.StatusForbidden, ""},
+		{"https://app.example", http.StatusOK, "https://app.example"},
+	} {
+		body := `{"jsonrpc":"2.0","method":"sign_up","params":{"username":"mallory","password":"correct horse battery"},"id":1}`
+		req, err := http.NewRequest(http.MethodPost, s.url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded") // a form a page can post without preflight
+		req.Header.Set("Origin", tt.origin)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.wantStatus || resp.Header.Get("Access-Control-Allow-Origin") != tt.wantACAO {
+			t.Errorf("page on %s: got %d with Access-Control-Allow-Origin %q, want %d with %q",
+				tt.origin, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"), tt.wantStatus, tt.wantACAO)
+		}
+	}
+	// Only the allowed page's sign-up ran: the name is taken once, by it.
+	if r := call(t, s.url, "", "sign_up", map[string]string{"username": "mallory", "password": "correct horse battery"}); r.Error == nil || r.Error.Code != 1001 {
+		t.Errorf("sign-up after the allowed page's: got %+v, want 1001 (taken)", r.Error)
+	}
+}
+
+func TestRun_allowOriginMalformed(t *testing.T) {
+	err := run(t.Context(), []string{"-db", sqlitePath(t), "-addr", "127.0.0.1:0", "-allow-origin", "https://app.example/path"},
+		func(string) string { return "" }, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "-allow-origin") {
+		t.Errorf("got %v, want an error naming -allow-origin", err)
 	}
 }

@@ -75,6 +75,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	slots := fs.Int("bcrypt-slots", runtime.GOMAXPROCS(0), "most bcrypt hashes computed at once; fewer than the cores keeps cores free for other calls during sign-in floods")
 	callTimeout := fs.Duration("call-timeout", defaultCallTimeout, "longest a call may take, queued bcrypt work and database waits included; past it the call fails with -32001")
 	debug := fs.Bool("debug", false, "send error details to clients (development only)")
+	var origins []string
+	fs.Func("allow-origin", "an origin (https://app.example.com) whose pages may call the API, with CORS; repeat for more. Pages on other origins are refused", func(v string) error {
+		origins = append(origins, v)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -131,7 +136,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	err = rpchttp.Serve(ctx, ln, newMux(srv, st), nil)
+	mux, err := newMux(srv, st, origins)
+	if err != nil {
+		return err
+	}
+	err = rpchttp.Serve(ctx, ln, mux, nil)
 	logger.Info("stopped", "err", err)
 	return err
 }
@@ -163,9 +172,15 @@ func secretKey(ctx context.Context, st Store, env string, logger *slog.Logger) (
 }
 
 // newMux routes the service's endpoints.
-func newMux(srv *openrpc.Server, st Store) *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.Handle("/api/v1", rpchttp.NewHandler(srv, nil)) // HTTP POST and WebSocket upgrades
+func newMux(srv *openrpc.Server, st Store, origins []string) (mux *http.ServeMux, err error) {
+	defer func() {
+		if v := recover(); v != nil { // NewHandler refuses a malformed origin pattern
+			err = fmt.Errorf("-allow-origin: %v", v)
+		}
+	}()
+	mux = http.NewServeMux()
+	// HTTP POST and WebSocket upgrades; browser pages only from this origin and origins.
+	mux.Handle("/api/v1", rpchttp.NewHandler(srv, &rpchttp.HandlerOptions{OriginPatterns: origins}))
 	mux.Handle("/openrpc.json", rpchttp.NewDocumentHandler(srv))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -179,7 +194,7 @@ func newMux(srv *openrpc.Server, st Store) *http.ServeMux {
 	})
 	// The documentation page (package docsui): "/" and its assets below "/assets/".
 	mux.Handle("/", docsui.NewHandler(nil))
-	return mux
+	return mux, nil
 }
 
 // redact hides the password of a database URL for the log.
