@@ -381,3 +381,61 @@ func TestNewHandler_AssetsVersioned(t *testing.T) {
 		}
 	}
 }
+
+// TestNewHandler_Document serves a document given as bytes beside the page, at the root and
+// under a prefix, and refuses what is not an OpenRPC document.
+func TestNewHandler_Document(t *testing.T) {
+	doc := specDocument(t)
+	given := slices.Clone(doc)
+	mux := http.NewServeMux()
+	mux.Handle("/", docsui.NewHandler(&docsui.Options{Document: given}))
+	mux.Handle("/docs/", http.StripPrefix("/docs", docsui.NewHandler(&docsui.Options{Document: given, Endpoint: "/api/v1"})))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	given[0] = 'X' // the handler keeps its own copy
+
+	for _, page := range []string{"/", "/docs/"} {
+		res, err := http.Get(srv.URL + page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if html := body(t, res); !strings.Contains(html, `data-document-url="openrpc.json"`) {
+			t.Errorf("GET %s: the page does not read the document beside it:\n%s", page, html)
+		}
+		base, _ := url.Parse(srv.URL + page)
+		docURL, _ := base.Parse("openrpc.json")
+		res, err = http.Get(docURL.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := body(t, res)
+		if res.StatusCode != http.StatusOK || got != string(doc) {
+			t.Errorf("GET %s: status %d, %d bytes; want 200 and the %d bytes given", docURL, res.StatusCode, len(got), len(doc))
+		}
+		if ct := res.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("GET %s: Content-Type %q, want application/json", docURL, ct)
+		}
+		if res.Header.Get("ETag") == "" || res.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("GET %s: no ETag or no Content-Security-Policy", docURL)
+		}
+	}
+
+	for _, opts := range []*docsui.Options{
+		{Document: doc, DocumentURL: "/openrpc.json"},
+		{Document: json.RawMessage(`[]`)},
+		{Document: json.RawMessage(`null`)},
+		{Document: json.RawMessage(`{"openrpc": "1.3.2"}`)},
+		{Document: json.RawMessage(`{"methods": {}}`)},
+		{Document: json.RawMessage(`{"methods": [`)},
+		{Document: json.RawMessage(``)},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewHandler with Document %q and DocumentURL %q did not panic", opts.Document, opts.DocumentURL)
+				}
+			}()
+			docsui.NewHandler(opts)
+		}()
+	}
+}
