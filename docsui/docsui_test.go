@@ -439,3 +439,28 @@ func TestNewHandler_Document(t *testing.T) {
 		}()
 	}
 }
+
+// TestAssets_ChildrenThroughHelpers checks that the page's script adds child nodes only
+// through its helpers h, add and put, which skip null and undefined: the DOM's own append,
+// prepend and replaceChildren would show an absent optional field of a document as the
+// text "null" or "undefined".
+func TestAssets_ChildrenThroughHelpers(t *testing.T) {
+	js := string(assetFiles(t)["assets/app.js"])
+	raw := regexp.MustCompile(`\.(append|prepend|replaceChildren|before|after)\(`)
+	helpers := 0
+	for i, line := range strings.Split(js, "\n") {
+		if !raw.MatchString(line) {
+			continue
+		}
+		// The helpers themselves.
+		if strings.Contains(line, "el.append(c)") || strings.Contains(line, "el.append(textOf(c))") ||
+			strings.Contains(line, "el.replaceChildren(); append(el, children)") {
+			helpers++
+			continue
+		}
+		t.Errorf("app.js:%d adds children with the DOM's own method; use h, add or put:\n%s", i+1, strings.TrimSpace(line))
+	}
+	if helpers != 3 {
+		t.Errorf("found %d of the 3 lines of the helpers that call the DOM: has append or put changed?", helpers)
+	}
+}

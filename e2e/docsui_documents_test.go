@@ -109,7 +109,8 @@ func TestDocsUI_SparseDocuments(t *testing.T) {
 			"methods": [
 				{"name": "ping", "params": [], "result": {"name": "pong", "schema": {}}},
 				{"name": "echo", "params": [{"name": "text", "schema": {"type": "string"}}], "result": {"name": "text", "schema": {"type": "string"}}},
-				{"name": "fire", "params": [{"name": "what", "schema": {}}]}
+				{"name": "fire", "params": [{"name": "what", "schema": {}}]},
+				{"name": "poke", "params": []}
 			]
 		}`},
 		{"sparse objects", `{
@@ -142,9 +143,17 @@ func TestDocsUI_SparseDocuments(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := newBrowser(t)
-			page, _ := docPage(t, []byte(tt.doc), "")
+			page, sent := docPage(t, []byte(tt.doc), "")
 			b.viewport(t, 1400, 900, false)
 			openDocPage(t, b, page)
+			if tt.name == "bare" {
+				// A call's response, and a notification's empty one, add nothing stray.
+				for _, m := range []string{"ping", "poke"} {
+					b.do(t, "send "+m, chromedp.Click(chromedp.CSS(`#method-`+m+` .try-toggle`)), chromedp.Click(chromedp.CSS(`#method-`+m+` button.send`)))
+					receive(t, b, sent, m)
+					b.waitFor(t, m+"'s response", `document.querySelector('#method-`+m+` .response .status')`)
+				}
+			}
 			b.do(t, "open every Try it panel", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('.try-toggle').forEach(b => b.click())`))
 			b.do(t, "include every optional param", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('.form-field.is-excluded > .field-line .toggle input').forEach(b => b.click())`))
 			checkNoStrayText(t, b, []string{"null", "undefined", "NaN", "[object Object]"})
@@ -254,7 +263,8 @@ func TestDocsUI_ThirdPartyDocuments(t *testing.T) {
 				}
 				b.do(t, "open the Try it form of "+m.Name,
 					chromedp.Evaluate[chromedp.Void](`document.querySelector('`+card+` .try-toggle').click()`),
-					chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('`+card+` .try-fields > .form-field.is-excluded > .field-line .toggle input').forEach(b => b.click())`))
+					chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('`+card+` .try-fields > .form-field.is-excluded > .field-line .toggle input').forEach(b => b.click())`),
+					chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('`+card+` .try-fields .add-item, `+card+` .try-fields .add-entry').forEach(b => b.click())`))
 				for _, p := range m.Params {
 					field := card + ` .try-fields > .form-field[data-field="/` + p + `"]`
 					inputs := eval[int](t, b, `(f => f ? f.querySelectorAll('.control input, .control select, .control textarea, .control button.add-item, .control button.add-entry').length : -1)(document.querySelector(`+strconv.Quote(field)+`))`)
@@ -315,6 +325,7 @@ func receive(t *testing.T, b *browser, sent <-chan json.RawMessage, method strin
 // content descriptor, an allOf object schema, and links.
 var thirdPartyChecks = map[string]func(t *testing.T, b *browser, sent <-chan json.RawMessage){
 	"simple-math-openrpc.json": func(t *testing.T, b *browser, sent <-chan json.RawMessage) {
+
 		// The example params are $refs to examples named "two" and "four": by position.
 		for _, tt := range []struct {
 			method string
@@ -331,6 +342,18 @@ var thirdPartyChecks = map[string]func(t *testing.T, b *browser, sent <-chan jso
 		}
 		if n := eval[int](t, b, `document.querySelectorAll('article.method[data-method="addition"] .link a[href="#method-subtraction"]').length`); n != 1 {
 			t.Errorf("addition's link to subtraction: %d links to the method, want 1", n)
+		}
+		// Last, as it leaves the page: without an endpoint option, calls go to the document's server, its ${variables}
+		// replaced with their defaults.
+		doc, err := os.ReadFile(filepath.Join(thirdPartyDir, "simple-math-openrpc.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(docsui.NewHandler(&docsui.Options{Document: doc}))
+		t.Cleanup(srv.Close)
+		openDocPage(t, b, srv.URL+"/")
+		if got, want := eval[string](t, b, `document.querySelector('.endpoint-input').value`), "http://demo.simple-math.example.org:443/jsonrpc/"; got != want {
+			t.Errorf("endpoint %q, want the server's URL with its variables' defaults, %q", got, want)
 		}
 	},
 	"petstore-openrpc.json": func(t *testing.T, b *browser, sent <-chan json.RawMessage) {

@@ -235,7 +235,7 @@ func TestDocsUI_Forms(t *testing.T) {
 
 // recordCalls returns a JSON-RPC endpoint that sends the params of each call to the channel
 // (which holds a few) and answers with reply, the members of the response but jsonrpc and
-// id: `"result":true`.
+// id: `"result":true`; a notification gets 204 and no body.
 func recordCalls(reply string) (http.Handler, <-chan json.RawMessage) {
 	sent := make(chan json.RawMessage, 8)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -251,6 +251,10 @@ func recordCalls(reply string) (http.Handler, <-chan json.RawMessage) {
 		select {
 		case sent <- req.Params:
 		default:
+		}
+		if req.ID == nil {
+			w.WriteHeader(http.StatusNoContent) // a notification
+			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"jsonrpc":"2.0",`+reply+`,"id":`+string(req.ID)+`}`)

@@ -795,11 +795,11 @@
     const itemSchema = s.items === undefined ? {} : s.items;
     const list = h('ol', { class: 'array-items' });
     const items = [];
-    const add = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-item' }, icon('plus'), 'Add item');
+    const addBtn = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-item' }, icon('plus'), 'Add item');
     const count = h('span', { class: 'hint', 'aria-live': 'polite' });
     function renumber() {
       items.forEach((it, i) => it.renumber(i));
-      add.disabled = typeof s.maxItems === 'number' && items.length >= s.maxItems;
+      addBtn.disabled = typeof s.maxItems === 'number' && items.length >= s.maxItems;
       count.textContent = items.length ? '' : 'No items.';
     }
     function addItem(value) {
@@ -812,7 +812,7 @@
         items.splice(i, 1);
         li.remove();
         renumber();
-        (items[Math.min(i, items.length - 1)] || { focus: () => add.focus() }).focus();
+        (items[Math.min(i, items.length - 1)] || { focus: () => addBtn.focus() }).focus();
       });
       Object.assign(it, {
         field: f, li,
@@ -825,18 +825,18 @@
       renumber();
       return it;
     }
-    add.addEventListener('click', () => addItem().focus());
+    addBtn.addEventListener('click', () => addItem().focus());
     for (let i = 0; i < (s.minItems || 0) && i < 16; i++) addItem();
     renumber();
     return {
-      el: h('div', { class: 'array-control' }, list, h('div', { class: 'array-actions' }, add, count)), input: null,
+      el: h('div', { class: 'array-control' }, list, h('div', { class: 'array-actions' }, addBtn, count)), input: null,
       read: (ctx) => items.map((it) => it.field.read(ctx)).map((v) => v === MISSING ? null : v),
       set: (v) => {
         while (items.length) items.pop().li.remove();
         if (Array.isArray(v)) v.forEach((x) => addItem(x));
         renumber();
       },
-      focus: () => (items.length ? items[0].focus() : add.focus()),
+      focus: () => (items.length ? items[0].focus() : addBtn.focus()),
     };
   }
 
@@ -844,7 +844,7 @@
     const valueSchema = d.s.additionalProperties === true || d.s.additionalProperties === undefined ? {} : d.s.additionalProperties;
     const list = h('div', { class: 'map-entries' });
     const entries = [];
-    const add = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-entry' }, icon('plus'), 'Add entry');
+    const addBtn = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-entry' }, icon('plus'), 'Add entry');
     function addEntry(key, value) {
       const keyId = uid('key');
       const keyInput = h('input', { id: keyId, class: 'input map-key', type: 'text', placeholder: 'key', spellcheck: 'false', autocomplete: 'off' });
@@ -853,15 +853,15 @@
       const row = h('div', { class: 'map-entry' }, h('label', { class: 'sr-only', for: keyId, text: 'Key' }), keyInput, f.el, remove);
       const e = { keyInput, field: f, row };
       keyInput.addEventListener('input', () => f.relabel(keyInput.value || 'value', ptr(path, keyInput.value)));
-      remove.addEventListener('click', () => { entries.splice(entries.indexOf(e), 1); row.remove(); add.focus(); });
+      remove.addEventListener('click', () => { entries.splice(entries.indexOf(e), 1); row.remove(); addBtn.focus(); });
       entries.push(e);
       add(list, row);
       if (key !== undefined) { keyInput.value = key; f.relabel(key, ptr(path, key)); f.set(value); }
       return e;
     }
-    add.addEventListener('click', () => addEntry().keyInput.focus());
+    addBtn.addEventListener('click', () => addEntry().keyInput.focus());
     return {
-      el: h('div', { class: 'map-control' }, list, h('div', { class: 'array-actions' }, add)), input: null,
+      el: h('div', { class: 'map-control' }, list, h('div', { class: 'array-actions' }, addBtn)), input: null,
       read: (ctx) => {
         const o = {};
         for (const e of entries) {
