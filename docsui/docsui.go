@@ -24,9 +24,13 @@
 // handler serves it beside the page.
 //
 // The page reads any OpenRPC document from 1.0.0-rc0 to 1.3.x, not only those this
-// framework generates: local $refs to components (content descriptors, schemas, examples,
-// errors, links, tags) are followed, by-name and by-position params both get forms, and
-// absent optional fields are left out rather than shown empty.
+// framework generates: local $refs to components (methods, content descriptors, schemas,
+// examples, errors, links, tags) are followed, an allOf of object schemas gets one form,
+// by-name and by-position params both get forms, and absent optional fields are left out
+// rather than shown empty. An example's params are paired with the method's by name when
+// each is named after one of them, else by position (documents such as @open-rpc/examples
+// name example values "two" or "four"). What cannot be shown, such as a $ref that does not
+// resolve, is said on the page.
 //
 // The page's script and styles are embedded in the binary; it loads nothing from the network
 // but the document and the calls it makes. Every response carries a strict

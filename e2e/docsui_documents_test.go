@@ -234,6 +234,7 @@ func TestDocsUI_ThirdPartyDocuments(t *testing.T) {
 		"petstore-openrpc.json":          "get_pet",
 		"petstore-expanded-openrpc.json": "create_pet",
 		"link-example-openrpc.json":      "get_user_by_name",
+		"api-with-examples-openrpc.json": "get_version_details",
 	}
 	for _, file := range files {
 		name := filepath.Base(file)
@@ -288,7 +289,7 @@ func TestDocsUI_ThirdPartyDocuments(t *testing.T) {
 				b.do(t, "scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 				b.screenshot(t, shot+"-top", false)
 				b.screenshot(t, shot+"-full", true)
-				b.do(t, "scroll to "+m, chromedp.ScrollIntoView(chromedp.CSS(`article.method[data-method="`+m+`"]`)))
+				b.do(t, "follow the link to "+m, chromedp.Evaluate[chromedp.Void](`location.hash = '#method-`+m+`'`))
 				b.screenshot(t, shot+"-"+m, false)
 			}
 			b.checkNoProblems(t)
