@@ -151,7 +151,6 @@ func TestDocsUI_SparseDocuments(t *testing.T) {
 				for _, m := range []string{"ping", "poke"} {
 					b.do(t, "send "+m, chromedp.Click(chromedp.CSS(`#method-`+m+` .try-toggle`)), chromedp.Click(chromedp.CSS(`#method-`+m+` button.send`)))
 					receive(t, b, sent, m)
-					b.waitFor(t, m+"'s response", `document.querySelector('#method-`+m+` .response .status')`)
 				}
 			}
 			b.do(t, "open every Try it panel", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('.try-toggle').forEach(b => b.click())`))
@@ -308,11 +307,13 @@ func sendExample(t *testing.T, b *browser, sent <-chan json.RawMessage, method s
 	return receive(t, b, sent, method)
 }
 
-// receive returns the params of the next call the endpoint receives.
+// receive returns the params of the next call the endpoint receives, once the page shows
+// the response: until then the page's layout may still move.
 func receive(t *testing.T, b *browser, sent <-chan json.RawMessage, method string) json.RawMessage {
 	t.Helper()
 	select {
 	case p := <-sent:
+		b.waitFor(t, method+"'s response", `document.querySelector('article.method[data-method="`+method+`"] .response .status')`)
 		return p
 	case <-time.After(10 * time.Second):
 		b.failureScreenshot(t)
