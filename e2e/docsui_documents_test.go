@@ -163,6 +163,31 @@ func TestDocsUI_SparseDocuments(t *testing.T) {
 	}
 }
 
+// TestThirdPartyDocuments_Unchanged checks the copies in testdata against the documents in
+// ../shared/openrpc/examples beside the repository, when that folder is there (it is in CI):
+// the copies are the project's documents as published, not edited to suit the page.
+func TestThirdPartyDocuments_Unchanged(t *testing.T) {
+	shared := filepath.Join(repoRoot(t), "..", "shared", "openrpc", "examples")
+	originals, err := filepath.Glob(filepath.Join(shared, "*.json"))
+	if err != nil || len(originals) == 0 {
+		t.Skipf("no documents in %s to compare the copies with", shared)
+	}
+	for _, orig := range originals {
+		want, err := os.ReadFile(orig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(thirdPartyDir, filepath.Base(orig)))
+		if err != nil {
+			t.Errorf("%s is not copied into %s: %v", filepath.Base(orig), thirdPartyDir, err)
+			continue
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s/%s differs from %s", thirdPartyDir, filepath.Base(orig), orig)
+		}
+	}
+}
+
 // documentMethod is what the test reads of a method with Go, to compare with the page.
 type documentMethod struct {
 	Name   string
