@@ -97,8 +97,9 @@ func containsWord(s, w string) bool {
 }
 
 // TestDocsUI_SparseDocuments renders documents that leave out every optional field of the
-// OpenRPC specification, or give optional objects with only their required members: the
-// page shows no "null" or "undefined" where a field is absent, and throws nothing.
+// OpenRPC specification, or give optional objects with only their required members, and one
+// with values of the wrong types everywhere: the page shows no "null" or "undefined" where a
+// field is absent, and throws nothing.
 func TestDocsUI_SparseDocuments(t *testing.T) {
 	for _, tt := range []struct {
 		name, doc string
@@ -139,6 +140,19 @@ func TestDocsUI_SparseDocuments(t *testing.T) {
 				"tags": {"u": {"name": "u"}},
 				"x-securitySchemes": {"Bearer": {"type": "http", "scheme": "bearer"}, "Key": {"type": "apiKey", "in": "header", "name": "X-Key"}, "Odd": {}}
 			}
+		}`},
+		{"wrong types", `{
+			"openrpc": 3,
+			"info": {"title": {"text": "Odd"}, "version": 2, "description": ["x"], "contact": "me", "license": {"name": 5}, "termsOfService": {}},
+			"servers": "http://127.0.0.1:1",
+			"externalDocs": {"url": 5},
+			"methods": [null, {"name": 5}, {"name": "ok", "summary": {}, "description": [], "params": {"a": 1}, "result": 5,
+				"errors": [null, {"code": "x"}], "examples": {}, "tags": "t", "links": [5, {"method": 7, "params": "p"}], "externalDocs": {"url": 5},
+				"servers": [{"url": 1}], "paramStructure": 1, "x-security": []},
+				{"name": "odd", "params": [null, 3, {"name": {}, "schema": {"type": 5, "properties": [], "enum": {}}}, {"name": "p", "schema": {"allOf": [{"$ref": "#/components/schemas/Loop"}]}}],
+				 "examples": [{"name": [], "params": [null, {"name": "p"}], "result": 4}], "x-security": {"S": "scope"}}
+			],
+			"components": {"schemas": {"Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}]}}, "x-securitySchemes": {"S": 5, "T": {"type": "apiKey"}}}
 		}`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
