@@ -1606,7 +1606,7 @@
       card,
       update() {
         const lock = lockOf(m);
-        put(badgeSlot, lockBadge(lock) || '');
+        put(badgeSlot, lockBadge(lock));
         if (view.navLock) {
           put(view.navLock, lock.state === 'locked' ? icon('lock') : lock.state === 'unknown' ? icon('help') : '');
           view.navLock.title = lock.state === 'public' ? '' : lock.text;
