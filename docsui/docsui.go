@@ -20,6 +20,18 @@
 // or under a prefix, with http.StripPrefix("/docs", docsui.NewHandler(nil)) for "/docs/":
 // the page loads its assets with relative URLs.
 //
+// A document that no server serves, such as a file, is given as [Options.Document]: the
+// handler serves it beside the page.
+//
+// The page reads any OpenRPC document from 1.0.0-rc0 to 1.3.x, not only those this
+// framework generates: local $refs to components (methods, content descriptors, schemas,
+// examples, errors, links, tags) are followed, an allOf of object schemas gets one form,
+// by-name and by-position params both get forms, and absent optional fields are left out
+// rather than shown empty. An example's params are paired with the method's by name when
+// each is named after one of them, else by position (documents such as @open-rpc/examples
+// name example values "two" or "four"). What cannot be shown, such as a $ref that does not
+// resolve, is said on the page.
+//
 // The page's script and styles are embedded in the binary; it loads nothing from the network
 // but the document and the calls it makes. Every response carries a strict
 // Content-Security-Policy: scripts and styles from the page's own origin only, no inline
@@ -32,6 +44,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -59,6 +72,14 @@ type Options struct {
 	// calls to, such as those of the servers a remote document lists. The origins of
 	// DocumentURL and Endpoint are allowed without being listed.
 	ConnectOrigins []string
+	// Document is the OpenRPC document the page shows when no server serves one over
+	// HTTP: a file, or the description of a service that lives elsewhere. The handler
+	// serves it itself, at "openrpc.json" beside the page, and the page reads it from
+	// there; DocumentURL must then be empty. The bytes are copied. Calls still go to
+	// Endpoint, else to the document's first server: list that server's origin in
+	// ConnectOrigins for the page to reach it. NewHandler panics when Document is not a
+	// JSON object with a "methods" array.
+	Document json.RawMessage
 }
 
 //go:embed assets
@@ -113,23 +134,37 @@ func etagOf(b []byte) string {
 	return `"` + hex.EncodeToString(sum[:8]) + `"`
 }
 
-// handler serves the page and its assets.
+// handler serves the page and its assets, and the document when it is given.
 type handler struct {
-	index *asset
-	csp   string
+	index    *asset
+	document *asset // nil: the page fetches the document elsewhere
+	csp      string
 }
 
 var _ http.Handler = (*handler)(nil)
 
 // NewHandler returns a handler serving the documentation page at its root ("/") and the
-// page's assets below "/assets/". Other paths are not found. Only GET and HEAD are served.
-// NewHandler panics when an option is not a valid URL or origin, like
-// http.ServeMux.Handle does with a bad pattern.
+// page's assets below "/assets/", and [Options.Document] at "/openrpc.json" when it is
+// given. Other paths are not found. Only GET and HEAD are served. NewHandler panics when an
+// option is not a valid URL, origin or document, like http.ServeMux.Handle does with a bad
+// pattern.
 func NewHandler(opts *Options) http.Handler {
 	if opts == nil {
 		opts = &Options{}
 	}
 	docURL := opts.DocumentURL
+	var document *asset
+	if opts.Document != nil {
+		if docURL != "" {
+			panic("docsui: NewHandler: Document and DocumentURL are both set: give one")
+		}
+		if err := checkDocument(opts.Document); err != nil {
+			panic(fmt.Sprintf("docsui: NewHandler: Document: %v", err))
+		}
+		b := bytes.Clone(opts.Document)
+		document = &asset{body: b, contentType: "application/json", etag: etagOf(b)}
+		docURL = "openrpc.json" // beside the page, wherever it is mounted
+	}
 	if docURL == "" {
 		docURL = "/openrpc.json"
 	}
@@ -167,9 +202,25 @@ func NewHandler(opts *Options) http.Handler {
 	}
 	body := buf.Bytes()
 	return &handler{
-		index: &asset{body: body, contentType: "text/html; charset=utf-8", etag: etagOf(body)},
-		csp:   contentSecurityPolicy(origins),
+		index:    &asset{body: body, contentType: "text/html; charset=utf-8", etag: etagOf(body)},
+		document: document,
+		csp:      contentSecurityPolicy(origins),
 	}
+}
+
+// checkDocument accepts a JSON object with a "methods" array, which is what the page needs
+// to show a document.
+func checkDocument(b []byte) error {
+	var d struct {
+		Methods []json.RawMessage `json:"methods"`
+	}
+	if err := json.Unmarshal(b, &d); err != nil {
+		return fmt.Errorf("not a JSON object: %v", err)
+	}
+	if d.Methods == nil {
+		return fmt.Errorf(`no "methods" array: not an OpenRPC document`)
+	}
+	return nil
 }
 
 // contentSecurityPolicy returns the page's policy, allowing connections to the page's own
@@ -273,6 +324,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case p == "/" || p == "/index.html":
 		a = h.index
+	case p == "/openrpc.json":
+		a = h.document
 	default:
 		a = assets[strings.TrimPrefix(p, "/")]
 	}

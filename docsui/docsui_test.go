@@ -381,3 +381,86 @@ func TestNewHandler_AssetsVersioned(t *testing.T) {
 		}
 	}
 }
+
+// TestNewHandler_Document serves a document given as bytes beside the page, at the root and
+// under a prefix, and refuses what is not an OpenRPC document.
+func TestNewHandler_Document(t *testing.T) {
+	doc := specDocument(t)
+	given := slices.Clone(doc)
+	mux := http.NewServeMux()
+	mux.Handle("/", docsui.NewHandler(&docsui.Options{Document: given}))
+	mux.Handle("/docs/", http.StripPrefix("/docs", docsui.NewHandler(&docsui.Options{Document: given, Endpoint: "/api/v1"})))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	given[0] = 'X' // the handler keeps its own copy
+
+	for _, page := range []string{"/", "/docs/"} {
+		res, err := http.Get(srv.URL + page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if html := body(t, res); !strings.Contains(html, `data-document-url="openrpc.json"`) {
+			t.Errorf("GET %s: the page does not read the document beside it:\n%s", page, html)
+		}
+		base, _ := url.Parse(srv.URL + page)
+		docURL, _ := base.Parse("openrpc.json")
+		res, err = http.Get(docURL.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := body(t, res)
+		if res.StatusCode != http.StatusOK || got != string(doc) {
+			t.Errorf("GET %s: status %d, %d bytes; want 200 and the %d bytes given", docURL, res.StatusCode, len(got), len(doc))
+		}
+		if ct := res.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("GET %s: Content-Type %q, want application/json", docURL, ct)
+		}
+		if res.Header.Get("ETag") == "" || res.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("GET %s: no ETag or no Content-Security-Policy", docURL)
+		}
+	}
+
+	for _, opts := range []*docsui.Options{
+		{Document: doc, DocumentURL: "/openrpc.json"},
+		{Document: json.RawMessage(`[]`)},
+		{Document: json.RawMessage(`null`)},
+		{Document: json.RawMessage(`{"openrpc": "1.3.2"}`)},
+		{Document: json.RawMessage(`{"methods": {}}`)},
+		{Document: json.RawMessage(`{"methods": [`)},
+		{Document: json.RawMessage(``)},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewHandler with Document %q and DocumentURL %q did not panic", opts.Document, opts.DocumentURL)
+				}
+			}()
+			docsui.NewHandler(opts)
+		}()
+	}
+}
+
+// TestAssets_ChildrenThroughHelpers checks that the page's script adds child nodes only
+// through its helpers h, add and put, which skip null and undefined: the DOM's own append,
+// prepend and replaceChildren would show an absent optional field of a document as the
+// text "null" or "undefined".
+func TestAssets_ChildrenThroughHelpers(t *testing.T) {
+	js := string(assetFiles(t)["assets/app.js"])
+	raw := regexp.MustCompile(`\.(append|prepend|replaceChildren|before|after)\(`)
+	helpers := 0
+	for i, line := range strings.Split(js, "\n") {
+		if !raw.MatchString(line) {
+			continue
+		}
+		// The helpers themselves.
+		if strings.Contains(line, "el.append(c)") || strings.Contains(line, "el.append(textOf(c))") ||
+			strings.Contains(line, "el.replaceChildren(); append(el, children)") {
+			helpers++
+			continue
+		}
+		t.Errorf("app.js:%d adds children with the DOM's own method; use h, add or put:\n%s", i+1, strings.TrimSpace(line))
+	}
+	if helpers != 3 {
+		t.Errorf("found %d of the 3 lines of the helpers that call the DOM: has append or put changed?", helpers)
+	}
+}

@@ -150,27 +150,14 @@ func TestDocsUI_Forms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sent := make(chan json.RawMessage, 4)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openrpc.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(doc)
 	})
-	mux.HandleFunc("POST /rpc", func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Params json.RawMessage `json:"params"`
-			ID     json.RawMessage `json:"id"`
-		}
-		body, _ := io.ReadAll(r.Body)
-		if err := json.Unmarshal(body, &req); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		sent <- req.Params
-		w.Header().Set("Content-Type", "application/json")
-		// Answer as the framework does for a param it refuses.
-		io.WriteString(w, `{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/name","message":"name is taken (from the server)"}]}},"id":`+string(req.ID)+`}`)
-	})
+	// Answer as the framework does for a param it refuses.
+	rpc, sent := recordCalls(`"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/name","message":"name is taken (from the server)"}]}}`)
+	mux.Handle("POST /rpc", rpc)
 	mux.Handle("/docs/", http.StripPrefix("/docs", docsui.NewHandler(&docsui.Options{Endpoint: "/rpc", Title: "Kitchen sink"})))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -244,6 +231,34 @@ func TestDocsUI_Forms(t *testing.T) {
 	b.do(t, "scroll to the form", chromedp.ScrollIntoView(chromedp.CSS(m+` [data-field="/home"]`)))
 	b.screenshot(t, "docsui-forms-1400", false)
 	b.checkNoProblems(t)
+}
+
+// recordCalls returns a JSON-RPC endpoint that sends the params of each call to the channel
+// (which holds a few) and answers with reply, the members of the response but jsonrpc and
+// id: `"result":true`; a notification gets 204 and no body.
+func recordCalls(reply string) (http.Handler, <-chan json.RawMessage) {
+	sent := make(chan json.RawMessage, 8)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Params json.RawMessage `json:"params"`
+			ID     json.RawMessage `json:"id"`
+		}
+		body, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(body, &req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		select {
+		case sent <- req.Params:
+		default:
+		}
+		if req.ID == nil {
+			w.WriteHeader(http.StatusNoContent) // a notification
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"jsonrpc":"2.0",`+reply+`,"id":`+string(req.ID)+`}`)
+	}), sent
 }
 
 // jsonEqual compares two JSON texts by value, with numbers as written.

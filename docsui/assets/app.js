@@ -10,7 +10,11 @@
   // DOM helpers
 
   // h creates an element. props: class, text, on* listeners, and attributes (false and null
-  // omit an attribute, true sets it empty). children: nodes, strings, arrays, null.
+  // omit an attribute, true sets it empty). children: nodes, strings, numbers, arrays, and
+  // null, undefined or false for nothing.
+  //
+  // Children are only ever added through h, add and put: the DOM's own append turns null
+  // into the text "null", and an optional field of a document is absent more often than not.
   function h(tag, props, ...children) {
     const el = document.createElement(tag);
     setProps(el, props);
@@ -18,24 +22,38 @@
     return el;
   }
 
+  // add appends children to el as h does; put replaces el's children with them.
+  function add(el, ...children) { append(el, children); return el; }
+  function put(el, ...children) { el.replaceChildren(); append(el, children); return el; }
+
   function setProps(el, props) {
     if (!props) return;
     for (const [k, v] of Object.entries(props)) {
       if (v === undefined || v === null || v === false) continue;
       if (k === 'class') el.className = v;
-      else if (k === 'text') el.textContent = v;
+      else if (k === 'text') el.textContent = textOf(v);
       else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2).toLowerCase(), v);
-      else if (k === 'value') el.value = v;
+      else if (k === 'value') el.value = textOf(v);
       else if (k === 'checked') el.checked = !!v;
-      else el.setAttribute(k, v === true ? '' : String(v));
+      else el.setAttribute(k, v === true ? '' : textOf(v));
     }
   }
 
   function append(el, children) {
     for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
-      el.append(typeof c === 'string' || typeof c === 'number' ? String(c) : c);
+      if (c instanceof Node) el.append(c);
+      else el.append(textOf(c));
     }
+  }
+
+  // textOf is the text of a value: strings and numbers as they are, nothing for null and
+  // undefined, and JSON for an object a document gives where text belongs.
+  function textOf(v) {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+    return stringify(v);
   }
 
   // The SVG namespace, as the HTML parser assigns it to an <svg> element.
@@ -69,7 +87,7 @@
     svg.setAttribute('class', 'icon' + (cls ? ' ' + cls : ''));
     const p = document.createElementNS(SVG, 'path');
     p.setAttribute('d', ICONS[name]);
-    svg.append(p);
+    add(svg, p);
     return svg;
   }
 
@@ -103,8 +121,8 @@
     const root = h('code', { class: 'json' });
     let i = 0;
     const ws = () => { while (i < text.length && /\s/.test(text[i])) i++; };
-    const span = (cls, s) => root.append(h('span', { class: cls, text: s }));
-    const nl = (depth) => root.append('\n' + '  '.repeat(depth));
+    const span = (cls, s) => add(root, h('span', { class: cls, text: s }));
+    const nl = (depth) => add(root, '\n' + '  '.repeat(depth));
     function str() {
       const start = i++;
       while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
@@ -148,7 +166,7 @@
   // Descriptions: paragraphs with `code`, **strong** and [links](url); nothing else.
 
   function richText(text, cls) {
-    if (!text) return null;
+    if (typeof text !== 'string' || !text.trim()) return null;
     const box = h('div', { class: 'prose' + (cls ? ' ' + cls : '') });
     for (const para of String(text).split(/\n\s*\n/)) {
       if (!para.trim()) continue;
@@ -156,22 +174,23 @@
       const re = /`([^`]+)`|\*\*([^*]+)\*\*|\[([^\]]+)\]\(([^)\s]+)\)/g;
       let last = 0, m;
       while ((m = re.exec(para))) {
-        p.append(para.slice(last, m.index));
-        if (m[1] !== undefined) p.append(h('code', { text: m[1] }));
-        else if (m[2] !== undefined) p.append(h('strong', { text: m[2] }));
-        else p.append(safeLink(m[4], m[3]));
+        add(p, para.slice(last, m.index));
+        if (m[1] !== undefined) add(p, h('code', { text: m[1] }));
+        else if (m[2] !== undefined) add(p, h('strong', { text: m[2] }));
+        else add(p, safeLink(m[4], m[3]));
         last = re.lastIndex;
       }
-      p.append(para.slice(last));
-      box.append(p);
+      add(p, para.slice(last));
+      add(box, p);
     }
     return box;
   }
 
   // safeLink links to http(s), mailto and in-page URLs only; anything else is plain text.
   function safeLink(href, label) {
+    if (!isText(href)) return document.createTextNode(textOf(label));
     const ok = /^(https?:|mailto:)/i.test(href) || href.startsWith('#') || !/^[a-z][a-z0-9+.-]*:/i.test(href);
-    if (!ok) return document.createTextNode(label);
+    if (!ok) return document.createTextNode(textOf(label));
     const external = !href.startsWith('#');
     return h('a', { href, rel: external ? 'noopener noreferrer' : null }, label);
   }
@@ -180,6 +199,7 @@
   // Schemas
 
   let doc = null;
+  let docProblems = []; // what the page could not read of the document, in words
 
   // resolveRef returns the schema a local JSON Pointer ("#/components/schemas/Name") names.
   function resolveRef(ref) {
@@ -191,6 +211,88 @@
       node = node[key];
     }
     return node;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The document's objects, with their $refs followed.
+  //
+  // A method, a param or result (content descriptor), an example, an error, a link and a tag
+  // may each be a Reference Object to the document's components. readMethods follows those
+  // refs once, so that the rest of the page reads plain objects. An object whose ref does not
+  // resolve becomes {$unresolved: ref}, which the page shows as such.
+
+  function deref(x) {
+    for (let i = 0; i < 16 && isObj(x) && typeof x.$ref === 'string'; i++) {
+      const t = resolveRef(x.$ref);
+      if (!isObj(t)) return { $unresolved: x.$ref };
+      x = t;
+    }
+    return isObj(x) && typeof x.$ref === 'string' ? { $unresolved: x.$ref } : x;
+  }
+
+  const listOf = (v) => Array.isArray(v) ? v : [];
+  const objectsOf = (v) => listOf(v).map(deref).filter(isObj);
+  const isText = (v) => typeof v === 'string' && v.trim() !== '';
+
+  // readMethods returns the methods of d that the page can show, dereferenced, and what it
+  // cannot show, in words.
+  function readMethods(d) {
+    const methods = [];
+    const problems = [];
+    const names = new Set();
+    listOf(d.methods).forEach((raw, i) => {
+      const m = deref(raw);
+      if (!isObj(m) || m.$unresolved || !isText(m.name)) {
+        problems.push(isObj(m) && m.$unresolved ? `Method ${i + 1}: its $ref ${m.$unresolved} does not resolve.` : `Method ${i + 1} has no name.`);
+        return;
+      }
+      if (names.has(m.name)) {
+        problems.push(`Method ${m.name} is described twice: the page shows the first.`);
+        return;
+      }
+      names.add(m.name);
+      methods.push(Object.assign({}, m, {
+        params: objectsOf(m.params).map((p, j) => contentDescriptor(p, `param${j + 1}`)),
+        result: m.result === undefined || m.result === null ? undefined : contentDescriptor(deref(m.result), 'result'),
+        errors: objectsOf(m.errors),
+        examples: objectsOf(m.examples).map((ex) => Object.assign({}, ex, {
+          params: objectsOf(ex.params),
+          result: ex.result === undefined || ex.result === null ? undefined : deref(ex.result),
+        })),
+        links: objectsOf(m.links),
+        tags: objectsOf(m.tags).filter((t) => t.$unresolved || isText(t.name)),
+        servers: listOf(m.servers).filter((sv) => isObj(sv) && isText(sv.url)),
+      }));
+    });
+    return { methods, problems };
+  }
+
+  // contentDescriptor gives a param or result a name (the ref's last part when it does not
+  // resolve, else fallback) and a schema.
+  function contentDescriptor(c, fallback) {
+    if (!isObj(c)) return { name: fallback, schema: {} };
+    if (c.$unresolved) return { name: c.$unresolved.split('/').pop() || fallback, schema: {}, $unresolved: c.$unresolved };
+    return Object.assign({}, c, { name: isText(c.name) ? c.name : fallback });
+  }
+
+  // unresolved marks what a $ref that does not resolve should have shown.
+  function unresolved(x) {
+    if (!isObj(x) || !x.$unresolved) return null;
+    return h('span', { class: 'tag tag-warn unresolved', title: 'The document refers to something it does not contain' }, `$ref ${x.$unresolved} does not resolve`);
+  }
+
+  // exampleValues lines the params of an example pairing up with the method's params: by
+  // name when every example param is named after one of them (as most documents do), else by
+  // position (the example's names are then its own, such as "two" for the value 2). A
+  // param the example leaves out is MISSING.
+  function exampleValues(params, ex) {
+    const values = listOf(ex.params).filter((v) => isObj(v) && !v.$unresolved);
+    const names = new Set(params.map((p) => p.name));
+    const byName = values.length > 0 && values.every((v) => names.has(v.name));
+    return params.map((p, i) => {
+      const v = byName ? values.find((x) => x.name === p.name) : listOf(ex.params)[i];
+      return isObj(v) && 'value' in v ? v.value : MISSING;
+    });
   }
 
   const refName = (ref) => {
@@ -214,6 +316,10 @@
       const s = Object.assign({}, d.s);
       if (schema.description) s.description = schema.description;
       return Object.assign({}, d, { s, ref: d.ref || refName(schema.$ref) });
+    }
+    if (Array.isArray(schema.allOf) && !schema.oneOf && !schema.anyOf && !schema.not) {
+      const merged = mergeAllOf(schema, seen);
+      if (merged) return describe(merged, seen + 1);
     }
     const alts = schema.oneOf || schema.anyOf;
     if (Array.isArray(alts) && alts.length === 2) {
@@ -246,46 +352,77 @@
     return { kind, nullable, s: schema };
   }
 
+  // mergeAllOf folds allOf into one schema when its members only add properties, required
+  // names and keywords that agree: the usual way to extend an object schema (Pet is NewPet
+  // and an id). Otherwise it returns null, and the schema is taken as any value (the page
+  // still checks values against the allOf before sending them).
+  function mergeAllOf(schema, seen) {
+    if (seen > 32) return null;
+    const out = Object.assign({}, schema);
+    delete out.allOf;
+    for (let part of schema.allOf) {
+      for (let i = 0; i < 16 && isObj(part) && typeof part.$ref === 'string'; i++) part = resolveRef(part.$ref);
+      if (part === true || (isObj(part) && Object.keys(part).length === 0)) continue;
+      if (!isObj(part) || typeof part.$ref === 'string') return null;
+      if (Array.isArray(part.allOf)) part = mergeAllOf(part, seen + 1);
+      if (!part) return null;
+      for (const [k, v] of Object.entries(part)) {
+        if (k === 'properties' && isObj(v)) {
+          const props = Object.assign({}, out.properties);
+          for (const [name, ps] of Object.entries(v)) props[name] = name in props && stringify(props[name]) !== stringify(ps) ? { allOf: [props[name], ps] } : ps;
+          out.properties = props;
+        } else if (k === 'required' && Array.isArray(v)) {
+          out.required = [...new Set([...listOf(out.required), ...v])];
+        } else if (!(k in out)) {
+          out[k] = v;
+        } else if (!ANNOTATIONS.has(k) && stringify(out[k]) !== stringify(v)) {
+          return null;
+        }
+      }
+    }
+    return out;
+  }
+
   // typeNode is the short type label of a schema, with links to component schemas.
   function typeNode(schema, depth = 0) {
     const box = h('span', { class: 'type' });
     const d = describe(schema);
     if (schema && schema.$ref) {
       const name = refName(schema.$ref);
-      box.append(name ? h('a', { href: '#' + schemaAnchor(name) }, name) : schema.$ref);
+      add(box, name ? h('a', { href: '#' + schemaAnchor(name) }, name) : schema.$ref);
     } else if (d.ref) {
-      box.append(h('a', { href: '#' + schemaAnchor(d.ref) }, d.ref));
+      add(box, h('a', { href: '#' + schemaAnchor(d.ref) }, d.ref));
     } else if (depth > 4) {
-      box.append('…');
+      add(box, '…');
     } else {
       const s = d.s;
       switch (d.kind) {
         case 'array': {
-          box.append('array');
-          if (s.items && !Array.isArray(s.items)) box.append(' of ', typeNode(s.items, depth + 1));
+          add(box, 'array');
+          if (s.items && !Array.isArray(s.items)) add(box, ' of ', typeNode(s.items, depth + 1));
           break;
         }
         case 'map':
-          box.append('map of ', typeNode(s.additionalProperties, depth + 1));
+          add(box, 'map of ', typeNode(s.additionalProperties, depth + 1));
           break;
         case 'enum':
-          box.append(typeof d.values[0] === 'string' ? 'string' : typeof d.values[0] === 'number' ? (s.type === 'integer' || [].concat(s.type).includes('integer') ? 'integer' : 'number') : 'enum');
+          add(box, typeof d.values[0] === 'string' ? 'string' : typeof d.values[0] === 'number' ? (s.type === 'integer' || [].concat(s.type).includes('integer') ? 'integer' : 'number') : 'enum');
           break;
         case 'any': {
           const alts = s.oneOf || s.anyOf;
           if (Array.isArray(alts)) {
-            alts.forEach((a, i) => { if (i) box.append(' | '); box.append(typeNode(a, depth + 1)); });
-          } else if (Array.isArray(s.type)) box.append(s.type.join(' | '));
-          else box.append(s.type ? String(s.type) : 'any');
+            alts.forEach((a, i) => { if (i) add(box, ' | '); add(box, typeNode(a, depth + 1)); });
+          } else if (Array.isArray(s.type)) add(box, s.type.join(' | '));
+          else add(box, s.type ? String(s.type) : 'any');
           break;
         }
         default:
-          box.append(d.kind);
+          add(box, d.kind);
       }
-      if (s.format && d.kind !== 'any') box.append(h('span', { class: 'fmt', text: ` (${s.format})` }));
-      if (s.contentEncoding) box.append(h('span', { class: 'fmt', text: ` (${s.contentEncoding})` }));
+      if (s.format && d.kind !== 'any') add(box, h('span', { class: 'fmt', text: ` (${s.format})` }));
+      if (s.contentEncoding) add(box, h('span', { class: 'fmt', text: ` (${s.contentEncoding})` }));
     }
-    if (d.nullable && d.kind !== 'any') box.append(' | null');
+    if (d.nullable && d.kind !== 'any') add(box, ' | null');
     return box;
   }
 
@@ -332,29 +469,31 @@
     const req = new Set(s.required || []);
     const list = h('ul', { class: 'fields' });
     for (const [name, ps] of Object.entries(s.properties)) {
-      list.append(fieldItem({ name, required: req.has(name), schema: ps, description: isObj(ps) ? ps.description : '', deprecated: isObj(ps) && ps.deprecated }, depth + 1));
+      add(list, fieldItem({ name, required: req.has(name), schema: ps, description: isObj(ps) ? ps.description : '', deprecated: isObj(ps) && ps.deprecated }, depth + 1));
     }
-    if (s.additionalProperties === false) list.append(h('li', { class: 'field-note', text: 'No other properties.' }));
+    if (s.additionalProperties === false) add(list, h('li', { class: 'field-note', text: 'No other properties.' }));
     return list;
   }
 
-  // fieldItem renders one param or property: name, type, required, constraints, description
-  // and, for inline objects, their properties.
+  // fieldItem renders one param or property: name, type, required (true, false, or null for
+  // a result, which is neither), constraints, description, a note such as an unresolved
+  // $ref, and, for inline objects, their properties.
   function fieldItem(f, depth = 0) {
     const d = describe(f.schema);
     const item = h('li', { class: 'field' + (f.deprecated ? ' is-deprecated' : '') },
       h('div', { class: 'field-head' },
         h('code', { class: 'field-name', text: f.name }),
         typeNode(f.schema),
-        f.required ? h('span', { class: 'tag tag-req', text: 'required' }) : h('span', { class: 'tag tag-opt', text: 'optional' }),
-        f.deprecated ? h('span', { class: 'tag tag-warn', text: 'deprecated' }) : null),
+        f.required === null ? null : f.required ? h('span', { class: 'tag tag-req', text: 'required' }) : h('span', { class: 'tag tag-opt', text: 'optional' }),
+        f.deprecated ? h('span', { class: 'tag tag-warn', text: 'deprecated' }) : null,
+        f.note),
       constraintList(f.schema),
       richText(f.description || (d.s && d.s.description), 'field-desc'));
     if (!d.ref && depth < 4) {
       let inner = null;
       if (d.kind === 'object') inner = schemaFields(f.schema, depth);
       else if (d.kind === 'array' && isObj(d.s.items) && !d.s.items.$ref) inner = schemaFields(d.s.items, depth);
-      if (inner) item.append(inner);
+      if (inner) add(item, inner);
     }
     return item;
   }
@@ -656,11 +795,11 @@
     const itemSchema = s.items === undefined ? {} : s.items;
     const list = h('ol', { class: 'array-items' });
     const items = [];
-    const add = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-item' }, icon('plus'), 'Add item');
+    const addBtn = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-item' }, icon('plus'), 'Add item');
     const count = h('span', { class: 'hint', 'aria-live': 'polite' });
     function renumber() {
       items.forEach((it, i) => it.renumber(i));
-      add.disabled = typeof s.maxItems === 'number' && items.length >= s.maxItems;
+      addBtn.disabled = typeof s.maxItems === 'number' && items.length >= s.maxItems;
       count.textContent = items.length ? '' : 'No items.';
     }
     function addItem(value) {
@@ -673,7 +812,7 @@
         items.splice(i, 1);
         li.remove();
         renumber();
-        (items[Math.min(i, items.length - 1)] || { focus: () => add.focus() }).focus();
+        (items[Math.min(i, items.length - 1)] || { focus: () => addBtn.focus() }).focus();
       });
       Object.assign(it, {
         field: f, li,
@@ -681,23 +820,23 @@
         focus: () => f.focus(),
       });
       items.push(it);
-      list.append(li);
+      add(list, li);
       if (value !== undefined) f.set(value);
       renumber();
       return it;
     }
-    add.addEventListener('click', () => addItem().focus());
+    addBtn.addEventListener('click', () => addItem().focus());
     for (let i = 0; i < (s.minItems || 0) && i < 16; i++) addItem();
     renumber();
     return {
-      el: h('div', { class: 'array-control' }, list, h('div', { class: 'array-actions' }, add, count)), input: null,
+      el: h('div', { class: 'array-control' }, list, h('div', { class: 'array-actions' }, addBtn, count)), input: null,
       read: (ctx) => items.map((it) => it.field.read(ctx)).map((v) => v === MISSING ? null : v),
       set: (v) => {
         while (items.length) items.pop().li.remove();
         if (Array.isArray(v)) v.forEach((x) => addItem(x));
         renumber();
       },
-      focus: () => (items.length ? items[0].focus() : add.focus()),
+      focus: () => (items.length ? items[0].focus() : addBtn.focus()),
     };
   }
 
@@ -705,7 +844,7 @@
     const valueSchema = d.s.additionalProperties === true || d.s.additionalProperties === undefined ? {} : d.s.additionalProperties;
     const list = h('div', { class: 'map-entries' });
     const entries = [];
-    const add = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-entry' }, icon('plus'), 'Add entry');
+    const addBtn = h('button', { type: 'button', class: 'btn btn-sm btn-ghost add-entry' }, icon('plus'), 'Add entry');
     function addEntry(key, value) {
       const keyId = uid('key');
       const keyInput = h('input', { id: keyId, class: 'input map-key', type: 'text', placeholder: 'key', spellcheck: 'false', autocomplete: 'off' });
@@ -714,15 +853,15 @@
       const row = h('div', { class: 'map-entry' }, h('label', { class: 'sr-only', for: keyId, text: 'Key' }), keyInput, f.el, remove);
       const e = { keyInput, field: f, row };
       keyInput.addEventListener('input', () => f.relabel(keyInput.value || 'value', ptr(path, keyInput.value)));
-      remove.addEventListener('click', () => { entries.splice(entries.indexOf(e), 1); row.remove(); add.focus(); });
+      remove.addEventListener('click', () => { entries.splice(entries.indexOf(e), 1); row.remove(); addBtn.focus(); });
       entries.push(e);
-      list.append(row);
+      add(list, row);
       if (key !== undefined) { keyInput.value = key; f.relabel(key, ptr(path, key)); f.set(value); }
       return e;
     }
-    add.addEventListener('click', () => addEntry().keyInput.focus());
+    addBtn.addEventListener('click', () => addEntry().keyInput.focus());
     return {
-      el: h('div', { class: 'map-control' }, list, h('div', { class: 'array-actions' }, add)), input: null,
+      el: h('div', { class: 'map-control' }, list, h('div', { class: 'array-actions' }, addBtn)), input: null,
       read: (ctx) => {
         const o = {};
         for (const e of entries) {
@@ -767,15 +906,15 @@
       if (cs.length) help.push(h('span', { class: 'hint-constraints', text: cs.join(' · ') }));
     }
     const helpId = uid('help');
-    if (help.length) body.append(h('p', { class: 'hint', id: helpId }, help));
+    if (help.length) add(body, h('p', { class: 'hint', id: helpId }, help));
 
     let control = null;
     const controlBox = h('div', { class: 'control' });
-    body.append(controlBox);
+    add(body, controlBox);
     const ensureControl = () => {
       if (control) return control;
       control = makeControl(schema, path, inputId, opts.depth || 0, opts.name);
-      controlBox.append(control.el);
+      add(controlBox, control.el);
       if (control.input) {
         control.input.setAttribute('aria-describedby', [help.length ? helpId : null, errId].filter(Boolean).join(' '));
         if (opts.required && !opts.item) control.input.setAttribute('aria-required', 'true');
@@ -792,7 +931,7 @@
     if (!opts.required) {
       include = h('input', { type: 'checkbox', class: 'check', id: uid('inc') });
       const incLabel = h('label', { class: 'toggle', for: include.id }, include, h('span', { text: 'Include' }), h('span', { class: 'sr-only', text: ' ' + opts.name }));
-      head.append(incLabel);
+      add(head, incLabel);
       el.classList.add('is-excluded');
       include.addEventListener('change', () => {
         if (include.checked) ensureControl();
@@ -805,7 +944,7 @@
     let nullBox = null;
     if (d.nullable) {
       nullBox = h('input', { type: 'checkbox', class: 'check', id: uid('null') });
-      head.append(h('label', { class: 'toggle', for: nullBox.id }, nullBox, h('span', { text: 'null' }), h('span', { class: 'sr-only', text: ' for ' + opts.name })));
+      add(head, h('label', { class: 'toggle', for: nullBox.id }, nullBox, h('span', { text: 'null' }), h('span', { class: 'sr-only', text: ' for ' + opts.name })));
       nullBox.addEventListener('change', () => {
         if (nullBox.checked && include && !include.checked) { include.checked = true; ensureControl(); el.classList.remove('is-excluded'); }
         if (!nullBox.checked) ensureControl();
@@ -876,7 +1015,7 @@
     const type = String(def.type || '').toLowerCase();
     if (type === 'http' && String(def.scheme || '').toLowerCase() === 'bearer') return 'bearer';
     if (type === 'http' && String(def.scheme || '').toLowerCase() === 'basic') return 'basic';
-    if (type === 'apikey') return 'apiKey';
+    if (type === 'apikey') return isText(def.name) ? 'apiKey' : 'unknown';
     if (type === 'oauth2' || type === 'openidconnect') return 'oauth2';
     return 'unknown';
   }
@@ -954,6 +1093,9 @@
       return;
     }
     doc = loaded.doc;
+    const read = readMethods(doc);
+    doc = Object.assign({}, doc, { methods: read.methods });
+    docProblems = read.problems;
     endpoint = chooseEndpoint(loaded.url);
     render();
   }
@@ -990,14 +1132,15 @@
         ' and then for rpc.discover at the endpoint, and neither answered with an OpenRPC document.'),
       h('pre', { class: 'code', text: String(e && e.message || e) }),
       h('p', { class: 'hint', text: 'Check that the server serves its document there. A document on another origin must allow this page with CORS, and its origin must be in the page’s Content-Security-Policy (docsui.Options).' }));
-    document.getElementById('app').replaceChildren(main);
+    put(document.getElementById('app'), main);
   }
 
   function chooseEndpoint(docURL) {
     if (config.endpoint) return new URL(config.endpoint, location.href).href;
     const srv = Array.isArray(doc.servers) ? doc.servers.find((s) => isObj(s) && typeof s.url === 'string') : null;
     if (srv) {
-      const u = srv.url.replace(/\{([^}]+)\}/g, (m, name) => {
+      // OpenRPC names variables as ${name}; {name}, as in OpenAPI, is read too.
+      const u = srv.url.replace(/\$?\{([^}]+)\}/g, (m, name) => {
         const v = isObj(srv.variables) && isObj(srv.variables[name]) ? srv.variables[name].default : undefined;
         return v === undefined ? m : String(v);
       });
@@ -1008,8 +1151,8 @@
 
   function render() {
     const info = isObj(doc.info) ? doc.info : {};
-    const title = config.title || info.title || 'API';
-    document.title = title + (info.version ? ` ${info.version}` : '') + ' · API documentation';
+    const title = docTitle(info);
+    document.title = title + (isText(textOf(info.version)) ? ` ${textOf(info.version)}` : '') + ' · API documentation';
 
     const schemes = isObj(doc.components) && isObj(doc.components['x-securitySchemes']) ? doc.components['x-securitySchemes'] : {};
     let saved = {};
@@ -1024,7 +1167,7 @@
       };
     }
 
-    const methods = doc.methods.filter(isObj);
+    const methods = doc.methods;
     const groups = groupByTag(methods);
     const componentSchemas = isObj(doc.components) && isObj(doc.components.schemas) ? doc.components.schemas : {};
 
@@ -1040,7 +1183,7 @@
     const themeBtn = h('button', { type: 'button', class: 'btn btn-icon theme-toggle' });
     const setThemeButton = () => {
       const dark = effectiveTheme() === 'dark';
-      themeBtn.replaceChildren(icon(dark ? 'sun' : 'moon'), h('span', { class: 'sr-only', text: dark ? 'Use light theme' : 'Use dark theme' }));
+      put(themeBtn, icon(dark ? 'sun' : 'moon'), h('span', { class: 'sr-only', text: dark ? 'Use light theme' : 'Use dark theme' }));
       themeBtn.title = dark ? 'Use light theme' : 'Use dark theme';
     };
     themeBtn.addEventListener('click', () => {
@@ -1057,7 +1200,7 @@
     const topbar = h('header', { class: 'topbar' },
       menuBtn,
       h('a', { class: 'brand', href: '#overview' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '{ }'), h('span', { class: 'brand-title', text: title }),
-        info.version ? h('span', { class: 'version', text: 'v' + String(info.version).replace(/^v/, '') }) : null),
+        versionTag(info, 'version')),
       h('div', { class: 'search' }, icon('search', 'search-icon'), h('label', { for: 'search', class: 'sr-only', text: 'Search methods and schemas' }), search,
         h('kbd', { class: 'search-key', 'aria-hidden': 'true', text: '/' })),
       themeBtn);
@@ -1067,46 +1210,49 @@
     const navList = h('ul', { class: 'nav-list' },
       h('li', {}, h('a', { href: '#overview', class: 'nav-top' }, 'Overview')),
       Object.keys(schemes).length ? h('li', {}, h('a', { href: '#authorization', class: 'nav-top' }, 'Authorization')) : null);
-    nav.append(navList);
+    add(nav, navList);
     for (const g of groups) {
       const items = g.methods.map((m) => {
         const lock = h('span', { class: 'nav-lock' });
-        const a = h('a', { href: '#' + methodAnchor(m.name), class: 'nav-method' + (m.deprecated ? ' is-deprecated' : '') }, h('span', { class: 'nav-name', text: m.name }), lock);
+        const a = h('a', { href: '#' + methodAnchor(m.name), class: 'nav-method' + (m.deprecated ? ' is-deprecated' : ''), title: m.name }, h('span', { class: 'nav-name', text: m.name }), lock);
         const li = h('li', { 'data-method': m.name }, a);
         methodViews.set(m.name, { navItem: li, navLock: lock });
         return li;
       });
-      nav.append(h('div', { class: 'nav-group', 'data-group': g.id }, h('h2', { class: 'nav-heading', text: g.title }), h('ul', { class: 'nav-list' }, items)));
+      add(nav, h('div', { class: 'nav-group', 'data-group': g.id }, h('h2', { class: 'nav-heading', text: g.title }), h('ul', { class: 'nav-list' }, items)));
     }
     const schemaNames = Object.keys(componentSchemas).sort((a, b) => a.localeCompare(b));
     if (schemaNames.length) {
-      nav.append(h('div', { class: 'nav-group', 'data-group': 'schemas' }, h('h2', { class: 'nav-heading', text: 'Schemas' }),
+      add(nav, h('div', { class: 'nav-group', 'data-group': 'schemas' }, h('h2', { class: 'nav-heading', text: 'Schemas' }),
         h('ul', { class: 'nav-list' }, schemaNames.map((n) => h('li', { 'data-schema': n }, h('a', { href: '#' + schemaAnchor(n), class: 'nav-schema', text: n }))))));
     }
 
     // Main content
     const main = h('main', { id: 'main', tabindex: '-1' });
-    main.append(renderOverview(info));
-    if (Object.keys(schemes).length) main.append(renderAuthorization(schemes));
+    add(main, renderOverview(info));
+    if (Object.keys(schemes).length) add(main, renderAuthorization(schemes));
     const methodsSection = h('section', { id: 'methods', class: 'section', 'aria-labelledby': 'methods-title' },
-      h('h2', { id: 'methods-title', class: 'section-title sr-only', text: 'Methods' }));
+      h('h2', { id: 'methods-title', class: 'section-title sr-only', text: 'Methods' }),
+      docProblems.length ? h('div', { class: 'doc-problems', role: 'note' },
+        h('p', { class: 'doc-problems-title', text: 'Some of the document could not be shown:' }),
+        h('ul', {}, docProblems.map((p) => h('li', { text: p })))) : null);
     for (const g of groups) {
       const gs = h('section', { class: 'group', id: g.id, 'data-group': g.id, 'aria-labelledby': g.id + '-title' },
         h('div', { class: 'group-head' }, h('h2', { id: g.id + '-title', class: 'group-title' }, g.title, h('span', { class: 'count', text: String(g.methods.length) })),
           richText(g.description, 'group-desc')));
-      for (const m of g.methods) gs.append(renderMethod(m));
-      methodsSection.append(gs);
+      for (const m of g.methods) add(gs, renderMethod(m));
+      add(methodsSection, gs);
     }
-    if (!methods.length) methodsSection.append(h('p', { class: 'empty', text: 'This service describes no methods.' }));
-    main.append(methodsSection);
+    if (!methods.length) add(methodsSection, h('p', { class: 'empty', text: 'This service describes no methods.' }));
+    add(main, methodsSection);
     if (schemaNames.length) {
-      main.append(h('section', { id: 'schemas', class: 'section', 'aria-labelledby': 'schemas-title' },
+      add(main, h('section', { id: 'schemas', class: 'section', 'aria-labelledby': 'schemas-title' },
         h('div', { class: 'group-head' }, h('h2', { id: 'schemas-title', class: 'group-title' }, 'Schemas', h('span', { class: 'count', text: String(schemaNames.length) }))),
         schemaNames.map((n) => renderSchema(n, componentSchemas[n]))));
     }
     const noMatch = h('p', { class: 'empty no-match', hidden: true });
     main.insertBefore(noMatch, methodsSection);
-    main.append(h('footer', { class: 'footer' },
+    add(main, h('footer', { class: 'footer' },
       h('span', {}, `OpenRPC ${doc.openrpc || ''} · `, h('a', { href: new URL(config.documentURL, location.href).href, text: 'document' }),
         ` · ${methods.length} method${methods.length === 1 ? '' : 's'}`)));
 
@@ -1114,13 +1260,13 @@
     const searchCount = h('p', { id: 'search-count', class: 'sr-only', 'aria-live': 'polite' });
     const scrim = h('div', { class: 'scrim', hidden: true });
     const app = document.getElementById('app');
-    app.replaceChildren(topbar, h('div', { class: 'layout' }, nav, scrim, main), announcer, searchCount);
+    put(app, topbar, h('div', { class: 'layout' }, nav, scrim, main), announcer, searchCount);
 
     // Menu (narrow screens)
     const setMenu = (open) => {
       app.classList.toggle('menu-open', open);
       menuBtn.setAttribute('aria-expanded', String(open));
-      menuBtn.replaceChildren(icon(open ? 'close' : 'menu'), h('span', { class: 'sr-only', text: open ? 'Close contents' : 'Contents' }));
+      put(menuBtn, icon(open ? 'close' : 'menu'), h('span', { class: 'sr-only', text: open ? 'Close contents' : 'Contents' }));
       scrim.hidden = !open;
     };
     menuBtn.addEventListener('click', () => setMenu(!app.classList.contains('menu-open')));
@@ -1193,9 +1339,9 @@
     const groups = new Map();
     const untagged = [];
     for (const m of methods) {
-      const t = Array.isArray(m.tags) ? m.tags.find((x) => isObj(x) && x.name) : null;
+      const t = m.tags.find((x) => isText(x.name));
       if (!t) { untagged.push(m); continue; }
-      if (!groups.has(t.name)) groups.set(t.name, { id: 'tag-' + t.name.replace(/\s+/g, '-'), title: t.name, description: t.description || t.summary || '', methods: [] });
+      if (!groups.has(t.name)) groups.set(t.name, { id: 'tag-' + t.name.replace(/\s+/g, '-'), title: t.name, description: isText(t.description) ? t.description : t.summary, methods: [] });
       groups.get(t.name).methods.push(m);
     }
     const out = [...groups.values()];
@@ -1203,24 +1349,36 @@
     return out;
   }
 
+  // docTitle is the page's title: the option, else the document's, else "API".
+  const docTitle = (info) => config.title || (isText(info.title) ? info.title : 'API');
+
+  // versionTag shows info.version as "v1.2.0", or nothing without a version.
+  function versionTag(info, cls) {
+    const v = textOf(info.version).trim();
+    return v ? h('span', { class: cls, text: 'v' + v.replace(/^v/, '') }) : null;
+  }
+
   function renderOverview(info) {
     const sec = h('section', { id: 'overview', class: 'overview', tabindex: '-1' });
-    sec.append(h('div', { class: 'eyebrow' }, h('span', { text: 'JSON-RPC 2.0 API' }), doc.openrpc ? h('span', { class: 'dot', text: `OpenRPC ${doc.openrpc}` }) : null));
-    sec.append(h('h1', { class: 'title' }, config.title || info.title || 'API', info.version ? h('span', { class: 'version version-lg', text: 'v' + String(info.version).replace(/^v/, '') }) : null));
-    sec.append(richText(info.description, 'lead'));
+    add(sec, h('div', { class: 'eyebrow' }, h('span', { text: 'JSON-RPC 2.0 API' }), isText(doc.openrpc) ? h('span', { class: 'dot', text: `OpenRPC ${doc.openrpc}` }) : null));
+    add(sec, h('h1', { class: 'title' }, docTitle(info), versionTag(info, 'version version-lg')));
+    add(sec, richText(info.description, 'lead'));
     const meta = [];
-    if (isObj(info.contact) && (info.contact.name || info.contact.email || info.contact.url)) {
+    if (isObj(info.contact)) {
       const c = info.contact;
-      const who = c.url ? safeLink(c.url, c.name || c.url) : document.createTextNode(c.name || '');
-      meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'Contact' }), who, c.email ? h('span', {}, ' · ', safeLink('mailto:' + c.email, c.email)) : null));
+      const parts = [];
+      if (isText(c.url)) parts.push(safeLink(c.url, isText(c.name) ? c.name : c.url));
+      else if (isText(c.name)) parts.push(c.name);
+      if (isText(c.email)) parts.push(safeLink('mailto:' + c.email, c.email));
+      if (parts.length) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'Contact' }), parts.flatMap((x, i) => [i ? ' · ' : '', x])));
     }
-    if (isObj(info.license) && info.license.name) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'License' }), info.license.url ? safeLink(info.license.url, info.license.name) : info.license.name));
-    if (info.termsOfService) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'Terms' }), safeLink(info.termsOfService, 'Terms of service')));
-    if (isObj(doc.externalDocs) && doc.externalDocs.url) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'Docs' }), safeLink(doc.externalDocs.url, doc.externalDocs.description || doc.externalDocs.url)));
-    if (meta.length) sec.append(h('ul', { class: 'meta' }, meta));
+    if (isObj(info.license) && isText(info.license.name)) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'License' }), safeLink(info.license.url, info.license.name)));
+    if (isText(info.termsOfService)) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'Terms' }), safeLink(info.termsOfService, 'Terms of service')));
+    if (isObj(doc.externalDocs) && isText(doc.externalDocs.url)) meta.push(h('li', {}, h('span', { class: 'meta-key', text: 'Docs' }), safeLink(doc.externalDocs.url, isText(doc.externalDocs.description) ? doc.externalDocs.description : doc.externalDocs.url)));
+    if (meta.length) add(sec, h('ul', { class: 'meta' }, meta));
 
     // Servers and the endpoint the page calls.
-    const servers = Array.isArray(doc.servers) ? doc.servers.filter(isObj) : [];
+    const servers = listOf(doc.servers).filter((sv) => isObj(sv) && isText(sv.url));
     const epId = uid('endpoint');
     const epInput = h('input', { id: epId, class: 'input endpoint-input', type: 'url', value: endpoint, spellcheck: 'false', autocomplete: 'off' });
     epInput.addEventListener('change', () => {
@@ -1230,12 +1388,14 @@
       h('div', { class: 'endpoint' }, h('label', { for: epId, class: 'label', text: 'Endpoint' }), epInput,
         h('p', { class: 'hint', text: 'Where “Try it” sends calls, as JSON-RPC over HTTP POST.' })));
     if (servers.length) {
-      box.append(h('div', { class: 'server-list' }, h('h2', { class: 'mini-title', text: servers.length === 1 ? 'Server' : 'Servers' }),
+      add(box, h('div', { class: 'server-list' }, h('h2', { class: 'mini-title', text: servers.length === 1 ? 'Server' : 'Servers' }),
         h('ul', {}, servers.map((s) => h('li', {},
-          h('code', { text: s.url }), s.name ? h('span', { class: 'server-name', text: s.name }) : null,
-          s.summary || s.description ? h('span', { class: 'hint', text: ' ' + (s.summary || s.description) }) : null)))));
+          h('code', { text: s.url }),
+          isText(s.name) || isText(s.summary) || isText(s.description) ? h('p', { class: 'server-about' },
+            isText(s.name) ? h('span', { class: 'server-name', text: s.name }) : null,
+            isText(s.summary) || isText(s.description) ? h('span', { class: 'hint', text: isText(s.summary) ? s.summary : s.description }) : null) : null)))));
     }
-    sec.append(box);
+    add(sec, box);
     return sec;
   }
 
@@ -1244,8 +1404,8 @@
       h('div', { class: 'group-head' }, h('h2', { id: 'auth-title', class: 'group-title' }, icon('key'), 'Authorization'),
         h('p', { class: 'group-desc', text: 'Credentials entered here are added to every call made from this page and kept for this tab only. Methods the credentials cannot unlock show a lock.' })));
     const grid = h('div', { class: 'auth-grid' });
-    for (const name of Object.keys(schemes)) grid.append(renderScheme(name));
-    sec.append(grid);
+    for (const name of Object.keys(schemes)) add(grid, renderScheme(name));
+    add(sec, grid);
     return sec;
   }
 
@@ -1263,10 +1423,10 @@
     const st = schemeState[name];
     const def = st.def;
     const card = h('div', { class: 'card scheme', id: 'scheme-' + name, 'data-scheme': name });
-    const kindLabel = { bearer: 'HTTP bearer token', basic: 'HTTP basic', apiKey: `API key in ${def.in || 'header'} “${def.name || ''}”`, oauth2: 'OAuth 2', unknown: String(def.type || 'unknown') }[st.kind];
+    const kindLabel = { bearer: 'HTTP bearer token', basic: 'HTTP basic', apiKey: `API key in ${def.in || 'header'} “${def.name || ''}”`, oauth2: 'OAuth 2', unknown: textOf(def.type) || 'unknown' }[st.kind];
     const status = h('p', { class: 'scheme-status', 'aria-live': 'polite' });
-    card.append(h('div', { class: 'scheme-head' }, h('h3', { class: 'scheme-name', text: name }), h('span', { class: 'tag', text: kindLabel })));
-    card.append(richText(def.description, 'scheme-desc'));
+    add(card, h('div', { class: 'scheme-head' }, h('h3', { class: 'scheme-name', text: name }), h('span', { class: 'tag', text: kindLabel })));
+    add(card, richText(def.description, 'scheme-desc'));
     const headerName = st.kind === 'bearer' && def.in === 'header' && def.name ? def.name : 'Authorization';
     const fields = h('div', { class: 'scheme-fields' });
     const changed = () => {
@@ -1286,11 +1446,11 @@
         show.setAttribute('aria-pressed', String(hidden));
       });
       valueInput.addEventListener('input', () => { st.value = valueInput.value.trim(); changed(); });
-      fields.append(h('div', { class: 'form-field' },
+      add(fields, h('div', { class: 'form-field' },
         h('label', { class: 'label', for: id, text: st.kind === 'apiKey' ? 'Key' : 'Token' }),
         h('div', { class: 'input-group' }, valueInput, show)));
       if (st.kind === 'apiKey' && def.in === 'cookie') {
-        fields.append(h('p', { class: 'hint warn', text: `This key travels in the cookie “${def.name}”, which a page cannot set for a request: sign in to the service in this browser so that it sets the cookie.` }));
+        add(fields, h('p', { class: 'hint warn', text: `This key travels in the cookie “${def.name}”, which a page cannot set for a request: sign in to the service in this browser so that it sets the cookie.` }));
       }
     } else if (st.kind === 'basic') {
       const uidU = uid('user'), uidP = uid('pass');
@@ -1298,17 +1458,19 @@
       const pass = h('input', { id: uidP, class: 'input', type: 'password', value: st.value, autocomplete: 'off' });
       user.addEventListener('input', () => { st.user = user.value; changed(); });
       pass.addEventListener('input', () => { st.value = pass.value; changed(); });
-      fields.append(h('div', { class: 'form-field' }, h('label', { class: 'label', for: uidU, text: 'User' }), user),
+      add(fields, h('div', { class: 'form-field' }, h('label', { class: 'label', for: uidU, text: 'User' }), user),
         h('div', { class: 'form-field' }, h('label', { class: 'label', for: uidP, text: 'Password' }), pass));
     } else {
-      fields.append(h('p', { class: 'hint', text: `This page cannot send credentials of type “${def.type}”.` }));
+      add(fields, h('p', { class: 'hint', text: !isText(def.type) ? 'This scheme names no type: the page cannot send its credentials.'
+        : String(def.type).toLowerCase() === 'apikey' ? 'This API key scheme names no header, query parameter or cookie: the page cannot send it.'
+          : `This page cannot send credentials of type “${textOf(def.type)}”.` }));
     }
     if (st.kind === 'oauth2') {
       const flows = isObj(def.flows) ? def.flows : {};
       const scopes = {};
       for (const f of Object.values(flows)) if (isObj(f) && isObj(f.scopes)) Object.assign(scopes, f.scopes);
-      card.append(h('p', { class: 'hint', text: `This page does not run OAuth flows (${Object.keys(flows).join(', ') || 'none listed'}): get an access token elsewhere and paste it; it is sent as “Authorization: Bearer …”.` }));
-      if (Object.keys(scopes).length) card.append(h('ul', { class: 'chips' }, Object.entries(scopes).map(([s, dsc]) => h('li', { class: 'chip', title: dsc, text: s }))));
+      add(card, h('p', { class: 'hint', text: `This page does not run OAuth flows (${Object.keys(flows).join(', ') || 'none listed'}): get an access token elsewhere and paste it; it is sent as “Authorization: Bearer …”.` }));
+      if (Object.keys(scopes).length) add(card, h('ul', { class: 'chips' }, Object.entries(scopes).map(([s, dsc]) => h('li', { class: 'chip', title: dsc, text: s }))));
     }
     // Scopes: the page cannot read what a credential grants, unless the user says so.
     const usedScopes = new Set();
@@ -1322,7 +1484,7 @@
         st.missing.clear();
         saveAuth(); updateLocks();
       });
-      fields.append(h('div', { class: 'form-field' },
+      add(fields, h('div', { class: 'form-field' },
         h('label', { class: 'label', for: id }, 'Granted scopes ', h('span', { class: 'optional', text: '(optional)' })),
         scopesInput,
         h('p', { class: 'hint', id: id + '-hint', text: `Methods here use ${[...usedScopes].join(', ')}. The page cannot read which scopes a credential carries: list them if you know, or leave empty and let the server decide.` })));
@@ -1334,7 +1496,7 @@
       changed();
       announce(`${name} credentials cleared`);
     });
-    card.append(fields, h('div', { class: 'scheme-foot' }, status, clear));
+    add(card, fields, h('div', { class: 'scheme-foot' }, status, clear));
     schemeInputs[name] = {
       set(v) { st.value = v; if (valueInput) valueInput.value = v; changed(); },
       status,
@@ -1377,7 +1539,7 @@
 
   function renderMethod(m) {
     const anchor = methodAnchor(m.name);
-    const params = Array.isArray(m.params) ? m.params.filter(isObj) : [];
+    const params = m.params;
     const notification = !m.result;
     const card = h('article', { class: 'method card' + (m.deprecated ? ' is-deprecated' : ''), id: anchor, 'data-method': m.name, tabindex: '-1', 'aria-labelledby': anchor + '-title' });
     const badgeSlot = h('span', { class: 'badge-slot' });
@@ -1387,75 +1549,69 @@
       h('div', { class: 'badges' },
         m.deprecated ? h('span', { class: 'badge badge-warn', text: 'Deprecated' }) : null,
         notification ? h('span', { class: 'badge', title: 'The method has no result: it is called as a notification, without an id.', text: 'Notification' }) : null,
-        m.paramStructure && m.paramStructure !== 'either' ? h('span', { class: 'badge badge-quiet', text: m.paramStructure }) : null,
+        isText(m.paramStructure) && m.paramStructure !== 'either' ? h('span', { class: 'badge badge-quiet', text: m.paramStructure }) : null,
         badgeSlot));
-    card.append(head);
-    if (m.summary) card.append(h('p', { class: 'summary', text: m.summary }));
-    if (m.description) card.append(richText(m.description, 'method-desc'));
+    add(card, head);
+    if (isText(m.summary)) add(card, h('p', { class: 'summary', text: m.summary }));
+    add(card, richText(m.description, 'method-desc'));
 
     const secNote = h('p', { class: 'security-note' });
-    if (isObj(m['x-security']) && Object.keys(m['x-security']).length) card.append(secNote);
+    if (isObj(m['x-security']) && Object.keys(m['x-security']).length) add(card, secNote);
 
     const docs = h('div', { class: 'method-docs' });
     const variadic = isVariadic(m, params);
-    docs.append(h('h4', { class: 'sub', text: 'Params' }));
+    add(docs, h('h4', { class: 'sub', text: 'Params' }));
     if (params.length) {
-      docs.append(h('ul', { class: 'fields' }, params.map((p) => fieldItem({ name: p.name + (variadic ? '…' : ''), required: !!p.required, schema: p.schema, description: p.description || p.summary, deprecated: p.deprecated }))));
-      if (m.paramStructure === 'by-position') docs.append(h('p', { class: 'hint', text: variadic ? 'Sent by position: any number of values.' : 'Sent by position, in this order.' }));
-      else if (m.paramStructure === 'by-name') docs.append(h('p', { class: 'hint', text: 'Sent by name, as an object.' }));
+      add(docs, h('ul', { class: 'fields' }, params.map((p) => fieldItem({ name: p.name + (variadic ? '…' : ''), required: !!p.required, schema: p.schema, description: p.description || p.summary, deprecated: p.deprecated, note: unresolved(p) }))));
+      if (m.paramStructure === 'by-position') add(docs, h('p', { class: 'hint', text: variadic ? 'Sent by position: any number of values.' : 'Sent by position, in this order.' }));
+      else if (m.paramStructure === 'by-name') add(docs, h('p', { class: 'hint', text: 'Sent by name, as an object.' }));
     } else {
-      docs.append(h('p', { class: 'hint', text: 'No params.' }));
+      add(docs, h('p', { class: 'hint', text: 'No params.' }));
     }
-    docs.append(h('h4', { class: 'sub', text: 'Result' }));
+    add(docs, h('h4', { class: 'sub', text: 'Result' }));
     if (notification) {
-      docs.append(h('p', { class: 'hint', text: 'None: the server does not answer; call it as a notification.' }));
+      add(docs, h('p', { class: 'hint', text: 'None: the server does not answer; call it as a notification.' }));
     } else {
-      const r = isObj(m.result) ? m.result : {};
-      docs.append(h('ul', { class: 'fields' }, fieldItem({ name: r.name || 'result', required: true, schema: r.schema, description: r.description || r.summary }, 0)));
-      docs.lastChild.querySelector('.tag').remove();
+      const r = m.result;
+      add(docs, h('ul', { class: 'fields' }, fieldItem({ name: r.name, required: null, schema: r.schema, description: r.description || r.summary, note: unresolved(r) }, 0)));
     }
-    const errors = Array.isArray(m.errors) ? m.errors.filter(isObj) : [];
-    if (errors.length) {
-      const withData = errors.some((e) => 'data' in e);
-      docs.append(h('h4', { class: 'sub', text: 'Errors' }),
+    if (m.errors.length) {
+      const withData = m.errors.some((e) => 'data' in e);
+      add(docs, h('h4', { class: 'sub', text: 'Errors' }),
         h('table', { class: 'errors' },
           h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Code' }), h('th', { scope: 'col', text: 'Message' }), withData ? h('th', { scope: 'col', text: 'Data' }) : null)),
-          h('tbody', {}, errors.map((e) => h('tr', {}, h('td', {}, h('code', { text: String(e.code) })), h('td', { text: e.message || '' }),
-            withData ? h('td', {}, 'data' in e ? h('code', { class: 'inline-json', text: stringify(e.data) }) : '—') : null)))));
+          h('tbody', {}, m.errors.map((e) => e.$unresolved
+            ? h('tr', {}, h('td', { colspan: withData ? 3 : 2 }, unresolved(e)))
+            : h('tr', {}, h('td', {}, h('code', { text: textOf(e.code) || '—' })), h('td', { text: e.message }),
+              withData ? h('td', {}, 'data' in e ? h('code', { class: 'inline-json', text: stringify(e.data) }) : '—') : null)))));
     }
-    const examples = Array.isArray(m.examples) ? m.examples.filter(isObj) : [];
     let tryView = null;
-    if (examples.length) {
-      docs.append(h('h4', { class: 'sub', text: examples.length === 1 ? 'Example' : 'Examples' }));
-      for (const ex of examples) {
-        const exParams = examplePayload(m, params, ex);
-        const use = h('button', { type: 'button', class: 'btn btn-sm btn-ghost' }, 'Use in form');
-        use.addEventListener('click', () => { tryView.open(); tryView.fill(ex); });
-        docs.append(h('div', { class: 'example' },
-          h('div', { class: 'example-head' }, h('span', { class: 'example-name', text: ex.name || 'Example' }), use),
-          richText(ex.description || ex.summary, 'hint'),
-          h('div', { class: 'example-grid' },
-            h('div', {}, h('p', { class: 'mini-title', text: 'Request' }), h('pre', { class: 'code' }, prettyJSON(stringify({ jsonrpc: '2.0', method: m.name, params: exParams, id: 1 })))),
-            isObj(ex.result) ? h('div', {}, h('p', { class: 'mini-title', text: 'Result' }), h('pre', { class: 'code' }, prettyJSON(stringify(ex.result.value === undefined ? null : ex.result.value)))) : null)));
-      }
+    if (m.examples.length) {
+      add(docs, h('h4', { class: 'sub', text: m.examples.length === 1 ? 'Example' : 'Examples' }));
+      for (const ex of m.examples) add(docs, renderExample(m, params, variadic, ex, () => tryView));
     }
-    if (isObj(m.externalDocs) && m.externalDocs.url) docs.append(h('p', { class: 'hint' }, 'See also ', safeLink(m.externalDocs.url, m.externalDocs.description || m.externalDocs.url), '.'));
-    card.append(docs);
+    if (m.links.length) add(docs, h('h4', { class: 'sub', text: m.links.length === 1 ? 'Link' : 'Links' }), h('ul', { class: 'links' }, m.links.map(renderLink)));
+    if (m.servers.length) {
+      add(docs, h('p', { class: 'hint method-servers' }, 'Served at ',
+        m.servers.flatMap((sv, i) => [i ? ', ' : '', h('code', { text: sv.url, title: isText(sv.name) ? sv.name : null })]), '.'));
+    }
+    if (isObj(m.externalDocs) && isText(m.externalDocs.url)) add(docs, h('p', { class: 'hint' }, 'See also ', safeLink(m.externalDocs.url, isText(m.externalDocs.description) ? m.externalDocs.description : m.externalDocs.url), '.'));
+    add(card, docs);
 
     tryView = renderTry(m, params, variadic, notification);
-    card.append(tryView.el);
+    add(card, tryView.el);
 
     const view = methodViews.get(m.name) || {};
     Object.assign(view, {
       card,
       update() {
         const lock = lockOf(m);
-        badgeSlot.replaceChildren(lockBadge(lock) || '');
+        put(badgeSlot, lockBadge(lock));
         if (view.navLock) {
-          view.navLock.replaceChildren(lock.state === 'locked' ? icon('lock') : lock.state === 'unknown' ? icon('help') : '');
+          put(view.navLock, lock.state === 'locked' ? icon('lock') : lock.state === 'unknown' ? icon('help') : '');
           view.navLock.title = lock.state === 'public' ? '' : lock.text;
         }
-        secNote.replaceChildren(icon(lock.state === 'open' ? 'unlock' : lock.state === 'unknown' ? 'help' : 'lock'), h('span', {}, h('strong', { text: lock.requires || '' }), lock.text ? ` — ${lock.text}.` : ''));
+        put(secNote, icon(lock.state === 'open' ? 'unlock' : lock.state === 'unknown' ? 'help' : 'lock'), h('span', {}, h('strong', { text: lock.requires || '' }), lock.text ? ` — ${lock.text}.` : ''));
         secNote.className = 'security-note lock-' + lock.state;
         tryView.setLock(lock);
       },
@@ -1470,10 +1626,62 @@
     return m.paramStructure === 'by-position' && params.length === 1 && params[0]['x-variadic'] === true;
   }
 
-  function examplePayload(m, params, ex) {
-    const values = Array.isArray(ex.params) ? ex.params.filter(isObj) : [];
-    if (m.paramStructure === 'by-position') return values.map((p) => p.value);
-    return Object.fromEntries(values.map((p) => [p.name, p.value]));
+  // examplePayload is the params member of a call with the example's params, or undefined
+  // for a method that takes none.
+  function examplePayload(m, params, variadic, ex) {
+    if (variadic) return listOf(ex.params).filter((v) => isObj(v) && 'value' in v).map((v) => v.value);
+    if (!params.length) return undefined;
+    const values = exampleValues(params, ex);
+    if (m.paramStructure === 'by-position') {
+      let last = -1;
+      values.forEach((v, i) => { if (v !== MISSING) last = i; });
+      return values.slice(0, last + 1).map((v) => v === MISSING ? null : v);
+    }
+    return Object.fromEntries(params.map((p, i) => [p.name, values[i]]).filter(([, v]) => v !== MISSING));
+  }
+
+  // renderExample shows an example pairing: its request, its result, and a button that puts
+  // its params into the Try it form (tryView gives the form, built after the examples).
+  function renderExample(m, params, variadic, ex, tryView) {
+    if (ex.$unresolved) return h('div', { class: 'example' }, unresolved(ex));
+    const use = h('button', { type: 'button', class: 'btn btn-sm btn-ghost' }, 'Use in form');
+    use.addEventListener('click', () => { tryView().open(); tryView().fill(ex); });
+    const request = { jsonrpc: '2.0', method: m.name, params: examplePayload(m, params, variadic, ex), id: 1 };
+    const result = ex.result;
+    let resultNode = null;
+    if (isObj(result) && result.$unresolved) resultNode = unresolved(result);
+    else if (isObj(result) && 'value' in result) resultNode = h('pre', { class: 'code' }, prettyJSON(stringify(result.value)));
+    else if (isObj(result) && isText(result.externalValue)) resultNode = h('p', { class: 'hint' }, safeLink(result.externalValue, result.externalValue));
+    return h('div', { class: 'example' },
+      h('div', { class: 'example-head' },
+        h('span', { class: 'example-name', text: isText(ex.name) ? ex.name : 'Example' }),
+        isText(ex.summary) ? h('span', { class: 'example-summary', text: ex.summary }) : null,
+        use),
+      richText(ex.description, 'hint'),
+      listOf(ex.params).map(unresolved),
+      h('div', { class: 'example-grid' },
+        h('div', {}, h('p', { class: 'mini-title', text: 'Request' }), h('pre', { class: 'code' }, prettyJSON(stringify(request)))),
+        resultNode ? h('div', {}, h('p', { class: 'mini-title', text: 'Result' }), resultNode) : null));
+  }
+
+  // renderLink shows a link: the method it leads to (a link on the page when the document
+  // describes it) and the params it takes from this call.
+  function renderLink(l) {
+    if (l.$unresolved) return h('li', { class: 'link' }, unresolved(l));
+    let target = null;
+    if (isText(l.method)) {
+      target = methodViews.has(l.method)
+        ? h('a', { href: '#' + methodAnchor(l.method) }, h('code', { text: l.method }))
+        : h('span', {}, h('code', { text: l.method }), h('span', { class: 'hint', text: ' (not a method of this document)' }));
+    }
+    const name = isText(l.name) ? l.name : isText(l.summary) ? l.summary : 'Link';
+    const params = isObj(l.params) ? Object.entries(l.params) : [];
+    return h('li', { class: 'link' },
+      h('div', { class: 'link-head' }, h('span', { class: 'link-name', text: name }), target ? [h('span', { class: 'link-arrow', 'aria-hidden': 'true', text: ' → ' }), h('span', { class: 'sr-only', text: ' calls ' }), target] : null),
+      isText(l.summary) && name !== l.summary ? h('p', { class: 'hint', text: l.summary }) : null,
+      richText(l.description, 'hint'),
+      params.length ? h('ul', { class: 'link-params', 'aria-label': 'Params' }, params.map(([k, v]) => h('li', {}, h('code', { text: k }), ' ← ', h('code', { text: typeof v === 'string' ? v : stringify(v) })))) : null,
+      isObj(l.server) && isText(l.server.url) ? h('p', { class: 'hint' }, 'On the server ', h('code', { text: l.server.url })) : null);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1499,15 +1707,15 @@
       }));
     }
     const fieldsBox = h('div', { class: 'try-fields' }, fields.map((f) => f.el));
-    if (!fields.length) fieldsBox.append(h('p', { class: 'hint', text: 'This method takes no params.' }));
+    if (!fields.length) add(fieldsBox, h('p', { class: 'hint', text: 'This method takes no params.' }));
 
     const send = h('button', { type: 'submit', class: 'btn btn-primary send' }, icon('play'), notification ? 'Send notification' : 'Send request');
     const curlBtn = h('button', { type: 'button', class: 'btn btn-ghost copy-curl' }, icon('copy'), 'Copy as curl');
     const reset = h('button', { type: 'button', class: 'btn btn-ghost reset' }, 'Reset');
     const curlBox = h('div', { class: 'curl', hidden: true });
     const out = h('div', { class: 'response', 'aria-live': 'polite' });
-    form.append(lockNote, fieldsBox, summary, h('div', { class: 'try-actions' }, send, curlBtn, reset), curlBox);
-    panel.append(form, out);
+    add(form, lockNote, fieldsBox, summary, h('div', { class: 'try-actions' }, send, curlBtn, reset), curlBox);
+    add(panel, form, out);
 
     const open = () => { panel.hidden = false; toggle.setAttribute('aria-expanded', 'true'); toggle.classList.add('is-open'); };
     toggle.addEventListener('click', () => {
@@ -1549,7 +1757,7 @@
     }
 
     function showErrors(ctx, errs, intro) {
-      summary.replaceChildren();
+      put(summary);
       if (!errs.length) { summary.hidden = true; return; }
       const items = [];
       let first = null;
@@ -1565,7 +1773,7 @@
         go.addEventListener('click', () => (f || { focus: () => {} }).focus());
         items.push(h('li', {}, go));
       }
-      summary.append(h('p', { class: 'form-errors-title', text: intro }), h('ul', {}, items));
+      add(summary, h('p', { class: 'form-errors-title', text: intro }), h('ul', {}, items));
       summary.hidden = false;
       return first;
     }
@@ -1632,7 +1840,7 @@
       const url = targetURL(query);
       send.disabled = true;
       send.classList.add('is-busy');
-      out.replaceChildren(h('p', { class: 'hint', text: 'Sending…' }));
+      put(out, h('p', { class: 'hint', text: 'Sending…' }));
       const t0 = performance.now();
       let res, text;
       try {
@@ -1644,7 +1852,7 @@
         text = await res.text();
       } catch (err) {
         const ms = performance.now() - t0;
-        out.replaceChildren(responseHead('error', 'Network error', ms, null),
+        put(out, responseHead('error', 'Network error', ms, null),
           h('pre', { class: 'code response-body' }, h('code', { text: String(err && err.message || err) })),
           h('p', { class: 'hint', text: `No answer from ${url}. The server may be down, on another origin without CORS, or outside this page’s Content-Security-Policy (add its origin to docsui.Options.ConnectOrigins).` }));
         return;
@@ -1661,8 +1869,8 @@
       let label = status;
       if (isObj(reply) && isObj(reply.error)) {
         kind = 'error';
-        label = `Error ${reply.error.code}`;
-        nodes.push(h('p', { class: 'response-error' }, h('strong', { text: `${reply.error.code} ${reply.error.message || ''}` }), explainError(reply.error)));
+        label = `Error ${textOf(reply.error.code)}`.trim();
+        nodes.push(h('p', { class: 'response-error' }, h('strong', { text: `${textOf(reply.error.code)} ${textOf(reply.error.message)}`.trim() }), explainError(reply.error)));
         learnFromError(reply.error, ctx);
       } else if (isObj(reply) && 'result' in reply) {
         label = 'Result';
@@ -1673,7 +1881,7 @@
           const useBtn = h('button', { type: 'button', class: 'btn btn-primary btn-sm use-token' }, icon('key'), `Use access_token for ${target}`);
           useBtn.addEventListener('click', () => {
             schemeInputs[target].set(token);
-            useBtn.replaceChildren(icon('check'), `Using it for ${target}`);
+            put(useBtn, icon('check'), `Using it for ${target}`);
             useBtn.disabled = true;
             announce(`The access token is now the ${target} credential.`);
           });
@@ -1682,7 +1890,7 @@
       } else if (res.status === 204 || (!text && res.ok)) {
         label = notification ? 'Notification sent' : 'No content';
       }
-      out.replaceChildren(responseHead(kind, label, ms, `HTTP ${status} · ${text ? new Blob([text]).size : 0} B`), ...nodes,
+      put(out, responseHead(kind, label, ms, `HTTP ${status} · ${text ? new Blob([text]).size : 0} B`), ...nodes,
         text ? h('pre', { class: 'code response-body', tabindex: '0', 'aria-label': 'Response body' }, prettyJSON(text)) : null);
       announce(`${m.name}: ${label}, ${ms.toFixed(0)} milliseconds`);
     }
@@ -1755,7 +1963,7 @@
       const pre = h('pre', { class: 'code curl-cmd', tabindex: '0', 'aria-label': 'curl command' }, h('code', { text: cmd }));
       let copied = false;
       try { await navigator.clipboard.writeText(cmd); copied = true; } catch { /* not allowed here: select it instead */ }
-      curlBox.replaceChildren(h('p', { class: 'hint', text: copied ? 'Copied to the clipboard:' : 'Copy this command (the clipboard is not available to this page):' }), pre);
+      put(curlBox, h('p', { class: 'hint', text: copied ? 'Copied to the clipboard:' : 'Copy this command (the clipboard is not available to this page):' }), pre);
       curlBox.hidden = false;
       if (!copied) {
         const r = document.createRange();
@@ -1777,26 +1985,23 @@
       });
       summary.hidden = true;
       curlBox.hidden = true;
-      out.replaceChildren();
+      put(out);
     });
 
     return {
       el: wrap,
       open,
       fill(ex) {
-        const values = Array.isArray(ex.params) ? ex.params.filter(isObj) : [];
-        if (variadic) { fields[0].set(values.map((v) => v.value)); return; }
-        params.forEach((p, i) => {
-          const v = values.find((x) => x.name === p.name);
-          fields[i].set(v ? v.value : MISSING);
-        });
+        if (variadic) { fields[0].set(examplePayload(m, params, true, ex)); return; }
+        const values = exampleValues(params, ex);
+        params.forEach((p, i) => fields[i].set(values[i]));
         if (fields[0]) fields[0].focus();
       },
       setLock(lock) {
         lockNote.hidden = lock.state === 'public' || lock.state === 'open';
         if (lockNote.hidden) return;
         lockNote.className = 'lock-note lock-' + lock.state;
-        lockNote.replaceChildren(icon(lock.state === 'unknown' ? 'help' : 'lock'),
+        put(lockNote, icon(lock.state === 'unknown' ? 'help' : 'lock'),
           h('span', { text: lock.state === 'locked' ? `Locked: ${lock.text}. You can still send the call to see the server refuse it.` : `${lock.text[0].toUpperCase()}${lock.text.slice(1)}.` }));
       },
     };
@@ -1830,15 +2035,15 @@
         h('div', { class: 'badges' }, h('span', { class: 'badge badge-quiet' }, d.kind === 'object' ? 'object' : typeNode(schema.$ref ? schema : Object.assign({}, schema, { description: undefined }))))),
       richText(isObj(schema) ? schema.description : '', 'method-desc'));
     const fields = schemaFields(schema);
-    if (fields) card.append(fields);
-    else card.append(constraintList(schema));
+    if (fields) add(card, fields);
+    else add(card, constraintList(schema));
     const users = usedBy(name);
-    if (users.length) card.append(h('p', { class: 'hint used-by' }, 'Used by ', users.flatMap((u, i) => [i ? ', ' : '', h('a', { href: '#' + u.anchor, text: u.name })])));
+    if (users.length) add(card, h('p', { class: 'hint used-by' }, 'Used by ', users.flatMap((u, i) => [i ? ', ' : '', h('a', { href: '#' + u.anchor, text: u.name })])));
     const rawId = uid('raw');
     const rawBtn = h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'aria-expanded': 'false', 'aria-controls': rawId }, 'JSON Schema');
     const raw = h('pre', { class: 'code', id: rawId, hidden: true }, prettyJSON(stringify(schema)));
     rawBtn.addEventListener('click', () => { raw.hidden = !raw.hidden; rawBtn.setAttribute('aria-expanded', String(!raw.hidden)); });
-    card.append(h('div', { class: 'schema-foot' }, rawBtn), raw);
+    add(card, h('div', { class: 'schema-foot' }, rawBtn), raw);
     return card;
   }
 
