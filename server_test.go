@@ -358,3 +358,17 @@ func TestServer_concurrentRegistration(t *testing.T) {
 		t.Errorf("%d methods left, want 1", got)
 	}
 }
+
+// Issue 18: a message of exactly MaxRequestBytes is served, one byte more is refused; also at
+// the default limit.
+func TestServer_Process_sizeLimitBoundary(t *testing.T) {
+	for _, limit := range []int64{64, 200, 0} {
+		srv := newSpecServer(t, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxRequestBytes: limit}})
+		max := srv.Limits().MaxRequestBytes
+		t.Run(fmt.Sprint(max), func(t *testing.T) {
+			checkJSON(t, process(t, srv, string(openrpctest.CallOfSize(int(max)))), `{"jsonrpc":"2.0","result":3,"id":1}`)
+			checkJSON(t, process(t, srv, string(openrpctest.CallOfSize(int(max)+1))),
+				fmt.Sprintf(`{"jsonrpc":"2.0","error":{"code":-32003,"message":"Request too large","data":{"error":"the message exceeds the limit of %d bytes"}},"id":null}`, max))
+		})
+	}
+}
