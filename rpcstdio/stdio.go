@@ -2,9 +2,9 @@
 // one message per line. It serves a server on a process's stdin and stdout, so a server can
 // be a subprocess plug-in, and calls such a subprocess.
 //
-// Messages are read up to a size limit (the server's MaxRequestBytes): a longer line is
-// skipped without being held in memory and answered with a -32003 error, and reading goes
-// on. Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are written one per line, whole, in the order they are ready.
+// Messages are read up to a size limit (the server's MaxRequestBytes; the LF or CR LF that
+// ends a line does not count): a longer line is skipped without being held in memory and
+// answered with a -32003 error, and reading goes on. Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are written one per line, whole, in the order they are ready.
 package rpcstdio
 
 import (
