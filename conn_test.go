@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
-	"time"
+	"testing/synctest"
 
 	"github.com/openrpc-go/openrpc"
 )
@@ -56,62 +57,85 @@ func (c *chanConn) Send(ctx context.Context, msg []byte) error {
 	return nil
 }
 
+// replies returns what was sent on the connection.
+func (c *chanConn) replies() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, r := range c.out {
+		out = append(out, string(r))
+	}
+	return out
+}
+
 func (c *chanConn) Close() error {
 	c.once.Do(func() { close(c.closed) })
 	return nil
 }
 
 // Regression: a shutdown racing with a message being admitted used to lose its reply, or
-// panic with "WaitGroup is reused before previous Wait has returned".
+// panic with "WaitGroup is reused before previous Wait has returned". The first call runs
+// and the second has been read, waiting for the in-flight slot, when the shutdown comes:
+// both were read before it, so both are answered.
 func TestServer_ServeConn_shutdownAnswersEveryMessageRead(t *testing.T) {
-	started := make(chan struct{}, 10)
-	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxInFlight: 1}})
-	openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(context.Context, struct{}) (bool, error) {
-		started <- struct{}{}
-		time.Sleep(2 * time.Millisecond)
-		return true, nil
-	})
-	serve := func(cancelWhen func()) []string {
+	synctest.Test(t, func(t *testing.T) {
+		started := make(chan struct{}, 2)
+		release := make(chan struct{})
+		srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxInFlight: 1}})
+		openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(context.Context, struct{}) (bool, error) {
+			started <- struct{}{}
+			<-release
+			return true, nil
+		})
 		conn := newChanConn()
 		conn.in <- []byte(`{"jsonrpc":"2.0","method":"slow","id":1}`)
 		conn.in <- []byte(`{"jsonrpc":"2.0","method":"slow","id":2}`)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- srv.ServeConn(ctx, conn, nil) }()
-		cancelWhen()
+		<-started
+		synctest.Wait() // the first call blocks; the loop has read the second and waits for the slot
+		if len(conn.in) != 0 {
+			t.Fatalf("%d messages unread, want the loop to have read both", len(conn.in))
+		}
 		cancel()
+		synctest.Wait()
+		close(release)
 		if err := <-done; err != nil {
 			t.Fatalf("ServeConn: %v", err)
 		}
-		conn.mu.Lock()
-		defer conn.mu.Unlock()
-		var out []string
-		for _, r := range conn.out {
-			out = append(out, string(r))
+		got := strings.Join(conn.replies(), " ")
+		if n := len(conn.replies()); n != 2 || !strings.Contains(got, `"result":true,"id":1`) || !strings.Contains(got, `"id":2`) {
+			t.Fatalf("got %d replies %s, want both calls answered, the first with its result", n, got)
 		}
-		return out
-	}
-	// The first call runs and the second has been read, waiting for the in-flight slot,
-	// when the shutdown comes: both were read before it, so both are answered.
-	for range 50 {
-		got := serve(func() {
-			<-started
-			time.Sleep(200 * time.Microsecond) // let the loop take the second message
-		})
-		for len(started) > 0 {
-			<-started
+	})
+}
+
+// Shutdowns at moments spread over a call's life: never a panic or an error, every reply
+// well-formed.
+func TestServer_ServeConn_shutdownAtAnyMoment(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxInFlight: 1}})
+	openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(context.Context, struct{}) (bool, error) {
+		for range 20 {
+			runtime.Gosched()
 		}
-		if len(got) != 2 || !strings.Contains(strings.Join(got, " "), `"result":true,"id":1`) {
-			t.Fatalf("got %q, want both calls answered, the first with its result", got)
-		}
-	}
-	// Shutdowns at random moments: never a panic or an error, every reply well-formed.
+		return true, nil
+	})
 	for i := range 200 {
-		got := serve(func() { time.Sleep(time.Duration(i%4) * 500 * time.Microsecond) })
-		for len(started) > 0 {
-			<-started
+		conn := newChanConn()
+		conn.in <- []byte(`{"jsonrpc":"2.0","method":"slow","id":1}`)
+		conn.in <- []byte(`{"jsonrpc":"2.0","method":"slow","id":2}`)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- srv.ServeConn(ctx, conn, nil) }()
+		for range i % 40 {
+			runtime.Gosched()
 		}
-		for _, r := range got {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("iteration %d: ServeConn: %v", i, err)
+		}
+		for _, r := range conn.replies() {
 			if !strings.Contains(r, `"result":true`) && !strings.Contains(r, `"code":-32004`) {
 				t.Fatalf("iteration %d: unexpected reply %s", i, r)
 			}

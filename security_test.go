@@ -228,3 +228,68 @@ func TestServer_security_authorizerTimeout(t *testing.T) {
 		})
 	}
 }
+
+// Issue 18: callers holding some, but not all, of the scopes a method needs. A scheme counts
+// only when all its scopes are held: holding part of one alternative never adds up with
+// another. Each call runs several times, since the schemes of a requirement are a map.
+func TestServer_security_partialScopes(t *testing.T) {
+	grants := map[string]openrpc.Grants{
+		"scope1":            {"Bearer": {"scope1"}},
+		"scope2 and more":   {"Bearer": {"scope2", "scope3"}},
+		"both":              {"Bearer": {"scope2", "scope1"}},
+		"half and half":     {"Bearer": {"scope1"}, "ApiKey": {"admin"}},
+		"half and full":     {"Bearer": {"scope1"}, "ApiKey": {"audit", "admin"}},
+		"full and half":     {"Bearer": {"scope1", "scope2"}, "ApiKey": {"audit"}},
+		"full and nothing":  {"Bearer": {"scope1", "scope2"}, "ApiKey": {}},
+		"nothing and half":  {"Bearer": {}, "ApiKey": {"audit"}},
+		"other scheme full": {"Other": {"scope1", "scope2", "admin", "audit"}},
+		"split":             {"Bearer": {"scope1"}, "ApiKey": {"scope2", "admin"}},
+	}
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{
+		SecuritySchemes: map[string]openrpc.SecurityScheme{
+			"Bearer": openrpc.BearerAuth{},
+			"ApiKey": openrpc.APIKeyAuth{In: "header", Name: "X-Key"},
+			"Other":  openrpc.BearerAuth{},
+		},
+		Authorize: openrpc.BearerAuthorizer(func(ctx context.Context, token string) (openrpc.Grants, error) {
+			return grants[strings.ReplaceAll(token, "_", " ")], nil
+		}),
+	})
+	var ran atomic.Int32
+	handler := func(_ context.Context, p addParams) (int, error) {
+		ran.Add(1)
+		return p.A + p.B, nil
+	}
+	openrpc.Register(srv, openrpc.Method{Name: "both_scopes", Security: openrpc.Require("Bearer", "scope1", "scope2")}, handler)
+	openrpc.Register(srv, openrpc.Method{Name: "either", Security: openrpc.Require("Bearer", "scope1", "scope2").Or("ApiKey", "admin", "audit")}, handler)
+	ok := `{"jsonrpc":"2.0","result":3,"id":1}`
+	denied := func(data string) string {
+		return `{"jsonrpc":"2.0","error":{"code":-32099,"message":"Permission error","data":` + data + `},"id":1}`
+	}
+	for _, tt := range []struct{ caller, method, want string }{
+		{"scope1", "both_scopes", denied(`{"reason":"insufficient_scope","missing":{"Bearer":["scope2"]}}`)},
+		{"scope2 and more", "both_scopes", denied(`{"reason":"insufficient_scope","missing":{"Bearer":["scope1"]}}`)},
+		{"both", "both_scopes", ok},
+		{"half and half", "either", denied(`{"reason":"insufficient_scope","missing":{"ApiKey":["audit"],"Bearer":["scope2"]}}`)},
+		{"half and full", "either", ok},
+		{"full and half", "either", ok},
+		{"full and nothing", "either", ok},
+		{"nothing and half", "either", denied(`{"reason":"insufficient_scope","missing":{"ApiKey":["admin"],"Bearer":["scope1","scope2"]}}`)},
+		{"scope1", "either", denied(`{"reason":"insufficient_scope","missing":{"Bearer":["scope2"]}}`)},
+		{"other scheme full", "either", denied(`{"reason":"unauthenticated"}`)},
+		{"split", "either", denied(`{"reason":"insufficient_scope","missing":{"ApiKey":["audit"],"Bearer":["scope2"]}}`)},
+	} {
+		t.Run(tt.caller+" calls "+tt.method, func(t *testing.T) {
+			ran.Store(0)
+			const n = 20
+			for range n {
+				got := processCtx(withAuth("Bearer "+strings.ReplaceAll(tt.caller, " ", "_")), srv,
+					`{"jsonrpc":"2.0","method":"`+tt.method+`","params":[1,2],"id":1}`)
+				checkJSON(t, got, tt.want)
+			}
+			if want := map[bool]int32{true: n}[tt.want == ok]; ran.Load() != want {
+				t.Errorf("handler ran %d times, want %d", ran.Load(), want)
+			}
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/openrpc-go/openrpc"
@@ -291,29 +292,37 @@ func TestServer_Process_batchRunsConcurrently(t *testing.T) {
 	}
 }
 
+// TestServer_Process_batchConcurrencyIsBounded (issue 18): exactly BatchConcurrency items of
+// a batch run at once, no more and no fewer, until fewer are left. Handlers block until
+// released one at a time; synctest.Wait tells when every item that can start has started.
 func TestServer_Process_batchConcurrencyIsBounded(t *testing.T) {
-	const bound = 3
-	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{BatchConcurrency: bound}})
-	var running, peak atomic.Int32
-	openrpc.Register(srv, openrpc.Method{Name: "work"}, func(context.Context, struct{}) (bool, error) {
-		n := running.Add(1)
-		for {
-			p := peak.Load()
-			if n <= p || peak.CompareAndSwap(p, n) {
-				break
+	synctest.Test(t, func(t *testing.T) {
+		const bound, items = 3, 10
+		srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{BatchConcurrency: bound}})
+		var running atomic.Int32
+		release := make(chan struct{})
+		openrpc.Register(srv, openrpc.Method{Name: "work"}, func(context.Context, struct{}) (bool, error) {
+			running.Add(1)
+			defer running.Add(-1)
+			<-release
+			return true, nil
+		})
+		msg := "[" + strings.TrimSuffix(strings.Repeat(`{"jsonrpc":"2.0","method":"work","id":1},`, items), ",") + "]"
+		reply := make(chan string, 1)
+		go func() { reply <- process(t, srv, msg) }()
+		failed := false
+		for done := range items {
+			synctest.Wait() // every item that can run is running, and blocked
+			if got, want := running.Load(), int32(min(bound, items-done)); got != want && !failed {
+				t.Errorf("after %d items finished: %d running, want %d", done, got, want)
+				failed = true
 			}
+			release <- struct{}{}
 		}
-		time.Sleep(time.Millisecond)
-		running.Add(-1)
-		return true, nil
+		if got := <-reply; strings.Count(got, `"result":true`) != items {
+			t.Fatalf("got %s, want %d results", got, items)
+		}
 	})
-	msg := "[" + strings.TrimSuffix(strings.Repeat(`{"jsonrpc":"2.0","method":"work","id":1},`, 40), ",") + "]"
-	if got := process(t, srv, msg); strings.Count(got, `"result":true`) != 40 {
-		t.Fatalf("got %s, want 40 results", got)
-	}
-	if p := peak.Load(); p > bound {
-		t.Errorf("peak concurrency %d, want at most %d", p, bound)
-	}
 }
 
 func TestServer_Process_contextReachesHandler(t *testing.T) {
@@ -434,5 +443,19 @@ func TestServer_Process_deadlineWinsOverPlainError(t *testing.T) {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("logs:\n%s\nwant a line with %s", logs.String(), want)
 		}
+	}
+}
+
+// Issue 18: a message of exactly MaxRequestBytes is served, one byte more is refused; also at
+// the default limit.
+func TestServer_Process_sizeLimitBoundary(t *testing.T) {
+	for _, limit := range []int64{64, 200, 0} {
+		srv := newSpecServer(t, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxRequestBytes: limit}})
+		max := srv.Limits().MaxRequestBytes
+		t.Run(fmt.Sprint(max), func(t *testing.T) {
+			checkJSON(t, process(t, srv, string(openrpctest.CallOfSize(int(max)))), `{"jsonrpc":"2.0","result":3,"id":1}`)
+			checkJSON(t, process(t, srv, string(openrpctest.CallOfSize(int(max)+1))),
+				fmt.Sprintf(`{"jsonrpc":"2.0","error":{"code":-32003,"message":"Request too large","data":{"error":"the message exceeds the limit of %d bytes"}},"id":null}`, max))
+		})
 	}
 }

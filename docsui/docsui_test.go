@@ -152,22 +152,42 @@ func TestNewHandler_ContentSecurityPolicy(t *testing.T) {
 	}
 }
 
+// TestNewHandler_BadOptionsPanic checks that each bad option is refused with a panic that
+// says which option is wrong and why, not just any panic (issue 18).
 func TestNewHandler_BadOptionsPanic(t *testing.T) {
-	for _, opts := range []*docsui.Options{
-		{DocumentURL: "javascript:alert(1)"},
-		{Endpoint: "ftp://example.com/rpc"},
-		{ConnectOrigins: []string{"https://example.com; script-src *"}},
-		{ConnectOrigins: []string{"https://example.com/path"}},
-		{ConnectOrigins: []string{"example.com"}},
-		{ConnectOrigins: []string{"'unsafe-inline'"}},
+	for _, tt := range []struct {
+		opts docsui.Options
+		want string
+	}{
+		{docsui.Options{DocumentURL: "javascript:alert(1)"},
+			`docsui: NewHandler: URL "javascript:alert(1)": origin "javascript://": want an http, https, ws or wss origin`},
+		{docsui.Options{Endpoint: "ftp://example.com/rpc"},
+			`docsui: NewHandler: URL "ftp://example.com/rpc": origin "ftp://example.com": want an http, https, ws or wss origin`},
+		// net/url's own words take the place of "..." in these two.
+		{docsui.Options{Endpoint: "http://[::1"}, `docsui: NewHandler: parse "http://[::1": ...`},
+		{docsui.Options{ConnectOrigins: []string{"https://example.com; script-src *"}},
+			`docsui: NewHandler: ConnectOrigins: parse "https://example.com; script-src *": ...`},
+		{docsui.Options{ConnectOrigins: []string{"https://example.com;script-src"}},
+			`docsui: NewHandler: ConnectOrigins: origin "https://example.com;script-src": want scheme://host[:port] and nothing else`},
+		{docsui.Options{ConnectOrigins: []string{"https://example.com/path"}},
+			`docsui: NewHandler: ConnectOrigins: origin "https://example.com/path": want scheme://host[:port] and nothing else`},
+		{docsui.Options{ConnectOrigins: []string{"https://user@example.com"}},
+			`docsui: NewHandler: ConnectOrigins: origin "https://user@example.com": want scheme://host[:port] and nothing else`},
+		{docsui.Options{ConnectOrigins: []string{"example.com"}},
+			`docsui: NewHandler: ConnectOrigins: origin "example.com": want an http, https, ws or wss origin`},
+		{docsui.Options{ConnectOrigins: []string{"'unsafe-inline'"}},
+			`docsui: NewHandler: ConnectOrigins: origin "'unsafe-inline'": want an http, https, ws or wss origin`},
 	} {
 		func() {
 			defer func() {
-				if recover() == nil {
-					t.Errorf("NewHandler(%+v) did not panic", *opts)
+				v := recover()
+				got, _ := v.(string)
+				prefix, partial := strings.CutSuffix(tt.want, "...")
+				if got != tt.want && !(partial && strings.HasPrefix(got, prefix) && len(got) > len(prefix)) {
+					t.Errorf("NewHandler(%+v): panic %#v, want %q", tt.opts, v, tt.want)
 				}
 			}()
-			docsui.NewHandler(opts)
+			docsui.NewHandler(&tt.opts)
 		}()
 	}
 }

@@ -2,6 +2,7 @@ package openrpctest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,7 +21,8 @@ type Transport struct {
 	// connected to it; the suite closes the client.
 	Connect func(t *testing.T, srv *openrpc.Server) *openrpc.Client
 	// RoundTrip, when set, sends one raw message to srv over the transport and returns the
-	// raw reply, nil when there is none. Set it for request/response transports.
+	// raw reply, nil when there is none, also when the transport refuses the message with a
+	// JSON-RPC error (HTTP's 413). Set it for request/response transports.
 	RoundTrip func(t *testing.T, srv *openrpc.Server) func(ctx context.Context, msg []byte) ([]byte, error)
 	// Dial, when set, opens a raw connection to srv over the transport. Set it for stream
 	// transports (WebSocket, stdio).
@@ -31,8 +33,10 @@ type Transport struct {
 
 // TestTransport checks that a transport carries JSON-RPC 2.0 exactly: the specification's
 // examples byte for byte, typed calls, notifications and batches through openrpc.Client,
-// 200 concurrent calls, caller details, the size limit (the server keeps serving after an
-// oversized message), and cancellation of calls whose client went away.
+// 200 concurrent calls, caller details, the size limit (a message of exactly
+// MaxRequestBytes is served, one byte more is answered with [openrpc.CodeTooLarge] and id
+// null, which the client returns to every call waiting for it; the server keeps serving),
+// and cancellation of calls whose client went away.
 func TestTransport(t *testing.T, tr Transport) {
 	t.Run("spec vectors", func(t *testing.T) {
 		// One message at a time, so that the reply to a message comes before the next one's.
@@ -122,21 +126,67 @@ func TestTransport(t *testing.T, tr Transport) {
 			Limits: openrpc.Limits{MaxRequestBytes: 1024},
 		})
 		RegisterSpecMethods(srv)
-		c := tr.Connect(t, srv)
-		t.Cleanup(func() { c.Close() })
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		big := make([]int, 1000)
-		_, err := openrpc.Call[float64](ctx, c, "sum", big)
-		var rpcErr *openrpc.Error
-		if err == nil || (errors.As(err, &rpcErr) && rpcErr.Code != openrpc.CodeTooLarge) {
-			t.Errorf("oversized call: got %v, want a -32003 error or a closed connection", err)
+		// The server answers with an error whose id is null (it could not read the id): the
+		// client must give that error, with its code, to the call.
+		c := tr.Connect(t, srv)
+		t.Cleanup(func() { c.Close() })
+		if _, err := openrpc.Call[float64](ctx, c, "sum", big); openrpc.CodeOf(err) != openrpc.CodeTooLarge {
+			t.Errorf("oversized call: got %v, want a %d error", err, openrpc.CodeTooLarge)
 		}
-		// The server keeps serving: a new connection works.
+		// In a batch, every call waiting for the reply fails with it.
 		c2 := tr.Connect(t, srv)
 		t.Cleanup(func() { c2.Close() })
-		if got, err := openrpc.Call[float64](ctx, c2, "sum", []int{1, 2}); err != nil || got != 3 {
+		calls := []openrpc.BatchCall{
+			{Method: "sum", Params: big},
+			{Method: "subtract", Params: []int{42, 23}},
+		}
+		if err := c2.Batch(ctx, calls); err != nil {
+			if openrpc.CodeOf(err) != openrpc.CodeTooLarge {
+				t.Errorf("oversized batch: got %v, want a %d error (or one for each call)", err, openrpc.CodeTooLarge)
+			}
+		} else {
+			for i, call := range calls {
+				if openrpc.CodeOf(call.Err) != openrpc.CodeTooLarge {
+					t.Errorf("oversized batch, call %d: got %v, want a %d error", i, call.Err, openrpc.CodeTooLarge)
+				}
+			}
+		}
+		// The server keeps serving: a new connection works.
+		c3 := tr.Connect(t, srv)
+		t.Cleanup(func() { c3.Close() })
+		if got, err := openrpc.Call[float64](ctx, c3, "sum", []int{1, 2}); err != nil || got != 3 {
 			t.Errorf("after an oversized message: got %v, %v; want 3", got, err)
+		}
+	})
+
+	t.Run("size limit boundary", func(t *testing.T) {
+		const limit = 1024
+		srv := openrpc.NewServer(openrpc.Info{Title: "conformance", Version: "1"}, &openrpc.ServerOptions{
+			Limits: openrpc.Limits{MaxRequestBytes: limit, MaxInFlight: 1},
+		})
+		RegisterSpecMethods(srv)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		reply, err := rawRoundTrip(t, tr, srv)(ctx, CallOfSize(limit))
+		if err != nil {
+			t.Fatalf("a message of exactly the limit: %v", err)
+		}
+		if err := EqualJSON([]byte(`{"jsonrpc":"2.0","result":3,"id":1}`), reply); err != nil {
+			t.Errorf("a message of exactly the limit: %v", err)
+		}
+		reply, err = rawExchange(t, tr, srv)(ctx, CallOfSize(limit+1))
+		if err != nil {
+			t.Fatalf("a message one byte over the limit: %v", err)
+		}
+		var resp struct {
+			Error *struct{ Code openrpc.Code }
+			ID    json.RawMessage
+		}
+		if err := json.Unmarshal(reply, &resp); err != nil || resp.Error == nil || resp.Error.Code != openrpc.CodeTooLarge || string(resp.ID) != "null" {
+			t.Errorf("a message one byte over the limit: got %s, want a %d error with id null", reply, openrpc.CodeTooLarge)
 		}
 	})
 
@@ -188,6 +238,36 @@ func suiteServer(transport string) *openrpc.Server {
 		return xs[0] + xs[1], nil
 	})
 	return srv
+}
+
+// CallOfSize returns a call of the specification's sum method (see [RegisterSpecMethods])
+// with params [1,2] and id 1, padded with a member servers ignore to exactly n bytes: for
+// tests of a size limit on both sides of its boundary. Its answer is
+// {"jsonrpc":"2.0","result":3,"id":1}. CallOfSize panics when n is under 64 bytes.
+func CallOfSize(n int) []byte {
+	const head, tail = `{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1,"pad":"`, `"}`
+	pad := n - len(head) - len(tail)
+	if pad < 0 {
+		panic(fmt.Sprintf("openrpctest: CallOfSize(%d): a call is at least %d bytes", n, len(head)+len(tail)))
+	}
+	return []byte(head + strings.Repeat(" ", pad) + tail)
+}
+
+// rawExchange returns a function that sends one raw message over a new connection and
+// returns the first reply, for messages that may end a stream connection (one over the size
+// limit closes a WebSocket).
+func rawExchange(t *testing.T, tr Transport, srv *openrpc.Server) func(ctx context.Context, msg []byte) ([]byte, error) {
+	if tr.RoundTrip != nil {
+		return tr.RoundTrip(t, srv)
+	}
+	return func(ctx context.Context, msg []byte) ([]byte, error) {
+		conn := tr.Dial(t, srv)
+		defer conn.Close()
+		if err := conn.Send(ctx, msg); err != nil {
+			return nil, err
+		}
+		return conn.Recv(ctx)
+	}
 }
 
 // marker is sent after a message on a stream transport: with one message processed at a

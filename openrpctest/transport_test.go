@@ -2,6 +2,7 @@ package openrpctest_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/openrpc-go/openrpc"
@@ -19,4 +20,17 @@ func TestTransport_local(t *testing.T) {
 		},
 		Cancels: true,
 	})
+}
+
+// A size limit tested on both sides of its boundary.
+func ExampleCallOfSize() {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{
+		Limits: openrpc.Limits{MaxRequestBytes: 100},
+	})
+	openrpctest.RegisterSpecMethods(srv)
+	fmt.Printf("%s\n", srv.Process(context.Background(), openrpctest.CallOfSize(100)))
+	fmt.Printf("%s\n", srv.Process(context.Background(), openrpctest.CallOfSize(101)))
+	// Output:
+	// {"jsonrpc":"2.0","result":3,"id":1}
+	// {"jsonrpc":"2.0","error":{"code":-32003,"message":"Request too large","data":{"error":"the message exceeds the limit of 100 bytes"}},"id":null}
 }

@@ -43,7 +43,7 @@ func TestTransport_HTTP(t *testing.T) {
 				if resp.StatusCode == http.StatusNoContent {
 					return nil, err
 				}
-				if resp.StatusCode != http.StatusOK {
+				if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusRequestEntityTooLarge {
 					return nil, fmt.Errorf("status %d: %s", resp.StatusCode, body)
 				}
 				return body, err

@@ -3,12 +3,12 @@ package rpchttp_test
 import (
 	"context"
 	"errors"
-	"net"
+	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/coder/websocket"
@@ -59,67 +59,79 @@ func TestWebSocket_oversizedMessageClosesWith1009(t *testing.T) {
 }
 
 // TestServe_gracefulShutdown starts calls over HTTP and WebSocket, shuts the server down while
-// they run, and checks that every one is answered and the WebSocket closed with 1001.
+// they run, and checks that Serve waits for them (also for the WebSocket calls alone, once
+// the HTTP ones are done), that every one is answered and that the WebSocket is closed with
+// 1001. It runs in a synctest bubble over in-memory connections, where time.Sleep lets the
+// bubble's clock run and synctest.Wait tells when the shutdown has gone as far as it can
+// while the calls block.
 func TestServe_gracefulShutdown(t *testing.T) {
-	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
-	started := make(chan struct{}, 100)
-	release := make(chan struct{})
-	openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(ctx context.Context, p []int) (int, error) {
-		started <- struct{}{}
-		<-release
-		return p[0], nil
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, shutdown := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- rpchttp.Serve(ctx, ln, rpchttp.NewHandler(srv, nil), nil) }()
-	url := "http://" + ln.Addr().String()
-
-	ws, err := rpchttp.DialWebSocket(context.Background(), "ws://"+ln.Addr().String(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	httpc := rpchttp.NewClient(url, nil)
-	const n = 10
-	var wg sync.WaitGroup
-	errs := make(chan error, 2*n)
-	for i := range n {
-		for _, c := range []*openrpc.Client{ws, httpc} {
-			wg.Go(func() {
-				got, err := openrpc.Call[int](context.Background(), c, "slow", []int{i})
-				if err != nil || got != i {
-					errs <- errors.Join(err, errors.New("wrong result"))
-				}
-			})
+	synctest.Test(t, func(t *testing.T) {
+		srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+		started := make(chan struct{}, 100)
+		release := map[string]chan struct{}{"http": make(chan struct{}), "websocket": make(chan struct{})}
+		openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(ctx context.Context, p []int) (int, error) {
+			started <- struct{}{}
+			<-release[openrpc.CallerFrom(ctx).Transport]
+			return p[0], nil
+		})
+		ln := newPipeListener()
+		ctx, shutdown := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() { served <- rpchttp.Serve(ctx, ln, rpchttp.NewHandler(srv, nil), nil) }()
+		stillServing := func(when string) {
+			t.Helper()
+			time.Sleep(time.Second) // in the bubble's clock: the shutdown polls for idle connections
+			synctest.Wait()
+			select {
+			case err := <-served:
+				t.Errorf("Serve returned %s: %v", when, err)
+				served <- err
+			default:
+			}
 		}
-	}
-	for range 2 * n {
-		<-started
-	}
-	shutdown() // as SIGTERM would
-	time.Sleep(50 * time.Millisecond)
-	select {
-	case err := <-served:
-		t.Fatalf("Serve returned with calls in flight: %v", err)
-	default:
-	}
-	close(release)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Errorf("a call in flight was lost: %v", err)
-	}
-	if err := <-served; err != nil {
-		t.Errorf("Serve: %v", err)
-	}
-	// The WebSocket was closed by the server with a close frame.
-	_, err = openrpc.Call[int](context.Background(), ws, "slow", []int{1})
-	if !errors.Is(err, openrpc.ErrClientClosed) || websocket.CloseStatus(err) != websocket.StatusGoingAway {
-		t.Errorf("after shutdown: got %v, want the client closed by status 1001", err)
-	}
+
+		opts := &rpchttp.ClientOptions{HTTPClient: ln.client()}
+		defer opts.HTTPClient.CloseIdleConnections()
+		ws, err := rpchttp.DialWebSocket(context.Background(), "ws://rpc.test/", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 10
+		calls := map[string]*sync.WaitGroup{"http": new(sync.WaitGroup), "websocket": new(sync.WaitGroup)}
+		errs := make(chan error, 2*n)
+		for transport, c := range map[string]*openrpc.Client{"websocket": ws, "http": rpchttp.NewClient("http://rpc.test/", opts)} {
+			for i := range n {
+				calls[transport].Go(func() {
+					got, err := openrpc.Call[int](context.Background(), c, "slow", []int{i})
+					if err != nil || got != i {
+						errs <- fmt.Errorf("%s call %d: got %d, %v", transport, i, got, err)
+					}
+				})
+			}
+		}
+		for range 2 * n {
+			<-started
+		}
+		shutdown() // as SIGTERM would
+		stillServing("with calls in flight")
+		close(release["http"])
+		calls["http"].Wait()
+		stillServing("with WebSocket calls in flight")
+		close(release["websocket"])
+		calls["websocket"].Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("a call in flight was lost: %v", err)
+		}
+		if err := <-served; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+		// The WebSocket was closed by the server with a close frame.
+		_, err = openrpc.Call[int](context.Background(), ws, "slow", []int{1})
+		if !errors.Is(err, openrpc.ErrClientClosed) || websocket.CloseStatus(err) != websocket.StatusGoingAway {
+			t.Errorf("after shutdown: got %v, want the client closed by status 1001", err)
+		}
+	})
 }
 
 func TestServerOptions_callTimeout(t *testing.T) {
@@ -137,29 +149,42 @@ func TestServerOptions_callTimeout(t *testing.T) {
 }
 
 // Regression: pings went unanswered while a connection's calls filled MaxInFlight (nobody
-// read the pong), and the keep-alive closed a healthy connection.
+// read the pong), and the keep-alive closed a healthy connection. In a synctest bubble, so
+// that each call lasts several ping intervals of the bubble's clock.
 func TestWebSocket_pingWhileInFlightIsFull(t *testing.T) {
-	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxInFlight: 1}})
-	openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(ctx context.Context, _ struct{}) (bool, error) {
-		time.Sleep(300 * time.Millisecond)
-		return true, nil
-	})
-	ts := httptest.NewServer(rpchttp.NewHandler(srv, &rpchttp.HandlerOptions{PingInterval: 50 * time.Millisecond}))
-	defer ts.Close()
-	c, err := rpchttp.DialWebSocket(context.Background(), wsURL(ts), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	var wg sync.WaitGroup
-	for range 3 {
-		wg.Go(func() {
-			if ok, err := openrpc.Call[bool](context.Background(), c, "slow", nil); err != nil || !ok {
-				t.Errorf("got %v, %v; want true", ok, err)
-			}
+	synctest.Test(t, func(t *testing.T) {
+		srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxInFlight: 1}})
+		openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(ctx context.Context, _ struct{}) (bool, error) {
+			time.Sleep(300 * time.Millisecond)
+			return true, nil
 		})
-	}
-	wg.Wait()
+		ln := newPipeListener()
+		ctx, shutdown := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() {
+			served <- rpchttp.Serve(ctx, ln, rpchttp.NewHandler(srv, &rpchttp.HandlerOptions{PingInterval: 50 * time.Millisecond}), nil)
+		}()
+		opts := &rpchttp.ClientOptions{HTTPClient: ln.client()}
+		defer opts.HTTPClient.CloseIdleConnections()
+		c, err := rpchttp.DialWebSocket(context.Background(), "ws://rpc.test/", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() {
+				if ok, err := openrpc.Call[bool](context.Background(), c, "slow", nil); err != nil || !ok {
+					t.Errorf("got %v, %v; want true", ok, err)
+				}
+			})
+		}
+		wg.Wait()
+		shutdown()
+		if err := <-served; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+		c.Close()
+	})
 }
 
 // Regression: a peer vanishing without a close frame looked like the end of its requests,

@@ -2,9 +2,9 @@
 // one message per line. It serves a server on a process's stdin and stdout, so a server can
 // be a subprocess plug-in, and calls such a subprocess.
 //
-// Messages are read up to a size limit (the server's MaxRequestBytes): a longer line is
-// skipped without being held in memory and answered with a -32003 error, and reading goes
-// on. Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are written one per line, whole, in the order they are ready.
+// Messages are read up to a size limit (the server's MaxRequestBytes; the LF or CR LF that
+// ends a line does not count): a longer line is skipped without being held in memory and
+// answered with a -32003 error, and reading goes on. Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are written one per line, whole, in the order they are ready.
 package rpcstdio
 
 import (
@@ -122,27 +122,32 @@ func (c *Conn) next() ([]byte, error) {
 	}
 }
 
-// readLine reads one line without its newline, holding at most max bytes of it.
+// readLine reads one line without its line break, holding at most max bytes of it and the
+// CR LF that may end it.
 func (c *Conn) readLine() ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := c.r.ReadSlice('\n')
-		if int64(len(line)+len(chunk)) > c.max+1 { // +1: the newline itself
+		if int64(len(line)+len(chunk)) > c.max+2 { // +2: a CR LF is not part of the message
 			if err := c.skipLine(err); err != nil && !errors.Is(err, io.EOF) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w: a line over %d bytes", openrpc.ErrTooLarge, c.max)
+			return nil, c.tooLarge()
 		}
 		line = append(line, chunk...)
-		switch {
-		case err == nil:
-			return bytes.TrimRight(line, "\r\n"), nil
-		case errors.Is(err, bufio.ErrBufferFull):
+		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
-		default:
-			return line, err
 		}
+		line = bytes.TrimRight(line, "\r\n")
+		if int64(len(line)) > c.max && (err == nil || errors.Is(err, io.EOF)) {
+			return nil, c.tooLarge()
+		}
+		return line, err
 	}
+}
+
+func (c *Conn) tooLarge() error {
+	return fmt.Errorf("%w: a line over %d bytes", openrpc.ErrTooLarge, c.max)
 }
 
 // skipLine discards input up to the end of the current line.
