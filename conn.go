@@ -21,6 +21,14 @@ type Conn interface {
 	Close() error
 }
 
+// MessageReleaser is implemented by a [Conn] that wants to know when a message it returned
+// from Recv is no longer used: [Server.ServeConn] calls ReleaseMessage once for every such
+// message, after its reply (if any) is sent or when it is dropped. A Conn whose Recv
+// reserves the bytes of its messages with [Server.Reserve] releases them there.
+type MessageReleaser interface {
+	ReleaseMessage(msg []byte)
+}
+
 // ErrTooLarge is returned (wrapped) by a [Conn] for a message over the size limit.
 var ErrTooLarge = errors.New("openrpc: message too large")
 
@@ -40,6 +48,10 @@ type ConnOptions struct {
 // replies, then closes conn. When the connection fails, the contexts of the calls in flight
 // are canceled. ServeConn returns nil after the peer's EOF or a shutdown, otherwise the
 // error that ended the connection.
+//
+// A Recv error wrapping [ErrTooLarge] is answered with [CodeTooLarge], one wrapping
+// [ErrOverloaded] with [CodeOverloaded] (a message skipped because the server's request
+// memory is used up); reading goes on after both.
 func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) error {
 	callCtx, cancelCalls := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer cancelCalls(nil)
@@ -53,6 +65,12 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 		mu       sync.Mutex // orders draining against wg.Add
 		draining bool
 	)
+	release, _ := conn.(MessageReleaser)
+	done := func(msg []byte) {
+		if release != nil {
+			release.ReleaseMessage(msg)
+		}
+	}
 	send := func(msg []byte) {
 		sendMu.Lock()
 		defer sendMu.Unlock()
@@ -84,6 +102,9 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 				send(s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
 					debugData("the message exceeds the size limit")))
 				continue
+			case errors.Is(err, ErrOverloaded):
+				send(s.OverloadedResponse())
+				continue
 			case errors.Is(err, io.EOF), isDraining():
 				wg.Wait()
 				return nil
@@ -98,6 +119,7 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			if reply := s.process(callCtx, msg, true); reply != nil {
 				send(reply)
 			}
+			done(msg)
 			continue
 		}
 		wg.Add(1) // counted from now on, also while it waits for a slot
@@ -109,6 +131,7 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			}
 		}
 		if err := callCtx.Err(); err != nil { // a reply could not be sent: the connection is gone
+			done(msg)
 			wg.Done()
 			wg.Wait()
 			return context.Cause(callCtx)
@@ -119,6 +142,7 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			if reply := s.Process(callCtx, msg); reply != nil {
 				send(reply)
 			}
+			done(msg)
 		}()
 	}
 }

@@ -53,6 +53,17 @@ type HandlerOptions struct {
 	// ShutdownGrace is how long a WebSocket session may take to finish its calls when the
 	// http.Server shuts down before it is closed at once, default 30s.
 	ShutdownGrace time.Duration
+	// MessageReadTimeout is how long a WebSocket message may take to arrive once its first
+	// frame has: a peer that starts a message and stalls is disconnected then (close code
+	// 1008) and its calls are canceled. Default 30s, enough for a message of the default
+	// 5 MiB size limit at 1.5 Mbit/s; negative disables it. Idle peers are not concerned:
+	// pings watch them.
+	MessageReadTimeout time.Duration
+	// MessageWriteTimeout is how long writing one reply to a WebSocket peer may take: a peer
+	// that does not read its replies is disconnected then and its calls are canceled, so it
+	// holds neither memory nor a graceful shutdown. Default 10s, a third of ShutdownGrace;
+	// negative disables it.
+	MessageWriteTimeout time.Duration
 }
 
 // Handler is an http.Handler serving JSON-RPC over HTTP POST, and over WebSocket for
@@ -64,6 +75,8 @@ type Handler struct {
 	pingInterval   time.Duration
 	noWebSocket    bool
 	shutdownGrace  time.Duration
+	readTimeout    time.Duration
+	writeTimeout   time.Duration
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -79,6 +92,8 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		maxBytes:      srv.Limits().MaxRequestBytes,
 		pingInterval:  30 * time.Second,
 		shutdownGrace: 30 * time.Second,
+		readTimeout:   30 * time.Second,
+		writeTimeout:  10 * time.Second,
 		sessions:      map[*session]struct{}{},
 		servers:       map[*http.Server]*serverState{},
 	}
@@ -91,6 +106,12 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		}
 		if opts.ShutdownGrace > 0 {
 			h.shutdownGrace = opts.ShutdownGrace
+		}
+		if opts.MessageReadTimeout != 0 {
+			h.readTimeout = opts.MessageReadTimeout
+		}
+		if opts.MessageWriteTimeout != 0 {
+			h.writeTimeout = opts.MessageWriteTimeout
 		}
 		h.originPatterns = opts.OriginPatterns
 		h.noWebSocket = opts.DisableWebSocket
@@ -125,12 +146,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer putBuffer(buf)
-	if err := readBody(buf, r, h.maxBytes); err != nil {
-		if errors.Is(err, errTooLarge) {
-			writeJSON(w, http.StatusRequestEntityTooLarge, wire.AppendError(nil, nil, int64(openrpc.CodeTooLarge),
-				openrpc.CodeTooLarge.String(), fmt.Appendf(nil, `{"error":"the message exceeds the limit of %d bytes"}`, h.maxBytes)))
-			return
-		}
+	held, err := h.readBody(buf, r)
+	defer h.srv.Release(held)
+	switch {
+	case errors.Is(err, errTooLarge):
+		writeJSON(w, http.StatusRequestEntityTooLarge, wire.AppendError(nil, nil, int64(openrpc.CodeTooLarge),
+			openrpc.CodeTooLarge.String(), fmt.Appendf(nil, `{"error":"the message exceeds the limit of %d bytes"}`, h.maxBytes)))
+		return
+	case errors.Is(err, openrpc.ErrOverloaded):
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Connection", "close") // the rest of the body stays unread
+		writeJSON(w, http.StatusServiceUnavailable, h.srv.OverloadedResponse())
+		return
+	case err != nil:
 		http.Error(w, "reading request body failed", http.StatusBadRequest)
 		return
 	}
@@ -153,22 +181,55 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 var errTooLarge = errors.New("request body too large")
 
-// readBody reads the body into buf, refusing more than max bytes without reading past them.
-func readBody(buf *bytes.Buffer, r *http.Request, max int64) error {
+// readChunk is how much of a body of unknown length is reserved and read at a time.
+const readChunk = 32 << 10
+
+// readBody reads the body into buf, refusing more than the size limit without reading past
+// it. It reserves the bytes it reads on the server's request memory, all at once when the
+// Content-Length is known, else as they arrive, and returns how many it holds (also after an
+// error), to be released once the reply is sent. Over the server's bound it stops reading
+// and returns openrpc.ErrOverloaded.
+func (h *Handler) readBody(buf *bytes.Buffer, r *http.Request) (held int64, err error) {
+	max := h.maxBytes
 	if r.ContentLength > max {
-		return errTooLarge
+		return 0, errTooLarge
 	}
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
+	if r.ContentLength >= 0 {
+		// net/http ends the body at its Content-Length: reserve it all, read it all.
+		if !h.srv.Reserve(r.ContentLength) {
+			return 0, openrpc.ErrOverloaded
+		}
+		held = r.ContentLength
+		buf.Grow(int(held))
+		b := buf.AvailableBuffer()[:held]
+		n, err := io.ReadFull(r.Body, b)
+		buf.Write(b[:n])
+		return held, err
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r.Body, max+1))
-	if err != nil {
-		return err
+	body := io.LimitReader(r.Body, max+1)
+	for {
+		if int64(buf.Len()) == held { // the next bytes are not reserved yet
+			n := min(readChunk, max+1-int64(buf.Len()))
+			if !h.srv.Reserve(n) {
+				return held, openrpc.ErrOverloaded
+			}
+			held += n
+		}
+		buf.Grow(int(held) - buf.Len())
+		n, err := body.Read(buf.AvailableBuffer()[:int(held)-buf.Len()])
+		buf.Write(buf.AvailableBuffer()[:n])
+		if int64(buf.Len()) > max {
+			return held, errTooLarge
+		}
+		if errors.Is(err, io.EOF) {
+			// Give back what was reserved for bytes that did not come.
+			h.srv.Release(held - int64(buf.Len()))
+			return int64(buf.Len()), nil
+		}
+		if err != nil {
+			return held, err
+		}
 	}
-	if n > max {
-		return errTooLarge
-	}
-	return nil
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

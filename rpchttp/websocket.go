@@ -1,14 +1,18 @@
 package rpchttp
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/openrpc-go/openrpc"
@@ -37,7 +41,8 @@ func headerHasToken(h http.Header, key, token string) bool {
 // and the connection is closed with 1001 Going Away; a session still busy after
 // ShutdownGrace is closed at once).
 func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.originPatterns})
+	hj := &hijackRecorder{ResponseWriter: w}
+	c, err := websocket.Accept(hj, r, &websocket.AcceptOptions{OriginPatterns: h.originPatterns})
 	if err != nil {
 		return // Accept has written the HTTP error (e.g. 403 for a foreign origin)
 	}
@@ -45,7 +50,7 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 
 	ctx, shutdown := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer shutdown()
-	conn := &wsConn{c: c, max: h.maxBytes}
+	conn := &wsConn{c: c, nc: hj.conn, srv: h.srv, max: h.maxBytes, readTimeout: h.readTimeout, writeTimeout: h.writeTimeout}
 	hs, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
 	s := &session{server: hs, shutdown: shutdown, conn: c}
 	h.track(s)
@@ -57,6 +62,22 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	caller := &openrpc.Caller{Transport: "websocket", RemoteAddr: r.RemoteAddr, Header: r.Header, Value: r}
 	h.srv.ServeConn(ctx, conn, &openrpc.ConnOptions{Caller: caller})
 	c.CloseNow()
+}
+
+// hijackRecorder keeps the connection websocket.Accept hijacks, to set read deadlines on it.
+type hijackRecorder struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := h.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("http.ResponseWriter does not implement http.Hijacker")
+	}
+	c, brw, err := hj.Hijack()
+	h.conn = c
+	return c, brw, err
 }
 
 // keepAlive pings the peer until ctx ends; a peer that does not answer within the interval
@@ -146,18 +167,34 @@ func (h *Handler) shutdownSessions(hs *http.Server) {
 
 // wsConn is a WebSocket as an openrpc.Conn: one JSON-RPC message per WebSocket message.
 type wsConn struct {
-	c      *websocket.Conn
-	max    int64
-	tooBig bool
+	c            *websocket.Conn
+	nc           net.Conn // the connection under c
+	srv          *openrpc.Server
+	max          int64
+	readTimeout  time.Duration
+	writeTimeout time.Duration
+	tooBig       bool
 
 	reading  atomic.Bool  // inside Recv, waiting for a message
 	received atomic.Int64 // messages received, to tell whether reading stopped meanwhile
 }
 
-var _ openrpc.Conn = (*wsConn)(nil)
+var (
+	_ openrpc.Conn            = (*wsConn)(nil)
+	_ openrpc.MessageReleaser = (*wsConn)(nil)
+)
 
-var errMessageTooBig = errors.New("websocket message too big")
+var (
+	errMessageTooBig = errors.New("websocket message too big")
+	errReadTimeout   = errors.New("websocket message not received in time")
+	errInvalidUTF8   = errors.New("websocket text message is not valid UTF-8")
+)
 
+// Recv reads the next message. Its bytes are reserved on the server's request memory as
+// they arrive, and released by ReleaseMessage; past the server's bound the rest of the
+// message is read and dropped, and Recv reports openrpc.ErrOverloaded. Once its first frame
+// has come, the whole message must arrive within the read timeout, else the connection is
+// closed with 1008 Policy Violation.
 func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 	if w.tooBig {
 		// The rest of the oversized message is unread: the connection cannot go on.
@@ -165,7 +202,7 @@ func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 		return nil, errMessageTooBig
 	}
 	w.reading.Store(true)
-	_, r, err := w.c.Reader(ctx)
+	typ, r, err := w.c.Reader(ctx)
 	w.reading.Store(false)
 	w.received.Add(1)
 	if err != nil {
@@ -176,18 +213,88 @@ func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 		}
 		return nil, err
 	}
-	msg, err := io.ReadAll(io.LimitReader(r, w.max+1))
-	if err != nil {
+	if w.readTimeout > 0 && w.nc != nil {
+		w.nc.SetReadDeadline(time.Now().Add(w.readTimeout))
+		defer w.nc.SetReadDeadline(time.Time{})
+	}
+	msg, err := w.read(r)
+	switch {
+	case errors.Is(err, openrpc.ErrTooLarge):
+		w.tooBig = true
+		return nil, err
+	case errors.Is(err, openrpc.ErrOverloaded):
+		return nil, err
+	case err != nil:
+		if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
+			w.c.Close(websocket.StatusPolicyViolation, "message read timeout")
+			return nil, fmt.Errorf("%w: %v", errReadTimeout, err)
+		}
 		return nil, err
 	}
-	if int64(len(msg)) > w.max {
-		w.tooBig = true
-		return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, w.max)
+	if typ == websocket.MessageText && !utf8.Valid(msg) {
+		w.ReleaseMessage(msg)
+		w.c.Close(websocket.StatusInvalidFramePayloadData, "text message is not valid UTF-8")
+		return nil, errInvalidUTF8
 	}
 	return msg, nil
 }
 
+// read reads the message r, reserving its bytes on the server's request memory as they come
+// (in chunks that double, from 512 bytes), and returns it with exactly len(msg) bytes
+// reserved. Over the size limit it returns an error wrapping openrpc.ErrTooLarge, having read
+// one byte past the limit. When the server's bound is reached it reads the rest of the
+// message without keeping it and returns an error wrapping openrpc.ErrOverloaded. On every
+// error nothing stays reserved.
+func (w *wsConn) read(r io.Reader) ([]byte, error) {
+	limit := w.max + 1
+	var (
+		buf  []byte
+		held int64
+	)
+	for {
+		if int64(len(buf)) == held {
+			n := min(max(held, 512), limit-held)
+			if n == 0 {
+				w.srv.Release(held)
+				return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, w.max)
+			}
+			if !w.srv.Reserve(n) {
+				w.srv.Release(held)
+				skipped, err := io.Copy(io.Discard, io.LimitReader(r, limit-held))
+				switch {
+				case err != nil:
+					return nil, err
+				case held+skipped >= limit:
+					return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, w.max)
+				}
+				return nil, fmt.Errorf("%w: a message of %d bytes was skipped", openrpc.ErrOverloaded, held+skipped)
+			}
+			held += n
+			buf = slices.Grow(buf, int(n))
+		}
+		n, err := r.Read(buf[len(buf):held])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			w.srv.Release(held - int64(len(buf)))
+			return buf, nil
+		}
+		if err != nil {
+			w.srv.Release(held)
+			return nil, err
+		}
+	}
+}
+
+// ReleaseMessage gives back the reserved bytes of a message Recv returned.
+func (w *wsConn) ReleaseMessage(msg []byte) { w.srv.Release(int64(len(msg))) }
+
+// Send writes msg; a peer that does not take it within the write timeout is disconnected.
 func (w *wsConn) Send(ctx context.Context, msg []byte) error {
+	if w.writeTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, w.writeTimeout)
+		defer cancel()
+	}
 	return w.c.Write(ctx, websocket.MessageText, msg)
 }
 

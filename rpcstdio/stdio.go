@@ -32,6 +32,7 @@ type Conn struct {
 	r   *bufio.Reader
 	w   io.Writer
 	max int64
+	srv *openrpc.Server // when set (by Serve), lines are reserved on its request memory
 
 	// A goroutine reads lines, so that Recv can return when its context ends or the
 	// connection is closed even while a read blocks (os.Stdin cannot be interrupted).
@@ -47,12 +48,15 @@ type Conn struct {
 
 type line struct {
 	msg []byte
-	err error // only ErrTooLarge: the reader goes on after it
+	err error // only ErrTooLarge or ErrOverloaded: the reader goes on after them
 }
 
 var errClosed = errors.New("rpcstdio: connection closed")
 
-var _ openrpc.Conn = (*Conn)(nil)
+var (
+	_ openrpc.Conn            = (*Conn)(nil)
+	_ openrpc.MessageReleaser = (*Conn)(nil)
+)
 
 // NewConn returns a connection reading messages from r and writing them to w. Close closes
 // r and w when they are io.Closers.
@@ -93,7 +97,7 @@ func (c *Conn) Recv(ctx context.Context) ([]byte, error) {
 func (c *Conn) readLoop() {
 	for {
 		msg, err := c.next()
-		if err != nil && !errors.Is(err, openrpc.ErrTooLarge) {
+		if err != nil && !errors.Is(err, openrpc.ErrTooLarge) && !errors.Is(err, openrpc.ErrOverloaded) {
 			c.readErr = err
 			close(c.done)
 			return
@@ -101,6 +105,7 @@ func (c *Conn) readLoop() {
 		select {
 		case c.lines <- line{msg, err}:
 		case <-c.closed:
+			c.ReleaseMessage(msg)
 			return
 		}
 	}
@@ -119,29 +124,54 @@ func (c *Conn) next() ([]byte, error) {
 		if len(bytes.TrimSpace(line)) > 0 {
 			return line, nil
 		}
+		c.ReleaseMessage(line)
 	}
 }
 
-// readLine reads one line without its newline, holding at most max bytes of it.
+// readLine reads one line without its newline, holding at most max bytes of it. With a
+// server, the bytes of the line are reserved on its request memory as they are read (the
+// line returned holds exactly len(line) bytes); when that fails, the rest of the line is
+// skipped and an error wrapping openrpc.ErrOverloaded returned.
 func (c *Conn) readLine() ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := c.r.ReadSlice('\n')
 		if int64(len(line)+len(chunk)) > c.max+1 { // +1: the newline itself
+			c.ReleaseMessage(line)
 			if err := c.skipLine(err); err != nil && !errors.Is(err, io.EOF) {
 				return nil, err
 			}
 			return nil, fmt.Errorf("%w: a line over %d bytes", openrpc.ErrTooLarge, c.max)
 		}
+		if c.srv != nil && !c.srv.Reserve(int64(len(chunk))) {
+			c.ReleaseMessage(line)
+			if err := c.skipLine(err); err != nil && !errors.Is(err, io.EOF) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: a line was skipped", openrpc.ErrOverloaded)
+		}
 		line = append(line, chunk...)
 		switch {
 		case err == nil:
-			return bytes.TrimRight(line, "\r\n"), nil
+			trimmed := bytes.TrimRight(line, "\r\n")
+			c.ReleaseMessage(line[len(trimmed):])
+			return trimmed, nil
 		case errors.Is(err, bufio.ErrBufferFull):
 			continue
 		default:
-			return line, err
+			if errors.Is(err, io.EOF) && len(bytes.TrimSpace(line)) > 0 {
+				return line, err
+			}
+			c.ReleaseMessage(line)
+			return nil, err
 		}
+	}
+}
+
+// ReleaseMessage gives back the reserved bytes of a message Recv returned.
+func (c *Conn) ReleaseMessage(msg []byte) {
+	if c.srv != nil {
+		c.srv.Release(int64(len(msg)))
 	}
 }
 
@@ -190,7 +220,10 @@ func Serve(ctx context.Context, srv *openrpc.Server, r io.Reader, w io.Writer, o
 	if opts != nil && opts.MaxMessageBytes > 0 {
 		o.MaxMessageBytes = opts.MaxMessageBytes
 	}
-	return srv.ServeConn(ctx, NewConn(r, w, &o), &openrpc.ConnOptions{Caller: &openrpc.Caller{Transport: "stdio"}})
+	c := NewConn(r, w, &o)
+	c.srv = srv
+	defer c.stop()
+	return srv.ServeConn(ctx, c, &openrpc.ConnOptions{Caller: &openrpc.Caller{Transport: "stdio"}})
 }
 
 // NewClient returns a client that writes calls to w and reads replies from r, such as the
@@ -198,3 +231,6 @@ func Serve(ctx context.Context, srv *openrpc.Server, r io.Reader, w io.Writer, o
 func NewClient(r io.Reader, w io.Writer, opts *Options) *openrpc.Client {
 	return openrpc.NewConnClient(NewConn(r, w, opts), nil)
 }
+
+// stop ends the reading goroutine, giving back the line it holds, without closing the streams.
+func (c *Conn) stop() { c.closeOnce.Do(func() { close(c.closed) }) }
