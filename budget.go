@@ -17,7 +17,7 @@ var ErrOverloaded = errors.New("openrpc: server overloaded")
 //
 // A transport reserves the bytes of a message before it reads them when it knows its size
 // (an HTTP Content-Length), or as they arrive otherwise, and gives every byte back with
-// [Server.Release] once the message is answered (or refused, or abandoned). The transports
+// [Server.Release] once the message is answered (its reply is ready), refused or abandoned. The transports
 // of this module do so; a third-party transport should too, so that one bound holds for the
 // whole server. Reserve and Release cost an atomic operation each.
 func (s *Server) Reserve(n int64) bool {

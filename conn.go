@@ -23,7 +23,7 @@ type Conn interface {
 
 // MessageReleaser is implemented by a [Conn] that wants to know when a message it returned
 // from Recv is no longer used: [Server.ServeConn] calls ReleaseMessage once for every such
-// message, after its reply (if any) is sent or when it is dropped. A Conn whose Recv
+// message, as soon as it is answered (its reply is ready, before it is sent) or dropped. A Conn whose Recv
 // reserves the bytes of its messages with [Server.Reserve] releases them there.
 type MessageReleaser interface {
 	ReleaseMessage(msg []byte)
@@ -116,10 +116,11 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 		mu.Lock()
 		if draining {
 			mu.Unlock()
-			if reply := s.process(callCtx, msg, true); reply != nil {
+			reply := s.process(callCtx, msg, true)
+			done(msg)
+			if reply != nil {
 				send(reply)
 			}
-			done(msg)
 			continue
 		}
 		wg.Add(1) // counted from now on, also while it waits for a slot
@@ -139,10 +140,11 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 		go func() {
 			defer wg.Done()
 			defer func() { <-inflight }()
-			if reply := s.Process(callCtx, msg); reply != nil {
+			reply := s.Process(callCtx, msg)
+			done(msg)
+			if reply != nil {
 				send(reply)
 			}
-			done(msg)
 		}()
 	}
 }

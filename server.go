@@ -57,7 +57,7 @@ type Limits struct {
 	CallTimeout time.Duration
 	// MaxTotalRequestBytes bounds the bytes of requests the server holds at once, across
 	// all its transports and connections: HTTP bodies, WebSocket messages and stdio lines
-	// count from their first byte read until their reply is sent (see [Server.Reserve]).
+	// count from their first byte read until they are answered (see [Server.Reserve]).
 	// Default [DefaultMaxTotalRequestBytes] (64 MiB), and never less than MaxRequestBytes;
 	// negative means no bound. A message that would pass it is refused at once, without
 	// being buffered, with [CodeOverloaded] (503 with Retry-After over HTTP). Per-message and

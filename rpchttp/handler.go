@@ -28,6 +28,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -146,10 +147,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer putBuffer(buf)
-	held, err := h.readBody(buf, r)
-	defer h.srv.Release(held)
+	body, err := h.readBody(buf, r)
 	switch {
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, openrpc.ErrTooLarge):
 		writeJSON(w, http.StatusRequestEntityTooLarge, wire.AppendError(nil, nil, int64(openrpc.CodeTooLarge),
 			openrpc.CodeTooLarge.String(), fmt.Appendf(nil, `{"error":"the message exceeds the limit of %d bytes"}`, h.maxBytes)))
 		return
@@ -163,7 +163,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := &openrpc.Caller{Transport: "http", RemoteAddr: r.RemoteAddr, Header: r.Header, Value: r}
-	reply := h.srv.Process(openrpc.WithCaller(r.Context(), caller), buf.Bytes())
+	reply := h.srv.Process(openrpc.WithCaller(r.Context(), caller), body)
+	h.srv.Release(int64(len(body))) // the request is answered: its bytes are no longer needed
 	if reply == nil {
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -179,55 +180,64 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
-var errTooLarge = errors.New("request body too large")
-
-// readChunk is how much of a body of unknown length is reserved and read at a time.
-const readChunk = 32 << 10
-
-// readBody reads the body into buf, refusing more than the size limit without reading past
-// it. It reserves the bytes it reads on the server's request memory, all at once when the
-// Content-Length is known, else as they arrive, and returns how many it holds (also after an
-// error), to be released once the reply is sent. Over the server's bound it stops reading
-// and returns openrpc.ErrOverloaded.
-func (h *Handler) readBody(buf *bytes.Buffer, r *http.Request) (held int64, err error) {
-	max := h.maxBytes
-	if r.ContentLength > max {
-		return 0, errTooLarge
+// readBody reads the body, refusing more than the size limit without reading past it, and
+// returns it with its bytes reserved on the server's request memory: all at once when the
+// Content-Length is known (then into buf), else as they arrive (see readReserved). Over the
+// server's bound it stops reading and returns openrpc.ErrOverloaded. After an error it holds
+// nothing.
+func (h *Handler) readBody(buf *bytes.Buffer, r *http.Request) ([]byte, error) {
+	switch {
+	case r.ContentLength > h.maxBytes:
+		return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, h.maxBytes)
+	case r.ContentLength < 0:
+		return readReserved(h.srv, r.Body, h.maxBytes)
+	case !h.srv.Reserve(r.ContentLength):
+		return nil, openrpc.ErrOverloaded
 	}
-	if r.ContentLength >= 0 {
-		// net/http ends the body at its Content-Length: reserve it all, read it all.
-		if !h.srv.Reserve(r.ContentLength) {
-			return 0, openrpc.ErrOverloaded
-		}
-		held = r.ContentLength
-		buf.Grow(int(held))
-		b := buf.AvailableBuffer()[:held]
-		n, err := io.ReadFull(r.Body, b)
-		buf.Write(b[:n])
-		return held, err
+	// net/http ends the body at its Content-Length.
+	buf.Grow(int(r.ContentLength))
+	b := buf.AvailableBuffer()[:r.ContentLength]
+	if _, err := io.ReadFull(r.Body, b); err != nil {
+		h.srv.Release(r.ContentLength)
+		return nil, err
 	}
-	body := io.LimitReader(r.Body, max+1)
+	return b, nil
+}
+
+// readReserved reads r up to max bytes, reserving its bytes on srv's request memory as they
+// come, in chunks that double from 512 bytes, and returns them with exactly len(msg) bytes
+// reserved. Past max it returns an error wrapping openrpc.ErrTooLarge, having read one byte
+// more; when srv's bound is reached, one wrapping openrpc.ErrOverloaded, the rest of r
+// unread. After an error it holds nothing.
+func readReserved(srv *openrpc.Server, r io.Reader, max int64) ([]byte, error) {
+	limit := max + 1
+	var (
+		buf  []byte
+		held int64
+	)
 	for {
-		if int64(buf.Len()) == held { // the next bytes are not reserved yet
-			n := min(readChunk, max+1-int64(buf.Len()))
-			if !h.srv.Reserve(n) {
-				return held, openrpc.ErrOverloaded
+		if int64(len(buf)) == held {
+			n := min(held+512, limit-held)
+			if n == 0 {
+				srv.Release(held)
+				return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, max)
+			}
+			if !srv.Reserve(n) {
+				srv.Release(held)
+				return nil, openrpc.ErrOverloaded
 			}
 			held += n
+			buf = slices.Grow(buf, int(n))
 		}
-		buf.Grow(int(held) - buf.Len())
-		n, err := body.Read(buf.AvailableBuffer()[:int(held)-buf.Len()])
-		buf.Write(buf.AvailableBuffer()[:n])
-		if int64(buf.Len()) > max {
-			return held, errTooLarge
-		}
+		n, err := r.Read(buf[len(buf):held])
+		buf = buf[:len(buf)+n]
 		if errors.Is(err, io.EOF) {
-			// Give back what was reserved for bytes that did not come.
-			h.srv.Release(held - int64(buf.Len()))
-			return int64(buf.Len()), nil
+			srv.Release(held - int64(len(buf)))
+			return buf, nil
 		}
 		if err != nil {
-			return held, err
+			srv.Release(held)
+			return nil, err
 		}
 	}
 }

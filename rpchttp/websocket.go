@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -217,12 +216,18 @@ func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 		w.nc.SetReadDeadline(time.Now().Add(w.readTimeout))
 		defer w.nc.SetReadDeadline(time.Time{})
 	}
-	msg, err := w.read(r)
+	msg, err := readReserved(w.srv, r, w.max)
+	if errors.Is(err, openrpc.ErrOverloaded) {
+		// Drop the rest of the message without holding it (the read limit still holds).
+		if _, err = io.Copy(io.Discard, r); err == nil {
+			err = fmt.Errorf("%w: a message was skipped", openrpc.ErrOverloaded)
+		}
+	}
 	switch {
+	case errors.Is(err, openrpc.ErrOverloaded):
+		return nil, err
 	case errors.Is(err, openrpc.ErrTooLarge):
 		w.tooBig = true
-		return nil, err
-	case errors.Is(err, openrpc.ErrOverloaded):
 		return nil, err
 	case err != nil:
 		if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
@@ -237,52 +242,6 @@ func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 		return nil, errInvalidUTF8
 	}
 	return msg, nil
-}
-
-// read reads the message r, reserving its bytes on the server's request memory as they come
-// (in chunks that double, from 512 bytes), and returns it with exactly len(msg) bytes
-// reserved. Over the size limit it returns an error wrapping openrpc.ErrTooLarge, having read
-// one byte past the limit. When the server's bound is reached it reads the rest of the
-// message without keeping it and returns an error wrapping openrpc.ErrOverloaded. On every
-// error nothing stays reserved.
-func (w *wsConn) read(r io.Reader) ([]byte, error) {
-	limit := w.max + 1
-	var (
-		buf  []byte
-		held int64
-	)
-	for {
-		if int64(len(buf)) == held {
-			n := min(max(held, 512), limit-held)
-			if n == 0 {
-				w.srv.Release(held)
-				return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, w.max)
-			}
-			if !w.srv.Reserve(n) {
-				w.srv.Release(held)
-				skipped, err := io.Copy(io.Discard, io.LimitReader(r, limit-held))
-				switch {
-				case err != nil:
-					return nil, err
-				case held+skipped >= limit:
-					return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, w.max)
-				}
-				return nil, fmt.Errorf("%w: a message of %d bytes was skipped", openrpc.ErrOverloaded, held+skipped)
-			}
-			held += n
-			buf = slices.Grow(buf, int(n))
-		}
-		n, err := r.Read(buf[len(buf):held])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
-			w.srv.Release(held - int64(len(buf)))
-			return buf, nil
-		}
-		if err != nil {
-			w.srv.Release(held)
-			return nil, err
-		}
-	}
 }
 
 // ReleaseMessage gives back the reserved bytes of a message Recv returned.
