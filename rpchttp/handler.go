@@ -205,10 +205,11 @@ func (h *Handler) readBody(buf *bytes.Buffer, r *http.Request) ([]byte, error) {
 }
 
 // readReserved reads r up to max bytes, reserving its bytes on srv's request memory as they
-// come, in chunks that double from 512 bytes, and returns them with exactly len(msg) bytes
-// reserved. Past max it returns an error wrapping openrpc.ErrTooLarge, having read one byte
-// more; when srv's bound is reached, one wrapping openrpc.ErrOverloaded, the rest of r
-// unread. After an error it holds nothing.
+// come, in chunks that double from 512 bytes (smaller ones near the bound), and returns them
+// with exactly len(msg) bytes reserved; seeing the end of r takes one byte more. Past max it
+// returns an error wrapping openrpc.ErrTooLarge, having read one byte more; when srv's bound
+// is reached, one wrapping openrpc.ErrOverloaded, the rest of r unread. After an error it
+// holds nothing.
 func readReserved(srv *openrpc.Server, r io.Reader, max int64) ([]byte, error) {
 	limit := max + 1
 	var (
@@ -222,7 +223,10 @@ func readReserved(srv *openrpc.Server, r io.Reader, max int64) ([]byte, error) {
 				srv.Release(held)
 				return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, max)
 			}
-			if !srv.Reserve(n) {
+			for n > 0 && !srv.Reserve(n) {
+				n /= 2
+			}
+			if n == 0 {
 				srv.Release(held)
 				return nil, openrpc.ErrOverloaded
 			}
