@@ -253,3 +253,32 @@ func TestWebSocket_memoryBound(t *testing.T) {
 	within(t, done2, "the end of the session")
 	checkReserved(t, srv2, 0)
 }
+
+// Regression (issue 10): the responses of a batch are capped over HTTP too.
+func TestHandler_maxResponseBytes(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{Limits: openrpc.Limits{MaxResponseBytes: 10_000}})
+	openrpc.Register(srv, openrpc.Method{Name: "big"}, func(_ context.Context, _ struct{}) (string, error) {
+		return strings.Repeat("x", 1000), nil
+	})
+	items := make([]string, 100)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{"jsonrpc":"2.0","method":"big","id":%d}`, i)
+	}
+	r := post(serve(t, srv).URL, strings.NewReader("["+strings.Join(items, ",")+"]"), false)
+	var got []struct {
+		Result string
+		Error  *struct{ Code int }
+	}
+	if err := json.Unmarshal(r.body, &got); r.status != http.StatusOK || err != nil || len(got) != 100 {
+		t.Fatalf("got %d, %d responses (%v), want 200 with 100 responses", r.status, len(got), err)
+	}
+	capped := 0
+	for _, g := range got {
+		if g.Error != nil && g.Error.Code == -32005 {
+			capped++
+		}
+	}
+	if capped < 90 || len(r.body) > 10_000+100*150 {
+		t.Errorf("%d of 100 responses capped, %d bytes; want at least 90 capped and about 10 kB", capped, len(r.body))
+	}
+}
