@@ -33,8 +33,8 @@ const (
 	DefaultMaxResponseBytes = 25_000_000
 )
 
-// Limits bound the work one message can cause. Every transport applies the same limits. A
-// zero field means its default.
+// Limits bound the work one message can cause, and the memory the requests of the whole
+// server take. Every transport applies the same limits. A zero field means its default.
 type Limits struct {
 	// MaxRequestBytes is the largest message accepted, default [DefaultMaxRequestBytes]
 	// (5 MiB). A larger one is answered with [CodeTooLarge] (and 413 over HTTP).
@@ -61,8 +61,8 @@ type Limits struct {
 	// Default [DefaultMaxTotalRequestBytes] (64 MiB), and never less than MaxRequestBytes;
 	// negative means no bound. A message that would pass it is refused at once, without
 	// being buffered, with [CodeOverloaded] (503 with Retry-After over HTTP). Per-message and
-	// per-connection limits cannot bound a server's memory: 300 concurrent bodies of 4.9 MiB
-	// each, all within MaxRequestBytes, would otherwise take 1.5 GB.
+	// per-connection limits cannot bound a server's memory: without this bound, 300
+	// concurrent bodies of 4.9 MiB, each within MaxRequestBytes, took a server past 1 GB.
 	MaxTotalRequestBytes int64
 	// MaxResponseBytes caps a response, default [DefaultMaxResponseBytes] (25 MB); negative
 	// means no cap. Once the responses of a batch pass it, each remaining call of the batch

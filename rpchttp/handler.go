@@ -4,14 +4,22 @@
 // [NewHandler] answers JSON-RPC messages POSTed to it: the reply is the body of a 200
 // response with Content-Type application/json, or an empty 204 when there is nothing to
 // answer (notifications). A body over the server's request size limit is refused with 413
-// and a JSON-RPC error, after reading at most the limit.
+// and a JSON-RPC error, after reading at most the limit. Bodies count against the server's
+// memory bound ([openrpc.Limits.MaxTotalRequestBytes]), reserved before reading when the
+// Content-Length is known and as they arrive otherwise: past it the request is refused at
+// once with 503, Retry-After and a -32004 error.
 //
 // The same handler serves WebSocket upgrade requests: each WebSocket message is one
 // JSON-RPC message (a request or a batch), answered in a message of its own. A
 // connection's messages are processed concurrently, up to the server's MaxInFlight; the
 // handshake headers and remote address are the [openrpc.Caller] details; a message over the
-// size limit is answered with -32003 and the connection closed with 1009; peers are pinged;
-// only same-origin pages may connect unless [HandlerOptions.OriginPatterns] says otherwise.
+// size limit is answered with -32003 and the connection closed with 1009; a message past the
+// server's memory bound is read without being kept and answered with -32004; a text message
+// that is not UTF-8 closes the connection with 1007; a message must arrive within
+// [HandlerOptions.MessageReadTimeout] of its first frame (else 1008) and each reply be taken
+// by the peer within [HandlerOptions.MessageWriteTimeout] (else the peer is dropped), and
+// either way the peer's calls are canceled; idle peers are pinged; only same-origin pages may
+// connect unless [HandlerOptions.OriginPatterns] says otherwise.
 // [Serve] shuts down gracefully: calls in flight finish, WebSockets get a close frame.
 //
 // [NewClient] and [DialWebSocket] return an [openrpc.Client] over HTTP and WebSocket.

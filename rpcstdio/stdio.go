@@ -4,7 +4,9 @@
 //
 // Messages are read up to a size limit (the server's MaxRequestBytes): a longer line is
 // skipped without being held in memory and answered with a -32003 error, and reading goes
-// on. Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are written one per line, whole, in the order they are ready.
+// on. With [Serve], lines count against the server's memory bound
+// (openrpc.Limits.MaxTotalRequestBytes) as they are read: a line past it is skipped the same
+// way and answered with -32004. Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are written one per line, whole, in the order they are ready.
 package rpcstdio
 
 import (
