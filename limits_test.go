@@ -171,3 +171,27 @@ func (c *releasingConn) Recv(ctx context.Context) ([]byte, error) {
 }
 
 func (c *releasingConn) ReleaseMessage(msg []byte) { c.srv.Release(int64(len(msg))) }
+
+// A transport holds the bytes of each message on the server's request memory while it is
+// read and answered, and refuses a message at once when they would pass the bound.
+func ExampleServer_Reserve() {
+	srv := openrpc.NewServer(openrpc.Info{Title: "Calculator", Version: "1.0.0"}, &openrpc.ServerOptions{
+		Limits: openrpc.Limits{MaxRequestBytes: 1 << 10, MaxTotalRequestBytes: 1 << 10},
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "add"}, add)
+	answer := func(msg []byte) []byte {
+		if !srv.Reserve(int64(len(msg))) { // before reading, when the size is known
+			return srv.OverloadedResponse()
+		}
+		defer srv.Release(int64(len(msg)))
+		return srv.Process(context.Background(), msg)
+	}
+	msg := []byte(`{"jsonrpc":"2.0","method":"add","params":[2,3],"id":1}`)
+	fmt.Println(string(answer(msg)))
+
+	srv.Reserve(1000) // other requests being read
+	fmt.Println(string(answer(msg)))
+	// Output:
+	// {"jsonrpc":"2.0","result":5,"id":1}
+	// {"jsonrpc":"2.0","error":{"code":-32004,"message":"Server overloaded","data":{"error":"the server holds too many requests; retry later","limit":1024}},"id":null}
+}
