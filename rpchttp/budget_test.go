@@ -93,7 +93,9 @@ func post(url string, body io.Reader, chunked bool) result {
 	if chunked {
 		body = struct{ io.Reader }{body} // hides the length: sent chunked
 	}
-	resp, err := http.Post(url, "application/json", body)
+	// A failing test must not hang: no request takes longer than this.
+	client := &http.Client{Timeout: 20 * time.Second}
+	resp, err := client.Post(url, "application/json", body)
 	if err != nil {
 		return result{err: err}
 	}

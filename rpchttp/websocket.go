@@ -79,6 +79,8 @@ func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return c, brw, err
 }
 
+func (h *hijackRecorder) Unwrap() http.ResponseWriter { return h.ResponseWriter }
+
 // keepAlive pings the peer until ctx ends; a peer that does not answer within the interval
 // is disconnected. A pong is only read while the server reads the connection, so a ping is
 // sent, and its loss held against the peer, only while the server is waiting for a message

@@ -149,9 +149,10 @@ func TestWebSocket_peerThatDoesNotReadIsDropped(t *testing.T) {
 	for _, shutdown := range []bool{false, true} {
 		t.Run(map[bool]string{false: "serving", true: "shutting down"}[shutdown], func(t *testing.T) {
 			srv, started, canceled := waitServer(t, nil)
-			bigs := make(chan struct{}, 1000)
+			bigs, gate := make(chan struct{}, 1000), make(chan struct{})
 			openrpc.Register(srv, openrpc.Method{Name: "big"}, func(ctx context.Context, _ struct{}) (string, error) {
 				bigs <- struct{}{}
+				<-gate
 				return strings.Repeat("x", 256<<10), nil
 			})
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -180,12 +181,16 @@ func TestWebSocket_peerThatDoesNotReadIsDropped(t *testing.T) {
 					break
 				}
 			}
+			// MaxInFlight calls ("wait" and 63 of them), held until their replies may go.
+			for range openrpc.DefaultMaxInFlight - 1 {
+				within(t, bigs, "a call")
+			}
 			if shutdown {
-				for range 64 { // MaxInFlight calls: the server is busy writing replies
-					within(t, bigs, "a call")
-				}
-				stop()
+				stop() // the shutdown starts before the server tries to write
+				close(gate)
 				within(t, served, "the end of the shutdown")
+			} else {
+				close(gate)
 			}
 			within(t, canceled, "the cancellation of the calls of the peer that does not read")
 		})

@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/rpcstdio"
@@ -30,7 +32,11 @@ func TestServe_memoryBound(t *testing.T) {
 		return head + strings.Repeat("x", size-len(head)-3) + "\"]}\n"
 	}
 	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outR.SetReadDeadline(time.Now().Add(20 * time.Second)) // a failing test must not hang
 	served := make(chan error, 1)
 	go func() { served <- rpcstdio.Serve(context.Background(), srv, inR, outW, nil); outW.Close() }()
 	replies := bufio.NewScanner(outR)
