@@ -23,8 +23,9 @@ type Conn interface {
 
 // MessageReleaser is implemented by a [Conn] that wants to know when a message it returned
 // from Recv is no longer used: [Server.ServeConn] calls ReleaseMessage once for every such
-// message, as soon as it is answered (its reply is ready, before it is sent) or dropped. A Conn whose Recv
-// reserves the bytes of its messages with [Server.Reserve] releases them there.
+// message, as soon as it is answered (its reply is ready, before it is sent) or dropped. A
+// Conn whose Recv reserves the bytes of its messages with [Server.Reserve] releases them
+// there.
 type MessageReleaser interface {
 	ReleaseMessage(msg []byte)
 }

@@ -70,11 +70,7 @@ type hijackRecorder struct {
 }
 
 func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := h.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("http.ResponseWriter does not implement http.Hijacker")
-	}
-	c, brw, err := hj.Hijack()
+	c, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
 	h.conn = c
 	return c, brw, err
 }

@@ -5,8 +5,10 @@
 // Messages are read up to a size limit (the server's MaxRequestBytes): a longer line is
 // skipped without being held in memory and answered with a -32003 error, and reading goes
 // on. With [Serve], lines count against the server's memory bound
-// (openrpc.Limits.MaxTotalRequestBytes) as they are read: a line past it is skipped the same
-// way and answered with -32004. Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are written one per line, whole, in the order they are ready.
+// (openrpc.Limits.MaxTotalRequestBytes) from the moment they are read until they are
+// answered: a line past it is skipped the same way and answered with -32004. Blank lines are
+// ignored. Line breaks inside a message are sent as spaces. Replies are written one per line,
+// whole, in the order they are ready.
 package rpcstdio
 
 import (
@@ -170,7 +172,9 @@ func (c *Conn) readLine() ([]byte, error) {
 	}
 }
 
-// ReleaseMessage gives back the reserved bytes of a message Recv returned.
+// ReleaseMessage gives back the bytes of a message Recv returned to the server's memory
+// bound, for a Conn made by [Serve]; openrpc.Server.ServeConn calls it. Otherwise it does
+// nothing.
 func (c *Conn) ReleaseMessage(msg []byte) {
 	if c.srv != nil {
 		c.srv.Release(int64(len(msg)))
