@@ -34,24 +34,29 @@ const (
 	CodeCanceled Code = -32002
 	// CodeTooLarge reports a message over the request size limit.
 	CodeTooLarge Code = -32003
-	// CodeOverloaded reports a call refused because too many are in flight.
+	// CodeOverloaded reports a message refused because the server holds too many requests
+	// ([Limits.MaxTotalRequestBytes]) or is shutting down.
 	CodeOverloaded Code = -32004
+	// CodeResponseTooLarge reports a call whose response would pass
+	// [Limits.MaxResponseBytes]; its data gives the limit.
+	CodeResponseTooLarge Code = -32005
 	// CodePermissionError reports a call the caller is not authorized to make.
 	CodePermissionError Code = -32099
 )
 
 var codeMessages = map[Code]string{
-	CodeParseError:      "Parse error",
-	CodeInvalidRequest:  "Invalid Request",
-	CodeMethodNotFound:  "Method not found",
-	CodeInvalidParams:   "Invalid params",
-	CodeInternalError:   "Internal error",
-	CodeServerError:     "Server error",
-	CodeTimeout:         "Request timeout",
-	CodeCanceled:        "Request canceled",
-	CodeTooLarge:        "Request too large",
-	CodeOverloaded:      "Server overloaded",
-	CodePermissionError: "Permission error",
+	CodeParseError:       "Parse error",
+	CodeInvalidRequest:   "Invalid Request",
+	CodeMethodNotFound:   "Method not found",
+	CodeInvalidParams:    "Invalid params",
+	CodeInternalError:    "Internal error",
+	CodeServerError:      "Server error",
+	CodeTimeout:          "Request timeout",
+	CodeCanceled:         "Request canceled",
+	CodeTooLarge:         "Request too large",
+	CodeOverloaded:       "Server overloaded",
+	CodeResponseTooLarge: "Response too large",
+	CodePermissionError:  "Permission error",
 }
 
 // String returns the standard message of c, such as "Invalid params", or "Server error" for

@@ -21,6 +21,15 @@ type Conn interface {
 	Close() error
 }
 
+// MessageReleaser is implemented by a [Conn] that wants to know when a message it returned
+// from Recv is no longer used: [Server.ServeConn] calls ReleaseMessage once for every such
+// message, as soon as it is answered (its reply is ready, before it is sent) or dropped. A
+// Conn whose Recv reserves the bytes of its messages with [Server.Reserve] releases them
+// there.
+type MessageReleaser interface {
+	ReleaseMessage(msg []byte)
+}
+
 // ErrTooLarge is returned (wrapped) by a [Conn] for a message over the size limit.
 var ErrTooLarge = errors.New("openrpc: message too large")
 
@@ -40,6 +49,10 @@ type ConnOptions struct {
 // replies, then closes conn. When the connection fails, the contexts of the calls in flight
 // are canceled. ServeConn returns nil after the peer's EOF or a shutdown, otherwise the
 // error that ended the connection.
+//
+// A Recv error wrapping [ErrTooLarge] is answered with [CodeTooLarge], one wrapping
+// [ErrOverloaded] with [CodeOverloaded] (a message skipped because the server's request
+// memory is used up); reading goes on after both.
 func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) error {
 	callCtx, cancelCalls := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer cancelCalls(nil)
@@ -53,6 +66,12 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 		mu       sync.Mutex // orders draining against wg.Add
 		draining bool
 	)
+	release, _ := conn.(MessageReleaser)
+	done := func(msg []byte) {
+		if release != nil {
+			release.ReleaseMessage(msg)
+		}
+	}
 	send := func(msg []byte) {
 		sendMu.Lock()
 		defer sendMu.Unlock()
@@ -84,6 +103,9 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 				send(s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
 					debugData("the message exceeds the size limit")))
 				continue
+			case errors.Is(err, ErrOverloaded):
+				send(s.OverloadedResponse())
+				continue
 			case errors.Is(err, io.EOF), isDraining():
 				wg.Wait()
 				return nil
@@ -95,7 +117,9 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 		mu.Lock()
 		if draining {
 			mu.Unlock()
-			if reply := s.process(callCtx, msg, true); reply != nil {
+			reply := s.process(callCtx, msg, true)
+			done(msg)
+			if reply != nil {
 				send(reply)
 			}
 			continue
@@ -109,6 +133,7 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			}
 		}
 		if err := callCtx.Err(); err != nil { // a reply could not be sent: the connection is gone
+			done(msg)
 			wg.Done()
 			wg.Wait()
 			return context.Cause(callCtx)
@@ -116,7 +141,9 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 		go func() {
 			defer wg.Done()
 			defer func() { <-inflight }()
-			if reply := s.Process(callCtx, msg); reply != nil {
+			reply := s.Process(callCtx, msg)
+			done(msg)
+			if reply != nil {
 				send(reply)
 			}
 		}()

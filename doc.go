@@ -105,7 +105,9 @@
 //	-32001 Request timeout      past Limits.CallTimeout, or the handler returned context.DeadlineExceeded
 //	-32002 Request canceled     a handler returned context.Canceled
 //	-32003 Request too large    the message is over Limits.MaxRequestBytes
-//	-32004 Server overloaded    a call arrived on a connection while the server shuts down
+//	-32004 Server overloaded    the server holds Limits.MaxTotalRequestBytes of requests (503 over HTTP),
+//	                            or a call arrived on a connection while the server shuts down
+//	-32005 Response too large   the response, or the batch's responses so far, pass Limits.MaxResponseBytes
 //	-32099 Permission error     the caller is not authorized (see Security)
 //
 // Errors about the message itself (-32700, -32600, -32601) carry no data unless debug is on,
@@ -171,6 +173,15 @@
 //
 // [Limits] bound the work one message can cause, the same on every transport: its size
 // (5 MiB; 413 over HTTP), the items of a batch (1000), the nesting depth of its JSON (128),
-// the batch items running at once (16), the messages of one connection in flight (64), and
-// optionally a deadline per call ([Limits.CallTimeout], answered with [CodeTimeout]).
+// the batch items running at once (16), the messages of one connection in flight (64), the
+// size of a response (25 MB: past it the remaining calls of a batch get [CodeResponseTooLarge]),
+// and optionally a deadline per call ([Limits.CallTimeout], answered with [CodeTimeout]).
+//
+// One bound holds for the whole server: [Limits.MaxTotalRequestBytes] (64 MiB) caps the bytes
+// of requests held at once across all transports and connections. Transports reserve the
+// bytes of each message with [Server.Reserve] as they read it and release them with
+// [Server.Release] once it is answered; a message that would pass the bound is refused at
+// once, without being buffered, with [CodeOverloaded] (HTTP: 503 with Retry-After). A
+// third-party transport should do the same; a [Conn] does it by reserving in Recv, reporting
+// a skipped message with [ErrOverloaded], and implementing [MessageReleaser].
 package openrpc

@@ -24,10 +24,17 @@ const (
 	DefaultMaxDepth         = 128
 	DefaultBatchConcurrency = 16
 	DefaultMaxInFlight      = 64
+	// DefaultMaxTotalRequestBytes bounds the request bytes a server holds at once: 64 MiB,
+	// a dozen messages of the largest size or thousands of ordinary ones. A held byte costs
+	// about one more while its params are decoded, so requests stay within a few hundred MiB
+	// even under a flood, which a machine with 1 GiB of memory can afford.
+	DefaultMaxTotalRequestBytes = 64 << 20
+	// DefaultMaxResponseBytes caps a response, 25 MB (as go-ethereum caps a batch's).
+	DefaultMaxResponseBytes = 25_000_000
 )
 
-// Limits bound the work one message can cause. Every transport applies the same limits. A
-// zero field means its default.
+// Limits bound the work one message can cause, and the memory the requests of the whole
+// server take. Every transport applies the same limits. A zero field means its default.
 type Limits struct {
 	// MaxRequestBytes is the largest message accepted, default [DefaultMaxRequestBytes]
 	// (5 MiB). A larger one is answered with [CodeTooLarge] (and 413 over HTTP).
@@ -49,6 +56,20 @@ type Limits struct {
 	// then, and a handler that returns an error after it (the context's error or one of its
 	// own, such as a database driver's) is answered with [CodeTimeout] and logged at Warn.
 	CallTimeout time.Duration
+	// MaxTotalRequestBytes bounds the bytes of requests the server holds at once, across
+	// all its transports and connections: HTTP bodies, WebSocket messages and stdio lines
+	// count from their first byte read until they are answered (see [Server.Reserve]).
+	// Default [DefaultMaxTotalRequestBytes] (64 MiB), and never less than MaxRequestBytes;
+	// negative means no bound. A message that would pass it is refused at once, without
+	// being buffered, with [CodeOverloaded] (503 with Retry-After over HTTP). Per-message and
+	// per-connection limits cannot bound a server's memory: without this bound, 300
+	// concurrent bodies of 4.9 MiB, each within MaxRequestBytes, took a server past 1 GB.
+	MaxTotalRequestBytes int64
+	// MaxResponseBytes caps a response, default [DefaultMaxResponseBytes] (25 MB); negative
+	// means no cap. Once the responses of a batch pass it, each remaining call of the batch
+	// is answered with a small [CodeResponseTooLarge] error instead, its result dropped as
+	// soon as it is produced. A single call whose response passes it gets that error too.
+	MaxResponseBytes int64
 }
 
 func (l Limits) withDefaults() Limits {
@@ -66,6 +87,15 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxInFlight <= 0 {
 		l.MaxInFlight = DefaultMaxInFlight
+	}
+	if l.MaxTotalRequestBytes == 0 {
+		l.MaxTotalRequestBytes = DefaultMaxTotalRequestBytes
+	}
+	if l.MaxTotalRequestBytes > 0 {
+		l.MaxTotalRequestBytes = max(l.MaxTotalRequestBytes, l.MaxRequestBytes)
+	}
+	if l.MaxResponseBytes == 0 {
+		l.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 	return l
 }
@@ -118,6 +148,8 @@ type Server struct {
 
 	mu      sync.Mutex // serializes changes to methods
 	methods atomic.Pointer[methodTable]
+
+	reserved atomic.Int64 // request bytes held; see Reserve
 }
 
 // methodTable is an immutable snapshot of a server's methods, replaced on every change.
@@ -254,7 +286,11 @@ func (s *Server) process(ctx context.Context, msg []byte, refuse bool) []byte {
 	}
 	caller := CallerFrom(ctx)
 	if !batch {
-		return s.handle(ctx, &single, caller, refuse)
+		reply := s.handle(ctx, &single, caller, refuse)
+		if s.limits.MaxResponseBytes >= 0 && int64(len(reply)) > s.limits.MaxResponseBytes {
+			return s.responseTooLarge(single.ResponseID(), false)
+		}
+		return reply
 	}
 	return s.batch(ctx, reqs, caller, refuse)
 }
@@ -274,10 +310,11 @@ func (s *Server) parseFailure(err error) []byte {
 
 func (s *Server) batch(ctx context.Context, reqs []wire.Request, caller *Caller, refuse bool) []byte {
 	out := make([][]byte, len(reqs))
+	var used atomic.Int64 // bytes of the responses so far, see fit
 	workers := min(len(reqs), s.limits.BatchConcurrency)
 	if workers <= 1 {
 		for i := range reqs {
-			out[i] = s.handle(ctx, &reqs[i], caller, refuse)
+			out[i] = s.fit(s.handle(ctx, &reqs[i], caller, refuse), &reqs[i], &used)
 		}
 	} else {
 		var next atomic.Int64
@@ -287,7 +324,7 @@ func (s *Server) batch(ctx context.Context, reqs []wire.Request, caller *Caller,
 				if i >= len(reqs) {
 					return
 				}
-				out[i] = s.handle(ctx, &reqs[i], caller, refuse)
+				out[i] = s.fit(s.handle(ctx, &reqs[i], caller, refuse), &reqs[i], &used)
 			}
 		}
 		var wg sync.WaitGroup
@@ -317,6 +354,19 @@ func (s *Server) batch(ctx context.Context, reqs []wire.Request, caller *Caller,
 		}
 	}
 	return append(buf, ']')
+}
+
+// fit returns reply, the response to r in a batch whose responses so far take used bytes, or
+// a [CodeResponseTooLarge] error in its place once they pass [Limits.MaxResponseBytes]. The
+// refused bytes stay counted, so every later response of the batch is refused too.
+func (s *Server) fit(reply []byte, r *wire.Request, used *atomic.Int64) []byte {
+	if reply == nil || s.limits.MaxResponseBytes < 0 {
+		return reply
+	}
+	if used.Add(int64(len(reply))+1) <= s.limits.MaxResponseBytes {
+		return reply
+	}
+	return s.responseTooLarge(r.ResponseID(), true)
 }
 
 // handle answers one request of a message; nil means no response.

@@ -4,14 +4,22 @@
 // [NewHandler] answers JSON-RPC messages POSTed to it: the reply is the body of a 200
 // response with Content-Type application/json, or an empty 204 when there is nothing to
 // answer (notifications). A body over the server's request size limit is refused with 413
-// and a JSON-RPC error, after reading at most the limit.
+// and a JSON-RPC error, after reading at most the limit. Bodies count against the server's
+// memory bound ([openrpc.Limits.MaxTotalRequestBytes]), reserved before reading when the
+// Content-Length is known and as they arrive otherwise: past it the request is refused at
+// once with 503, Retry-After and a -32004 error.
 //
 // The same handler serves WebSocket upgrade requests: each WebSocket message is one
 // JSON-RPC message (a request or a batch), answered in a message of its own. A
 // connection's messages are processed concurrently, up to the server's MaxInFlight; the
 // handshake headers and remote address are the [openrpc.Caller] details; a message over the
-// size limit is answered with -32003 and the connection closed with 1009; peers are pinged;
-// only same-origin pages may connect unless [HandlerOptions.OriginPatterns] says otherwise.
+// size limit is answered with -32003 and the connection closed with 1009; a message past the
+// server's memory bound is read without being kept and answered with -32004; a text message
+// that is not UTF-8 closes the connection with 1007; a message must arrive within
+// [HandlerOptions.MessageReadTimeout] of its first frame (else 1008) and each reply be taken
+// by the peer within [HandlerOptions.MessageWriteTimeout] (else the peer is dropped), and
+// either way the peer's calls are canceled; idle peers are pinged; only same-origin pages may
+// connect unless [HandlerOptions.OriginPatterns] says otherwise.
 // [Serve] shuts down gracefully: calls in flight finish, WebSockets get a close frame.
 //
 // [NewClient] and [DialWebSocket] return an [openrpc.Client] over HTTP and WebSocket.
@@ -61,6 +69,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -106,6 +115,17 @@ type HandlerOptions struct {
 	// ShutdownGrace is how long a WebSocket session may take to finish its calls when the
 	// http.Server shuts down before it is closed at once, default 30s.
 	ShutdownGrace time.Duration
+	// MessageReadTimeout is how long a WebSocket message may take to arrive once its first
+	// frame has: a peer that starts a message and stalls is disconnected then (close code
+	// 1008) and its calls are canceled. Default 30s, enough for a message of the default
+	// 5 MiB size limit at 1.5 Mbit/s; negative disables it. Idle peers are not concerned:
+	// pings watch them.
+	MessageReadTimeout time.Duration
+	// MessageWriteTimeout is how long writing one reply to a WebSocket peer may take: a peer
+	// that does not read its replies is disconnected then and its calls are canceled, so it
+	// holds neither memory nor a graceful shutdown. Default 10s, a third of ShutdownGrace;
+	// negative disables it.
+	MessageWriteTimeout time.Duration
 }
 
 // Handler is an http.Handler serving JSON-RPC over HTTP POST, and over WebSocket for
@@ -117,6 +137,8 @@ type Handler struct {
 	pingInterval   time.Duration
 	noWebSocket    bool
 	shutdownGrace  time.Duration
+	readTimeout    time.Duration
+	writeTimeout   time.Duration
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -132,6 +154,8 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		maxBytes:      srv.Limits().MaxRequestBytes,
 		pingInterval:  30 * time.Second,
 		shutdownGrace: 30 * time.Second,
+		readTimeout:   30 * time.Second,
+		writeTimeout:  10 * time.Second,
 		sessions:      map[*session]struct{}{},
 		servers:       map[*http.Server]*serverState{},
 	}
@@ -145,6 +169,12 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		}
 		if opts.ShutdownGrace > 0 {
 			h.shutdownGrace = opts.ShutdownGrace
+		}
+		if opts.MessageReadTimeout != 0 {
+			h.readTimeout = opts.MessageReadTimeout
+		}
+		if opts.MessageWriteTimeout != 0 {
+			h.writeTimeout = opts.MessageWriteTimeout
 		}
 		h.noWebSocket = opts.DisableWebSocket
 	}
@@ -177,17 +207,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer putBuffer(buf)
-	if err := readBody(buf, r, h.maxBytes); err != nil {
-		if errors.Is(err, errTooLarge) {
-			writeJSON(w, http.StatusRequestEntityTooLarge, wire.AppendError(nil, nil, int64(openrpc.CodeTooLarge),
-				openrpc.CodeTooLarge.String(), fmt.Appendf(nil, `{"error":"the message exceeds the limit of %d bytes"}`, h.maxBytes)))
-			return
-		}
+	body, err := h.readBody(buf, r)
+	switch {
+	case errors.Is(err, openrpc.ErrTooLarge):
+		writeJSON(w, http.StatusRequestEntityTooLarge, wire.AppendError(nil, nil, int64(openrpc.CodeTooLarge),
+			openrpc.CodeTooLarge.String(), fmt.Appendf(nil, `{"error":"the message exceeds the limit of %d bytes"}`, h.maxBytes)))
+		return
+	case errors.Is(err, openrpc.ErrOverloaded):
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Connection", "close") // the rest of the body stays unread
+		writeJSON(w, http.StatusServiceUnavailable, h.srv.OverloadedResponse())
+		return
+	case err != nil:
 		http.Error(w, "reading request body failed", http.StatusBadRequest)
 		return
 	}
 	caller := &openrpc.Caller{Transport: "http", RemoteAddr: r.RemoteAddr, Header: r.Header, Value: r}
-	reply := h.srv.Process(openrpc.WithCaller(r.Context(), caller), buf.Bytes())
+	reply := h.srv.Process(openrpc.WithCaller(r.Context(), caller), body)
+	h.srv.Release(int64(len(body))) // the request is answered: its bytes are no longer needed
 	if reply == nil {
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -203,24 +240,74 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
-var errTooLarge = errors.New("request body too large")
+// readBody reads the body, refusing more than the size limit without reading past it, and
+// returns it with its bytes reserved on the server's request memory: all at once when the
+// Content-Length is known (then into buf), else as they arrive (see readReserved). Over the
+// server's bound it stops reading and returns openrpc.ErrOverloaded. After an error it holds
+// nothing.
+func (h *Handler) readBody(buf *bytes.Buffer, r *http.Request) ([]byte, error) {
+	switch {
+	case r.ContentLength > h.maxBytes:
+		return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, h.maxBytes)
+	case r.ContentLength < 0:
+		return readReserved(h.srv, r.Body, h.maxBytes)
+	case !h.srv.Reserve(r.ContentLength):
+		return nil, openrpc.ErrOverloaded
+	}
+	// net/http ends the body at its Content-Length.
+	buf.Grow(int(r.ContentLength))
+	b := buf.AvailableBuffer()[:r.ContentLength]
+	if _, err := io.ReadFull(r.Body, b); err != nil {
+		h.srv.Release(r.ContentLength)
+		return nil, err
+	}
+	return b, nil
+}
 
-// readBody reads the body into buf, refusing more than max bytes without reading past them.
-func readBody(buf *bytes.Buffer, r *http.Request, max int64) error {
-	if r.ContentLength > max {
-		return errTooLarge
+// readReserved reads r up to max bytes, reserving its bytes on srv's request memory as they
+// come, in chunks that double from 512 bytes (smaller ones near the bound), and returns them
+// with exactly len(msg) bytes reserved; seeing the end of r takes one byte more. Past max it
+// returns an error wrapping openrpc.ErrTooLarge, having read one byte more; when srv's bound
+// is reached, one wrapping openrpc.ErrOverloaded, the rest of r unread. After an error it
+// holds nothing.
+func readReserved(srv *openrpc.Server, r io.Reader, max int64) ([]byte, error) {
+	limit := max + 1
+	var (
+		buf  []byte
+		held int64
+	)
+	for {
+		if int64(len(buf)) == held {
+			n := min(held+512, limit-held)
+			if n == 0 {
+				srv.Release(held)
+				return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, max)
+			}
+			for n > 0 && !srv.Reserve(n) {
+				n /= 2
+			}
+			if n == 0 {
+				srv.Release(held)
+				return nil, openrpc.ErrOverloaded
+			}
+			held += n
+			buf = slices.Grow(buf, int(n))
+		}
+		n, err := r.Read(buf[len(buf):held])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			if int64(len(buf)) > max { // the last read may bring the byte past the limit with EOF
+				srv.Release(held)
+				return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, max)
+			}
+			srv.Release(held - int64(len(buf)))
+			return buf, nil
+		}
+		if err != nil {
+			srv.Release(held)
+			return nil, err
+		}
 	}
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
-	}
-	n, err := buf.ReadFrom(io.LimitReader(r.Body, max+1))
-	if err != nil {
-		return err
-	}
-	if n > max {
-		return errTooLarge
-	}
-	return nil
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -1,14 +1,17 @@
 package rpchttp
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/openrpc-go/openrpc"
@@ -38,7 +41,8 @@ func headerHasToken(h http.Header, key, token string) bool {
 // ShutdownGrace is closed at once).
 func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	// ServeHTTP has checked the origin, as for HTTP requests: one policy for both.
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	hj := &hijackRecorder{ResponseWriter: w}
+	c, err := websocket.Accept(hj, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return // Accept has written the HTTP error
 	}
@@ -46,7 +50,7 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 
 	ctx, shutdown := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer shutdown()
-	conn := &wsConn{c: c, max: h.maxBytes}
+	conn := &wsConn{c: c, nc: hj.conn, srv: h.srv, max: h.maxBytes, readTimeout: h.readTimeout, writeTimeout: h.writeTimeout}
 	hs, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
 	s := &session{server: hs, shutdown: shutdown, conn: c}
 	h.track(s)
@@ -59,6 +63,20 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	h.srv.ServeConn(ctx, conn, &openrpc.ConnOptions{Caller: caller})
 	c.CloseNow()
 }
+
+// hijackRecorder keeps the connection websocket.Accept hijacks, to set read deadlines on it.
+type hijackRecorder struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn = c
+	return c, brw, err
+}
+
+func (h *hijackRecorder) Unwrap() http.ResponseWriter { return h.ResponseWriter }
 
 // keepAlive pings the peer until ctx ends; a peer that does not answer within the interval
 // is disconnected. A pong is only read while the server reads the connection, so a ping is
@@ -147,18 +165,34 @@ func (h *Handler) shutdownSessions(hs *http.Server) {
 
 // wsConn is a WebSocket as an openrpc.Conn: one JSON-RPC message per WebSocket message.
 type wsConn struct {
-	c      *websocket.Conn
-	max    int64
-	tooBig bool
+	c            *websocket.Conn
+	nc           net.Conn // the connection under c
+	srv          *openrpc.Server
+	max          int64
+	readTimeout  time.Duration
+	writeTimeout time.Duration
+	tooBig       bool
 
 	reading  atomic.Bool  // inside Recv, waiting for a message
 	received atomic.Int64 // messages received, to tell whether reading stopped meanwhile
 }
 
-var _ openrpc.Conn = (*wsConn)(nil)
+var (
+	_ openrpc.Conn            = (*wsConn)(nil)
+	_ openrpc.MessageReleaser = (*wsConn)(nil)
+)
 
-var errMessageTooBig = errors.New("websocket message too big")
+var (
+	errMessageTooBig = errors.New("websocket message too big")
+	errReadTimeout   = errors.New("websocket message not received in time")
+	errInvalidUTF8   = errors.New("websocket text message is not valid UTF-8")
+)
 
+// Recv reads the next message. Its bytes are reserved on the server's request memory as
+// they arrive, and released by ReleaseMessage; past the server's bound the rest of the
+// message is read and dropped, and Recv reports openrpc.ErrOverloaded. Once its first frame
+// has come, the whole message must arrive within the read timeout, else the connection is
+// closed with 1008 Policy Violation.
 func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 	if w.tooBig {
 		// The rest of the oversized message is unread: the connection cannot go on.
@@ -166,7 +200,7 @@ func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 		return nil, errMessageTooBig
 	}
 	w.reading.Store(true)
-	_, r, err := w.c.Reader(ctx)
+	typ, r, err := w.c.Reader(ctx)
 	w.reading.Store(false)
 	w.received.Add(1)
 	if err != nil {
@@ -177,18 +211,48 @@ func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 		}
 		return nil, err
 	}
-	msg, err := io.ReadAll(io.LimitReader(r, w.max+1))
-	if err != nil {
+	if w.readTimeout > 0 && w.nc != nil {
+		w.nc.SetReadDeadline(time.Now().Add(w.readTimeout))
+		defer w.nc.SetReadDeadline(time.Time{})
+	}
+	msg, err := readReserved(w.srv, r, w.max)
+	if errors.Is(err, openrpc.ErrOverloaded) {
+		// Drop the rest of the message without holding it (the read limit still holds).
+		if _, err = io.Copy(io.Discard, r); err == nil {
+			err = fmt.Errorf("%w: a message was skipped", openrpc.ErrOverloaded)
+		}
+	}
+	switch {
+	case errors.Is(err, openrpc.ErrOverloaded):
+		return nil, err
+	case errors.Is(err, openrpc.ErrTooLarge):
+		w.tooBig = true
+		return nil, err
+	case err != nil:
+		if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
+			w.c.Close(websocket.StatusPolicyViolation, "message read timeout")
+			return nil, fmt.Errorf("%w: %v", errReadTimeout, err)
+		}
 		return nil, err
 	}
-	if int64(len(msg)) > w.max {
-		w.tooBig = true
-		return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, w.max)
+	if typ == websocket.MessageText && !utf8.Valid(msg) {
+		w.ReleaseMessage(msg)
+		w.c.Close(websocket.StatusInvalidFramePayloadData, "text message is not valid UTF-8")
+		return nil, errInvalidUTF8
 	}
 	return msg, nil
 }
 
+// ReleaseMessage gives back the reserved bytes of a message Recv returned.
+func (w *wsConn) ReleaseMessage(msg []byte) { w.srv.Release(int64(len(msg))) }
+
+// Send writes msg; a peer that does not take it within the write timeout is disconnected.
 func (w *wsConn) Send(ctx context.Context, msg []byte) error {
+	if w.writeTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, w.writeTimeout)
+		defer cancel()
+	}
 	return w.c.Write(ctx, websocket.MessageText, msg)
 }
 

@@ -4,7 +4,11 @@
 //
 // Messages are read up to a size limit (the server's MaxRequestBytes; the LF or CR LF that
 // ends a line does not count): a longer line is skipped without being held in memory and
-// answered with a -32003 error, and reading goes on. Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are written one per line, whole, in the order they are ready.
+// answered with a -32003 error, and reading goes on. With [Serve], lines count against the
+// server's memory bound (openrpc.Limits.MaxTotalRequestBytes) from the moment they are read
+// until they are answered: a line past it is skipped the same way and answered with -32004.
+// Blank lines are ignored. Line breaks inside a message are sent as spaces. Replies are
+// written one per line, whole, in the order they are ready.
 package rpcstdio
 
 import (
@@ -32,6 +36,7 @@ type Conn struct {
 	r   *bufio.Reader
 	w   io.Writer
 	max int64
+	srv *openrpc.Server // when set (by Serve), lines are reserved on its request memory
 
 	// A goroutine reads lines, so that Recv can return when its context ends or the
 	// connection is closed even while a read blocks (os.Stdin cannot be interrupted).
@@ -47,12 +52,15 @@ type Conn struct {
 
 type line struct {
 	msg []byte
-	err error // only ErrTooLarge: the reader goes on after it
+	err error // only ErrTooLarge or ErrOverloaded: the reader goes on after them
 }
 
 var errClosed = errors.New("rpcstdio: connection closed")
 
-var _ openrpc.Conn = (*Conn)(nil)
+var (
+	_ openrpc.Conn            = (*Conn)(nil)
+	_ openrpc.MessageReleaser = (*Conn)(nil)
+)
 
 // NewConn returns a connection reading messages from r and writing them to w. Close closes
 // r and w when they are io.Closers.
@@ -93,7 +101,7 @@ func (c *Conn) Recv(ctx context.Context) ([]byte, error) {
 func (c *Conn) readLoop() {
 	for {
 		msg, err := c.next()
-		if err != nil && !errors.Is(err, openrpc.ErrTooLarge) {
+		if err != nil && !errors.Is(err, openrpc.ErrTooLarge) && !errors.Is(err, openrpc.ErrOverloaded) {
 			c.readErr = err
 			close(c.done)
 			return
@@ -101,6 +109,7 @@ func (c *Conn) readLoop() {
 		select {
 		case c.lines <- line{msg, err}:
 		case <-c.closed:
+			c.ReleaseMessage(msg)
 			return
 		}
 	}
@@ -119,28 +128,47 @@ func (c *Conn) next() ([]byte, error) {
 		if len(bytes.TrimSpace(line)) > 0 {
 			return line, nil
 		}
+		c.ReleaseMessage(line)
 	}
 }
 
 // readLine reads one line without its line break, holding at most max bytes of it and the
-// CR LF that may end it.
+// CR LF that may end it. With a server, the bytes of the line are reserved on its request
+// memory as they are read (the line returned holds exactly len(line) bytes); when that
+// fails, the rest of the line is skipped and an error wrapping openrpc.ErrOverloaded
+// returned.
 func (c *Conn) readLine() ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := c.r.ReadSlice('\n')
 		if int64(len(line)+len(chunk)) > c.max+2 { // +2: a CR LF is not part of the message
+			c.ReleaseMessage(line)
 			if err := c.skipLine(err); err != nil && !errors.Is(err, io.EOF) {
 				return nil, err
 			}
 			return nil, c.tooLarge()
 		}
+		if c.srv != nil && !c.srv.Reserve(int64(len(chunk))) {
+			c.ReleaseMessage(line)
+			if err := c.skipLine(err); err != nil && !errors.Is(err, io.EOF) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: a line was skipped", openrpc.ErrOverloaded)
+		}
 		line = append(line, chunk...)
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
-		line = bytes.TrimRight(line, "\r\n")
+		trimmed := bytes.TrimRight(line, "\r\n")
+		c.ReleaseMessage(line[len(trimmed):])
+		line = trimmed
 		if int64(len(line)) > c.max && (err == nil || errors.Is(err, io.EOF)) {
+			c.ReleaseMessage(line)
 			return nil, c.tooLarge()
+		}
+		if err != nil && (!errors.Is(err, io.EOF) || len(bytes.TrimSpace(line)) == 0) {
+			c.ReleaseMessage(line)
+			return nil, err
 		}
 		return line, err
 	}
@@ -148,6 +176,15 @@ func (c *Conn) readLine() ([]byte, error) {
 
 func (c *Conn) tooLarge() error {
 	return fmt.Errorf("%w: a line over %d bytes", openrpc.ErrTooLarge, c.max)
+}
+
+// ReleaseMessage gives back the bytes of a message Recv returned to the server's memory
+// bound, for a Conn made by [Serve]; openrpc.Server.ServeConn calls it. Otherwise it does
+// nothing.
+func (c *Conn) ReleaseMessage(msg []byte) {
+	if c.srv != nil {
+		c.srv.Release(int64(len(msg)))
+	}
 }
 
 // skipLine discards input up to the end of the current line.
@@ -195,7 +232,10 @@ func Serve(ctx context.Context, srv *openrpc.Server, r io.Reader, w io.Writer, o
 	if opts != nil && opts.MaxMessageBytes > 0 {
 		o.MaxMessageBytes = opts.MaxMessageBytes
 	}
-	return srv.ServeConn(ctx, NewConn(r, w, &o), &openrpc.ConnOptions{Caller: &openrpc.Caller{Transport: "stdio"}})
+	c := NewConn(r, w, &o)
+	c.srv = srv
+	defer c.stop()
+	return srv.ServeConn(ctx, c, &openrpc.ConnOptions{Caller: &openrpc.Caller{Transport: "stdio"}})
 }
 
 // NewClient returns a client that writes calls to w and reads replies from r, such as the
@@ -203,3 +243,6 @@ func Serve(ctx context.Context, srv *openrpc.Server, r io.Reader, w io.Writer, o
 func NewClient(r io.Reader, w io.Writer, opts *Options) *openrpc.Client {
 	return openrpc.NewConnClient(NewConn(r, w, opts), nil)
 }
+
+// stop ends the reading goroutine, giving back the line it holds, without closing the streams.
+func (c *Conn) stop() { c.closeOnce.Do(func() { close(c.closed) }) }
