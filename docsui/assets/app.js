@@ -2028,7 +2028,7 @@
     // and a credential in a header cannot go with it.
     function updateWSNote() {
       const lines = [];
-      if (sub && transport !== 'ws') lines.push('Subscriptions need a connection: this one goes over WebSocket, whatever the switch above says (over HTTP POST the server refuses it).');
+      if (sub && transport !== 'ws') lines.push('Subscriptions need a connection: this one goes over WebSocket, whatever the endpoint switch says (over HTTP POST the server refuses it).');
       if (viaWS()) {
         const req = isObj(m['x-security']) ? Object.keys(m['x-security']) : [];
         const held = req.filter((n) => hasCredential(n));
