@@ -32,6 +32,9 @@ type Client struct {
 	pending map[string]chan json.RawMessage // by raw id
 	done    chan struct{}                   // closed when the connection's reader stops
 	err     error                           // why it stopped
+
+	onReply map[string]func(json.RawMessage) // run by the reader before a reply is delivered
+	subs    map[string]*clientSub            // running subscriptions by subscription id
 }
 
 // ClientOptions configures a [Client]. It has no fields yet; nil is fine.
@@ -233,6 +236,9 @@ func (c *Client) readLoop() {
 		if err != nil {
 			break
 		}
+		if c.dispatchNotification(msg) {
+			continue
+		}
 		responses, perr := splitResponses(msg)
 		if perr != nil {
 			continue // not for us to answer: the server sent something that is not a response
@@ -249,6 +255,9 @@ func (c *Client) readLoop() {
 				continue
 			}
 			if ch, ok := c.pending[id]; ok {
+				if f := c.onReply[id]; f != nil {
+					f(raw)
+				}
 				ch <- raw
 				delete(c.pending, id)
 			}
@@ -257,8 +266,13 @@ func (c *Client) readLoop() {
 	}
 	c.mu.Lock()
 	c.err = fmt.Errorf("%w: %w", ErrClientClosed, err)
+	subs := c.subs
+	c.subs = nil
 	c.mu.Unlock()
 	close(c.done)
+	for _, sub := range subs {
+		sub.end(c.err)
+	}
 }
 
 // encodeRequest encodes one request; id "" makes it a notification.

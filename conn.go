@@ -79,6 +79,12 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			cancelCalls(err)
 		}
 	}
+	sess := &session{srv: s, send: send}
+	callCtx = context.WithValue(callCtx, sessionKey{}, sess)
+	// The connection failed or ended: its subscriptions end with it (on shutdown, they end
+	// first with a last notification saying so).
+	endSession := context.AfterFunc(callCtx, func() { sess.end(errDisconnected) })
+	defer endSession()
 	isDraining := func() bool {
 		mu.Lock()
 		defer mu.Unlock()
@@ -91,6 +97,8 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 		draining = true
 		mu.Unlock()
 		wg.Wait()
+		sess.end(errShuttingDown)
+		sess.wait()
 		conn.Close()
 	})
 	defer stop()
@@ -108,10 +116,13 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 				continue
 			case errors.Is(err, io.EOF), isDraining():
 				wg.Wait()
+				sess.end(errDisconnected) // a peer done sending takes no more events
+				sess.wait()
 				return nil
 			}
 			cancelCalls(err)
 			wg.Wait()
+			sess.wait()
 			return err
 		}
 		mu.Lock()
@@ -136,16 +147,19 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			done(msg)
 			wg.Done()
 			wg.Wait()
+			sess.wait()
 			return context.Cause(callCtx)
 		}
 		go func() {
 			defer wg.Done()
 			defer func() { <-inflight }()
-			reply := s.Process(callCtx, msg)
+			m := &message{Context: callCtx}
+			reply := s.Process(m, msg)
 			done(msg)
 			if reply != nil {
 				send(reply)
 			}
+			m.replied()
 		}()
 	}
 }

@@ -47,6 +47,17 @@ type MethodObject struct {
 	ExternalDocs   *ExternalDocs       `json:"externalDocs,omitempty"`
 	// Security is the method's security requirement (the x-security extension).
 	Security Security `json:"x-security,omitempty"`
+	// Subscription describes the events of a subscription method (the x-subscription
+	// extension); see [RegisterSubscription].
+	Subscription *SubscriptionObject `json:"x-subscription,omitempty"`
+}
+
+// SubscriptionObject is the x-subscription extension of a subscription method: the schema
+// of its events, which arrive as notifications of the method with params
+// {"subscription": id, "result": event}, and the method that ends a subscription.
+type SubscriptionObject struct {
+	Event       *Schema `json:"event"`
+	Unsubscribe string  `json:"unsubscribe"`
 }
 
 // ContentDescriptor is the OpenRPC Content Descriptor object: a named param or result with
@@ -157,6 +168,13 @@ func (g *schemaGen) describeMethod(m *method) (MethodObject, error) {
 		}
 		mo.Result = &ContentDescriptor{Name: name, Description: m.ResultDescription, Schema: s}
 	}
+	if m.eventType != nil {
+		s, err := g.typeSchema(m.eventType)
+		if err != nil {
+			return mo, fmt.Errorf("event: %w", err)
+		}
+		mo.Subscription = &SubscriptionObject{Event: s, Unsubscribe: m.Name + UnsubscribeSuffix}
+	}
 	return mo, nil
 }
 
@@ -209,7 +227,7 @@ func (s *Server) buildDocument(t *methodTable) ([]byte, error) {
 		Servers: s.servers,
 		Methods: []MethodObject{},
 	}
-	var secured, variadic bool
+	var secured, variadic, subscriptions bool
 	for _, e := range t.order {
 		if e.Name == discoverName {
 			continue
@@ -220,6 +238,7 @@ func (s *Server) buildDocument(t *methodTable) ([]byte, error) {
 		}
 		doc.Methods = append(doc.Methods, mo)
 		secured = secured || len(mo.Security) > 0
+		subscriptions = subscriptions || mo.Subscription != nil
 		variadic = variadic || slices.ContainsFunc(mo.Params, func(cd ContentDescriptor) bool { return cd.Variadic })
 	}
 	if len(g.components) > 0 || len(s.schemes) > 0 {
@@ -241,6 +260,7 @@ func (s *Server) buildDocument(t *methodTable) ([]byte, error) {
 		{secured, extSecurity},
 		{len(s.schemes) > 0, extSecuritySchemes},
 		{variadic, extVariadic},
+		{subscriptions, extSubscription},
 	} {
 		if x.used {
 			doc.Extensions = append(doc.Extensions, x.ext)
@@ -299,6 +319,21 @@ var (
 				Properties: Properties{
 					{Name: "type", Schema: &Schema{Type: SchemaType{"string"}, Enum: []any{"http", "apiKey", "oauth2"}}},
 				},
+			},
+		},
+	}
+	extSubscription = Extension{
+		OpenRPCExtension: extensionSpecVersion,
+		Name:             "x-subscription",
+		Version:          "1.0.0",
+		Description:      "Marks a subscription method: its result is a subscription id, and its events arrive as notifications of the method with params {subscription, result}, ended by the last one {subscription, done} or {subscription, error}. event is the schema of the events; unsubscribe names the method that ends a subscription.",
+		Restricted:       []string{"methodObject"},
+		Schema: &Schema{
+			Type:     SchemaType{"object"},
+			Required: []string{"event", "unsubscribe"},
+			Properties: Properties{
+				{Name: "event", Schema: &Schema{Type: SchemaType{"object", "boolean"}}},
+				{Name: "unsubscribe", Schema: &Schema{Type: SchemaType{"string"}}},
 			},
 		},
 	}

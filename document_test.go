@@ -154,6 +154,12 @@ func TestServer_Document_golden(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGolden(t, "spec.openrpc.golden", spec)
+
+	subs, err := subscriptionServer(t, nil, &openrpc.ServerOptions{}).DocumentJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "subscriptions.openrpc.golden", subs)
 }
 
 func TestServer_Document_discover(t *testing.T) {

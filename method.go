@@ -86,6 +86,7 @@ type method struct {
 	Method
 	paramsType reflect.Type
 	resultType reflect.Type // nil for notification-only methods
+	eventType  reflect.Type // the events of a subscription method, else nil
 	params     *paramsDecoder
 	handler    Handler
 }

@@ -31,6 +31,11 @@ const (
 	DefaultMaxTotalRequestBytes = 64 << 20
 	// DefaultMaxResponseBytes caps a response, 25 MB (as go-ethereum caps a batch's).
 	DefaultMaxResponseBytes = 25_000_000
+	// DefaultSubscriptionBuffer is how many events of one subscription may wait to be sent.
+	DefaultSubscriptionBuffer = 256
+	// DefaultSubscriptionStall is how long a subscription's emit waits for room in a full
+	// buffer before the subscriber is taken as stuck.
+	DefaultSubscriptionStall = 10 * time.Second
 )
 
 // Limits bound the work one message can cause, and the memory the requests of the whole
@@ -70,6 +75,16 @@ type Limits struct {
 	// is answered with a small [CodeResponseTooLarge] error instead, its result dropped as
 	// soon as it is produced. A single call whose response passes it gets that error too.
 	MaxResponseBytes int64
+	// SubscriptionBuffer is how many events of one subscription may wait to be sent to a
+	// subscriber that reads slowly, default [DefaultSubscriptionBuffer]. While it is full,
+	// the subscription's emit waits (the handler is slowed down to the subscriber's pace);
+	// after SubscriptionStall the subscriber is taken as stuck and the subscription ends
+	// with a last notification saying so. A slow subscriber costs at most this many events
+	// of memory and never delays anyone else.
+	SubscriptionBuffer int
+	// SubscriptionStall is how long emit waits for room in a full subscription buffer,
+	// default [DefaultSubscriptionStall].
+	SubscriptionStall time.Duration
 }
 
 func (l Limits) withDefaults() Limits {
@@ -96,6 +111,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxResponseBytes == 0 {
 		l.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if l.SubscriptionBuffer <= 0 {
+		l.SubscriptionBuffer = DefaultSubscriptionBuffer
+	}
+	if l.SubscriptionStall <= 0 {
+		l.SubscriptionStall = DefaultSubscriptionStall
 	}
 	return l
 }
@@ -424,33 +445,39 @@ func (s *Server) call(ctx context.Context, e *entry, req Request) (res json.RawM
 }
 
 // callError logs err as needed and returns the response for it (nil for a notification).
-// ctx is the call's context: a plain error returned once it has ended (a database driver
-// that reports "connection interrupted" rather than the context's error) is answered as
-// what ended it, a timeout or a cancellation, not as a server error.
 func (s *Server) callError(ctx context.Context, e *entry, r *wire.Request, err error) []byte {
+	code, msg, data := s.classify(ctx, e.Name, err)
+	if r.ID == nil {
+		return nil
+	}
+	return s.errorResponse(r.ID, code, msg, data)
+}
+
+// classify returns the code, message and data a handler's error is answered with, and logs
+// it as needed. ctx is the call's context: a plain error returned once it has ended (a
+// database driver that reports "connection interrupted" rather than the context's error)
+// is answered as what ended it, a timeout or a cancellation, not as a server error.
+func (s *Server) classify(ctx context.Context, method string, err error) (code Code, msg string, data json.RawMessage) {
 	var (
 		rpcErr *Error
 		pe     *panicError
 		ee     *encodeError
 	)
-	var code Code
-	var msg string
-	var data json.RawMessage
 	switch {
 	case errors.As(err, &rpcErr):
 		code, msg, data = rpcErr.Code, rpcErr.Message, rpcErr.Data
 		if len(data) > 0 && wire.Valid(data, s.limits.MaxDepth) != nil {
-			s.log().Error("openrpc: dropped invalid error data", "method", e.Name, "data", string(data))
+			s.log().Error("openrpc: dropped invalid error data", "method", method, "data", string(data))
 			data = nil
 		}
 	case errors.As(err, &pe):
-		s.log().Error("openrpc: handler panicked", "method", e.Name, "panic", fmt.Sprint(pe.value), "stack", strings.Join(pe.stack, "\n"))
+		s.log().Error("openrpc: handler panicked", "method", method, "panic", fmt.Sprint(pe.value), "stack", strings.Join(pe.stack, "\n"))
 		code, msg = CodeInternalError, CodeInternalError.String()
 		if s.debug {
 			data = mustJSON(debugInfo{Error: fmt.Sprintf("panic: %v", pe.value), Stack: pe.stack})
 		}
 	case errors.As(err, &ee):
-		s.log().Error("openrpc: result could not be encoded", "method", e.Name, "err", err)
+		s.log().Error("openrpc: result could not be encoded", "method", method, "err", err)
 		code, msg, data = CodeInternalError, CodeInternalError.String(), s.debugOnly(err.Error())
 	default:
 		code = CodeOf(err)
@@ -460,16 +487,13 @@ func (s *Server) callError(ctx context.Context, e *entry, r *wire.Request, err e
 		switch code {
 		case CodeServerError:
 			code = s.errorCode
-			s.log().Error("openrpc: handler failed", "method", e.Name, "err", err)
+			s.log().Error("openrpc: handler failed", "method", method, "err", err)
 		case CodeTimeout:
-			s.log().Warn("openrpc: call timed out", "method", e.Name, "err", err)
+			s.log().Warn("openrpc: call timed out", "method", method, "err", err)
 		}
 		msg, data = code.String(), s.debugOnly(err.Error())
 	}
-	if r.ID == nil {
-		return nil
-	}
-	return s.errorResponse(r.ID, code, msg, data)
+	return code, msg, data
 }
 
 func (s *Server) errorResponse(id []byte, code Code, msg string, data []byte) []byte {

@@ -190,6 +190,8 @@ func TestTransport(t *testing.T, tr Transport) {
 		}
 	})
 
+	t.Run("subscriptions", func(t *testing.T) { testSubscriptions(t, tr) })
+
 	if tr.Cancels {
 		t.Run("client going away cancels its calls", func(t *testing.T) {
 			srv := openrpc.NewServer(openrpc.Info{Title: "conformance", Version: "1"}, nil)
@@ -219,6 +221,73 @@ func TestTransport(t *testing.T, tr Transport) {
 				t.Error("the handler's context was not canceled when the client went away")
 			}
 		})
+	}
+}
+
+// testSubscriptions checks that a connection transport (one with Dial) carries
+// subscriptions: events in order, the last notification, unsubscribe ending the handler;
+// and that a request/response transport refuses them clearly.
+func testSubscriptions(t *testing.T, tr Transport) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "conformance", Version: "1"}, nil)
+	ended := make(chan error, 1)
+	openrpc.RegisterSubscription(srv, openrpc.Method{Name: "count"}, func(ctx context.Context, n []int, emit func(int) error) error {
+		for i := range n[0] {
+			if err := emit(i); err != nil {
+				return err
+			}
+		}
+		if n[0] == 0 { // run until unsubscribed
+			<-ctx.Done()
+			ended <- context.Cause(ctx)
+		}
+		return nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if tr.Dial == nil {
+		reply, err := rawExchange(t, tr, srv)(ctx, []byte(`{"jsonrpc":"2.0","method":"count","params":[3],"id":1}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(reply), `"code":-32600`) || !strings.Contains(string(reply), "count is a subscription") {
+			t.Errorf("a subscription over a request/response transport: got %s, want -32600 saying which transports carry it", reply)
+		}
+		return
+	}
+	c := tr.Connect(t, srv)
+	t.Cleanup(func() { c.Close() })
+	sub, err := openrpc.Subscribe[int](ctx, c, "count", []int{500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for ev, err := range sub.Events() {
+		if err != nil {
+			t.Fatalf("after %d events: %v", want, err)
+		}
+		if ev != want {
+			t.Fatalf("event %d is %d: lost or out of order", want, ev)
+		}
+		want++
+	}
+	if want != 500 || sub.Err() != nil {
+		t.Errorf("got %d events, ended with %v; want 500 and a clean end", want, sub.Err())
+	}
+
+	forever, err := openrpc.Subscribe[int](ctx, c, "count", []int{0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := forever.Unsubscribe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case cause := <-ended:
+		if cause == nil || !strings.Contains(cause.Error(), "unsubscribed") {
+			t.Errorf("the handler ended with %v, want unsubscribed", cause)
+		}
+	case <-ctx.Done():
+		t.Error("unsubscribing did not end the handler")
 	}
 }
 

@@ -22,6 +22,21 @@ func TestTransport_local(t *testing.T) {
 	})
 }
 
+func TestTransport_localConn(t *testing.T) {
+	openrpctest.TestTransport(t, openrpctest.Transport{
+		Name: "local",
+		Connect: func(t *testing.T, srv *openrpc.Server) *openrpc.Client {
+			return openrpctest.NewLocalConn(srv, nil)
+		},
+		Dial: func(t *testing.T, srv *openrpc.Server) openrpc.Conn {
+			client, server := openrpctest.Pipe()
+			go srv.ServeConn(context.Background(), server, &openrpc.ConnOptions{Caller: &openrpc.Caller{Transport: "local"}})
+			return client
+		},
+		Cancels: true,
+	})
+}
+
 // A size limit tested on both sides of its boundary.
 func ExampleCallOfSize() {
 	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, &openrpc.ServerOptions{

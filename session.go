@@ -1,0 +1,130 @@
+package openrpc
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"sync"
+)
+
+// session is a connection served by [Server.ServeConn] as the calls on it see it: the way to
+// push messages to the peer, and the subscriptions the peer holds. Calls made over a
+// transport without a connection (HTTP POST, Server.Process) have none.
+type session struct {
+	srv  *Server
+	send func(msg []byte) // serialized writes to the peer
+
+	mu    sync.Mutex
+	subs  map[string]*subscription
+	ended error          // why the session ended; no new subscription after it
+	wg    sync.WaitGroup // goroutines of the subscriptions
+}
+
+type sessionKey struct{}
+
+// sessionFrom returns the session of the connection a call came on, or nil.
+func sessionFrom(ctx context.Context) *session {
+	s, _ := ctx.Value(sessionKey{}).(*session)
+	return s
+}
+
+// Why a subscription ends, as the cause of its context.
+var (
+	errUnsubscribed   = errors.New("unsubscribed")
+	errDisconnected   = errors.New("connection ended")
+	errShuttingDown   = errors.New("server shutting down")
+	errSlowSubscriber = errors.New("the subscriber did not read its events fast enough")
+)
+
+// end ends every subscription of the session with cause and refuses new ones.
+func (s *session) end(cause error) {
+	s.mu.Lock()
+	if s.ended == nil {
+		s.ended = cause
+	}
+	subs := make([]*subscription, 0, len(s.subs))
+	for _, sub := range s.subs {
+		subs = append(subs, sub)
+	}
+	s.mu.Unlock()
+	for _, sub := range subs {
+		sub.cancel(cause)
+	}
+}
+
+// wait waits until every subscription of the session has ended and sent its last message.
+func (s *session) wait() { s.wg.Wait() }
+
+// add registers a new subscription of method, unless the session has ended.
+func (s *session) add(sub *subscription) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended != nil {
+		return s.ended
+	}
+	if s.subs == nil {
+		s.subs = map[string]*subscription{}
+	}
+	s.subs[sub.id] = sub
+	s.wg.Add(2) // the handler and the writer
+	return nil
+}
+
+// remove forgets sub; it reports whether it was there.
+func (s *session) remove(id string) *subscription {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub := s.subs[id]
+	delete(s.subs, id)
+	return sub
+}
+
+// newSubscriptionID returns an id in Ethereum's shape: "0x" and 32 hex digits.
+func newSubscriptionID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return "0x" + hex.EncodeToString(b[:])
+}
+
+// message is the context of the calls of one message read by ServeConn: it collects what
+// must happen once the message's reply is sent (a subscription's events start then, so
+// that they never overtake the reply that names the subscription).
+type message struct {
+	context.Context
+	mu    sync.Mutex
+	after []func()
+}
+
+type messageKey struct{}
+
+func (m *message) Value(key any) any {
+	if key == (messageKey{}) {
+		return m
+	}
+	return m.Context.Value(key)
+}
+
+// afterReply runs f once the reply of ctx's message is sent, or at once when ctx is not
+// the context of a message read by ServeConn.
+func afterReply(ctx context.Context, f func()) {
+	m, _ := ctx.Value(messageKey{}).(*message)
+	if m == nil {
+		f()
+		return
+	}
+	m.mu.Lock()
+	m.after = append(m.after, f)
+	m.mu.Unlock()
+}
+
+// replied runs what waited for the message's reply.
+func (m *message) replied() {
+	m.mu.Lock()
+	after := m.after
+	m.after = nil
+	m.mu.Unlock()
+	for _, f := range after {
+		f()
+	}
+}
