@@ -169,6 +169,8 @@ func TestDocsUI_WebSocket(t *testing.T) {
 	if got := eval[string](t, b, `document.querySelector('#overview .ws-status').textContent`); !strings.Contains(got, "Connected to ws://") {
 		t.Errorf("connection status %q, want Connected to ws://…", got)
 	}
+	b.do(t, "scroll to the top", chromedp.ScrollIntoView(chromedp.CSS(`#overview`)))
+	b.screenshot(t, "docsui-ws-1400-overview", false)
 
 	// A second method goes over the same connection, and its reply is matched by id.
 	b.do(t, "fill add", chromedp.Click(chromedp.CSS(`#method-add .try-toggle`)),

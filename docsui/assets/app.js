@@ -118,13 +118,13 @@
   }
 
   // prettyJSON renders JSON text as indented, highlighted nodes, keeping number literals as
-  // sent. Text that is not JSON is shown as it is.
-  function prettyJSON(text) {
+  // sent; inline puts it on one line. Text that is not JSON is shown as it is.
+  function prettyJSON(text, inline) {
     const root = h('code', { class: 'json' });
     let i = 0;
     const ws = () => { while (i < text.length && /\s/.test(text[i])) i++; };
     const span = (cls, s) => add(root, h('span', { class: cls, text: s }));
-    const nl = (depth) => add(root, '\n' + '  '.repeat(depth));
+    const nl = (depth) => add(root, inline ? ' ' : '\n' + '  '.repeat(depth));
     function str() {
       const start = i++;
       while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
@@ -1840,8 +1840,8 @@
     if (isText(m.summary)) add(card, h('p', { class: 'summary', text: m.summary }));
     add(card, richText(m.description, 'method-desc'));
     if (endsSubOf.length) {
-      add(card, h('p', { class: 'hint sub-of' }, 'Ends a subscription of ', endsSubOf.flatMap((n, i) => [i ? ', ' : '', h('a', { href: '#' + methodAnchor(n) }, h('code', { text: n }))]),
-        ': pass the id the subscribe call returned. It returns true when it ended one, false when there was none.'));
+      add(card, h('p', { class: 'hint sub-of' }, 'Unsubscribes from ', endsSubOf.flatMap((n, i) => [i ? ', ' : '', h('a', { href: '#' + methodAnchor(n) }, h('code', { text: n }))]),
+        ': takes the id the subscribe call returned.'));
     }
 
     const secNote = h('p', { class: 'security-note' });
@@ -2314,7 +2314,7 @@
               h('span', { class: 'event-n', text: '#' + count }),
               h('time', { class: 'event-time', text: clock.format(new Date()) }),
               h('span', { class: 'event-since', text: '+' + formatMs(now - t0) })),
-            h('pre', { class: 'code event-body' }, prettyJSON(stringify(result, 2)))), list.firstChild);
+            h('pre', { class: 'code event-body' }, prettyJSON(stringify(result), stringify(result).length <= 160))), list.firstChild);
           while (list.childElementCount > MAX_EVENTS) list.lastChild.remove();
           counter.textContent = `${plural(count, 'event')} received` + (count > MAX_EVENTS ? ` · the latest ${MAX_EVENTS} shown, newest first` : count > 1 ? ' · newest first' : '');
         },
@@ -2339,7 +2339,7 @@
           put(state, how[1]);
           put(end, h('p', { text: how[2] }),
             kind === 'error' && isObj(info) ? [h('p', { class: 'response-error' }, h('strong', { text: `${textOf(info.code)} ${textOf(info.message)}`.trim() })),
-              h('pre', { class: 'code' }, prettyJSON(stringify(info, 2)))] : null);
+              'data' in info ? h('pre', { class: 'code' }, prettyJSON(stringify(info.data, 2))) : null] : null);
           end.className = 'sub-end sub-end-' + how[0];
           end.hidden = false;
           wsRender();
