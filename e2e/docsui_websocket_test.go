@@ -235,3 +235,62 @@ func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\r", `\r`, "\u2028", `\u2028`, "\u2029", `\u2029`)
 	return "'" + r.Replace(s) + "'"
 }
+
+// TestDocsUI_WebSocketOtherOrigin calls over WebSocket from a docs page on one origin to an
+// endpoint on another: the page's Content-Security-Policy allows the endpoint's ws origin
+// (from docsui.Options.Endpoint), and the server trusts the page's origin.
+func TestDocsUI_WebSocketOtherOrigin(t *testing.T) {
+	b := newBrowser(t)
+	page := httptest.NewUnstartedServer(nil)
+	page.Start()
+	t.Cleanup(page.Close)
+
+	srv := openrpc.NewServer(openrpc.Info{Title: "Remote", Version: "1.0.0"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "where"}, func(ctx context.Context, _ struct{}) (string, error) {
+		return openrpc.CallerFrom(ctx).Transport, nil
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1", rpchttp.NewHandler(srv, &rpchttp.HandlerOptions{OriginPatterns: []string{page.URL}}))
+	mux.Handle("/openrpc.json", rpchttp.NewDocumentHandler(srv))
+	api := httptest.NewServer(mux)
+	t.Cleanup(api.Close)
+	page.Config.Handler = docsui.NewHandler(&docsui.Options{DocumentURL: api.URL + "/openrpc.json", Endpoint: api.URL + "/api/v1"})
+
+	b.viewport(t, 1400, 900, false)
+	b.do(t, "open the page", chromedp.Navigate(page.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#method-where`)),
+		chromedp.Click(chromedp.CSS(`#overview .transport-switch [data-transport="ws"]`)),
+		chromedp.Click(chromedp.CSS(`#method-where .try-toggle`)),
+		chromedp.Click(chromedp.CSS(`#method-where button.send`)))
+	b.waitFor(t, "where's reply", `(document.querySelector('#method-where .response-body') || {}).textContent`)
+	if got := eval[string](t, b, `document.querySelector('#method-where .response-body').textContent`); !strings.Contains(got, `"websocket"`) {
+		t.Errorf("where over WebSocket from another origin: %s", got)
+	}
+	b.checkNoProblems(t)
+}
+
+// TestDocsUI_WebSocketBlocked points the page at an endpoint its Content-Security-Policy
+// does not allow: Chromium blocks the WebSocket without any event on it, and the page must
+// say why instead of waiting for ever.
+func TestDocsUI_WebSocketBlocked(t *testing.T) {
+	b := newBrowser(t)
+	svc := newWSService(t, nil)
+	other := newWSService(t, nil) // another origin, not in the page's policy
+
+	b.viewport(t, 1400, 900, false)
+	b.do(t, "open the page", chromedp.Navigate(svc.url+"/docs/"), chromedp.WaitVisible(chromedp.CSS(`#method-where`)),
+		clearInput(chromedp.CSS(`#overview .endpoint-input`)),
+		chromedp.SendKeys(chromedp.CSS(`#overview .endpoint-input`), other.url+"/api/v1\n"),
+		chromedp.Click(chromedp.CSS(`#overview .transport-switch [data-transport="ws"]`)),
+		chromedp.Click(chromedp.CSS(`#method-where .try-toggle`)),
+		chromedp.Click(chromedp.CSS(`#method-where button.send`)))
+	b.waitFor(t, "the network error", `(document.querySelector('#method-where .response .status') || {}).textContent === 'Network error'`)
+	if got := eval[string](t, b, `document.querySelector('#method-where .response-body').textContent`); !strings.Contains(got, "Content-Security-Policy") {
+		t.Errorf("the blocked call says %q, want that the page's Content-Security-Policy blocks it", got)
+	}
+	if got := eval[string](t, b, `document.querySelector('#overview .ws-status').dataset.wsState`); got != "failed" {
+		t.Errorf("connection state %q, want failed", got)
+	}
+	if n := other.handshakeCount(); n != 0 {
+		t.Errorf("handshakes at the blocked endpoint: %d, want 0", n)
+	}
+}

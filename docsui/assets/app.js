@@ -1612,6 +1612,7 @@
     pending: new Map(), subs: new Map(), views: new Set(),
   };
   const WS_RETRIES = 5;
+  const WS_CONNECT_TIMEOUT = 10000; // ms a handshake may take
 
   // wsTarget is the URL the connection is opened on: the endpoint's, with the API keys of
   // every scheme that sends one in the query (a connection serves all methods).
@@ -1643,7 +1644,29 @@
       }
       sock.binaryType = 'arraybuffer';
       ws.socket = sock;
+      // A connection the page's policy blocks, or that no one answers, gets no event at
+      // all in some browsers: give up on it.
+      const fail = (why) => {
+        settled();
+        if (ws.socket !== sock || ws.state === 'open') return;
+        ws.closing = true;
+        wsEnded(why);
+        ws.state = 'failed';
+        wsRender();
+        try { sock.close(); } catch { /* not open */ }
+        reject(new Error(`No WebSocket connection to ${url}: ${why}.`));
+      };
+      const blocked = (e) => {
+        if (typeof e.blockedURI === 'string' && e.blockedURI && url.startsWith(e.blockedURI.replace(/\/$/, ''))) {
+          fail('this page’s Content-Security-Policy does not allow it (add the endpoint’s origin to docsui.Options.ConnectOrigins)');
+        }
+      };
+      document.addEventListener('securitypolicyviolation', blocked);
+      const timer = setTimeout(() => fail(`no answer within ${WS_CONNECT_TIMEOUT / 1000} s`), WS_CONNECT_TIMEOUT);
+      const settled = () => { clearTimeout(timer); document.removeEventListener('securitypolicyviolation', blocked); };
+      sock.addEventListener('close', settled);
       sock.addEventListener('open', () => {
+        settled();
         if (ws.socket !== sock) return;
         Object.assign(ws, { state: 'open', attempts: 0, opening: null, why: '' });
         wsRender();
