@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // RoundTripper sends one JSON-RPC message and returns the reply, nil when there is none
@@ -35,10 +36,18 @@ type Client struct {
 
 	onReply map[string]func(json.RawMessage) // run by the reader before a reply is delivered
 	subs    map[string]*clientSub            // running subscriptions by subscription id
+
+	srv *Server // serves the calls the peer makes, or nil
 }
 
-// ClientOptions configures a [Client]. It has no fields yet; nil is fine.
-type ClientOptions struct{}
+// ClientOptions configures a [Client]. The zero value (or nil) gives the defaults.
+type ClientOptions struct {
+	// Server, for a client over a connection, answers the calls and notifications the
+	// server sends to this client (see [Peer]): both ends of the connection then serve
+	// methods. Without it such calls are dropped (events of subscriptions are always
+	// delivered to their [Subscription]).
+	Server *Server
+}
 
 // NewClient returns a client that sends each message through rt.
 func NewClient(rt RoundTripper, _ *ClientOptions) *Client {
@@ -47,9 +56,13 @@ func NewClient(rt RoundTripper, _ *ClientOptions) *Client {
 
 // NewConnClient returns a client over a connection: requests and replies are matched by id,
 // so many calls share the connection at once. The client reads from conn until it fails or
-// [Client.Close] is called.
-func NewConnClient(conn Conn, _ *ClientOptions) *Client {
+// [Client.Close] is called. A call whose context ends before its reply arrives is canceled
+// on the server too: the client sends an rpc.cancel notification naming its id.
+func NewConnClient(conn Conn, opts *ClientOptions) *Client {
 	c := &Client{conn: conn, pending: map[string]chan json.RawMessage{}, done: make(chan struct{})}
+	if opts != nil {
+		c.srv = opts.Server
+	}
 	go c.readLoop()
 	return c
 }
@@ -201,10 +214,7 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 		}
 		c.mu.Unlock()
 	}()
-	c.sendMu.Lock()
-	err := c.conn.Send(ctx, msg)
-	c.sendMu.Unlock()
-	if err != nil {
+	if err := c.send(ctx, msg); err != nil {
 		return nil, err
 	}
 	out := make(map[string]json.RawMessage, len(ids))
@@ -213,6 +223,7 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 		case raw := <-ch:
 			out[ids[i]] = raw
 		case <-ctx.Done():
+			c.cancelRemote(ids[i:])
 			return nil, ctx.Err()
 		case <-c.done:
 			// The reply may have arrived just before the connection ended.
@@ -225,6 +236,28 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 		}
 	}
 	return out, nil
+}
+
+// cancelRemote tells the server that the calls with ids were given up, so that it cancels
+// them (rpc.cancel), without waiting.
+func (c *Client) cancelRemote(ids []string) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), cancelSendTimeout)
+		defer cancel()
+		for _, id := range ids {
+			c.send(ctx, []byte(`{"jsonrpc":"2.0","method":"rpc.cancel","params":{"id":`+id+`}}`))
+		}
+	}()
+}
+
+// cancelSendTimeout bounds the sending of an rpc.cancel notification.
+const cancelSendTimeout = 5 * time.Second
+
+// send writes one message on the connection.
+func (c *Client) send(ctx context.Context, msg []byte) error {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	return c.conn.Send(ctx, msg)
 }
 
 // readLoop delivers the responses arriving on the connection to the calls waiting for them.

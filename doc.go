@@ -169,6 +169,27 @@
 // and openrpctest.NewLocal one in memory. [Call] returns a typed result; errors the server
 // sends come back as [*Error].
 //
+// # Subscriptions and calls back
+//
+// [RegisterSubscription] adds a method whose handler emits typed events to its caller until
+// it returns, or until the caller unsubscribes, leaves or reads too slowly. The wire shape is
+// Ethereum's: the call returns a subscription id, events are notifications of the same
+// method with params {"subscription": id, "result": event}, and the method named with
+// [UnsubscribeSuffix] ends one. Each subscription has a bounded buffer
+// ([Limits.SubscriptionBuffer]): a subscriber that stops reading loses its subscription, with
+// a last notification saying so, and costs no more memory than that. The document describes
+// the events in the method's "x-subscription" extension. Only connections (WebSocket, stdio,
+// in memory: [Server.ServeConn]) carry subscriptions; over HTTP POST the call is refused.
+// [Subscribe] subscribes from a [Client], and [Subscription.Events] ranges over the events:
+//
+//	sub, err := openrpc.Subscribe[Tick](ctx, c, "ticker", TickerParams{Count: 3})
+//	for tick, err := range sub.Events() { ... }
+//
+// Over a connection both ends can serve methods: a handler gets a client for its caller
+// with [Peer], and a [Client] answers those calls with [ClientOptions.Server]. A client
+// that gives up on a call (its context ends) sends an "rpc.cancel" notification naming the
+// call's id, and the server cancels that handler's context.
+//
 // # Limits
 //
 // [Limits] bound the work one message can cause, the same on every transport: its size

@@ -274,7 +274,7 @@ func (s *Server) Remove(name string) bool {
 }
 
 // Methods returns the metadata of the server's methods in registration order, without the
-// framework's rpc.discover.
+// framework's own (rpc.discover).
 func (s *Server) Methods() []Method {
 	var out []Method
 	for _, e := range s.methods.Load().order {
@@ -401,8 +401,15 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 		}
 		return s.errorResponse(r.ID, CodeOverloaded, CodeOverloaded.String(), debugData("server shutting down"))
 	}
-	e := s.methods.Load().byName[string(r.Method)]
 	notification := r.ID == nil
+	sess := sessionFrom(ctx)
+	if notification && string(r.Method) == cancelName {
+		if sess != nil {
+			sess.cancelCall(cancelTarget(r.Params))
+		}
+		return nil
+	}
+	e := s.methods.Load().byName[string(r.Method)]
 	if e == nil {
 		if notification {
 			return nil
@@ -418,6 +425,12 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 		ctx, cancel = context.WithTimeout(ctx, s.limits.CallTimeout)
 		defer cancel()
 	}
+	if sess != nil && !notification { // the caller may cancel it with rpc.cancel
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		defer sess.track(r.ID, cancel)()
+	}
 	res, err := s.call(newCallContext(ctx), e, Request{Method: e.Name, Params: r.Params, ID: r.ID, Caller: caller})
 	if err == nil && len(s.mw) > 0 && !notification {
 		if verr := wire.Valid(res, s.limits.MaxDepth); verr != nil {
@@ -432,6 +445,28 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 	}
 	buf := make([]byte, 0, len(res)+len(r.ID)+36)
 	return wire.AppendResult(buf, r.ID, res)
+}
+
+// cancelTarget returns the raw id an rpc.cancel notification names: params {"id": ID} or
+// [ID]; nil when there is none.
+func cancelTarget(params []byte) []byte {
+	if len(params) == 0 {
+		return nil
+	}
+	it := wire.NewIter(params)
+	if params[0] == '[' {
+		id, _ := it.Element()
+		return id
+	}
+	for {
+		key, val, ok := it.Member()
+		if !ok {
+			return nil
+		}
+		if string(key) == "id" {
+			return val
+		}
+	}
 }
 
 // call runs the method's handler, turning a panic into an error.
