@@ -162,10 +162,24 @@ func TestDocsUI_Subscription(t *testing.T) {
 		t.Errorf("events listed %d, emitted %d: want at least 3, and none the server did not send", listed, emitted)
 	}
 	if n := svc.handshakeCount(); n != 1 {
-		t.Errorf("WebSocket handshakes: %d, want 1", n)
+		t.Errorf("WebSocket handshakes before the drop: %d, want 1", n)
 	}
 	b.do(t, "scroll to the end", chromedp.ScrollIntoView(chromedp.CSS(m+` .subscription`)))
 	b.screenshot(t, "docsui-sub-1400-unsubscribed", false)
+
+	// The connection drops under a live subscription: the page says the subscription ended
+	// with it, and the server's handler ends too.
+	b.do(t, "subscribe once more", chromedp.Click(chromedp.CSS(m+` button.send`)))
+	b.waitFor(t, "an event", `document.querySelectorAll('`+m+` .subscription[data-state="live"] .event').length >= 1`)
+	svc.dropConnections()
+	b.waitFor(t, "the subscription lost", `document.querySelector('`+m+` .subscription[data-state="lost"]')`)
+	waitEnded("connection dropped")
+	if got := eval[string](t, b, `document.querySelector('`+m+` .sub-end').textContent`); !strings.Contains(got, "The WebSocket connection failed or dropped: the subscription ended with it.") {
+		t.Errorf("after the drop the subscription says %q", got)
+	}
+	b.waitFor(t, "the connection reopened", `document.querySelector('#overview .ws-status').dataset.wsState === 'open'`)
+	b.do(t, "scroll to the lost subscription", chromedp.ScrollIntoView(chromedp.CSS(m+` .subscription`)))
+	b.screenshot(t, "docsui-sub-1400-lost", false)
 	b.viewport(t, 390, 844, true)
 	b.do(t, "scroll to the form", chromedp.ScrollIntoView(chromedp.CSS(m+` .try-actions`)))
 	b.screenshot(t, "docsui-sub-390", false)

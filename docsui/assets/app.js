@@ -1394,7 +1394,7 @@
       if (/^wss?:/.test(next)) setTransport('ws');
       endpoint = httpURLOf(next);
       epInput.value = endpoint;
-      if (ws.socket) wsClose('the endpoint changed');
+      if (ws.socket) wsClose('was closed: the endpoint changed');
       announce('Calls now go to ' + (transport === 'ws' ? wsURLOf(endpoint) : endpoint));
     });
     const epHint = h('p', { class: 'hint' });
@@ -1628,7 +1628,7 @@
     const url = wsTarget();
     if (ws.socket && ws.url === url && ws.state === 'open') return Promise.resolve(ws.socket);
     if (ws.opening && ws.url === url) return ws.opening;
-    if (ws.socket) wsClose('the endpoint or its credentials changed');
+    if (ws.socket) wsClose('was closed: the endpoint or its credentials changed');
     clearTimeout(ws.timer);
     ws.url = url;
     ws.state = 'connecting';
@@ -1638,7 +1638,7 @@
       try {
         sock = new WebSocket(url);
       } catch (e) {
-        ws.state = 'failed'; ws.why = String(e && e.message || e); ws.opening = null; wsRender();
+        ws.state = 'failed'; ws.why = `could not be made (${String(e && e.message || e)})`; ws.opening = null; wsRender();
         reject(e);
         return;
       }
@@ -1654,15 +1654,15 @@
         ws.state = 'failed';
         wsRender();
         try { sock.close(); } catch { /* not open */ }
-        reject(new Error(`No WebSocket connection to ${url}: ${why}.`));
+        reject(new Error(`No WebSocket connection to ${url}: it ${why}.`));
       };
       const blocked = (e) => {
         if (typeof e.blockedURI === 'string' && e.blockedURI && url.startsWith(e.blockedURI.replace(/\/$/, ''))) {
-          fail('this page’s Content-Security-Policy does not allow it (add the endpoint’s origin to docsui.Options.ConnectOrigins)');
+          fail('is blocked by this page’s Content-Security-Policy (add the endpoint’s origin to docsui.Options.ConnectOrigins)');
         }
       };
       document.addEventListener('securitypolicyviolation', blocked);
-      const timer = setTimeout(() => fail(`no answer within ${WS_CONNECT_TIMEOUT / 1000} s`), WS_CONNECT_TIMEOUT);
+      const timer = setTimeout(() => fail(`got no answer within ${WS_CONNECT_TIMEOUT / 1000} s`), WS_CONNECT_TIMEOUT);
       const settled = () => { clearTimeout(timer); document.removeEventListener('securitypolicyviolation', blocked); };
       sock.addEventListener('close', settled);
       sock.addEventListener('open', () => {
@@ -1675,10 +1675,10 @@
       sock.addEventListener('message', (e) => { if (ws.socket === sock) wsMessage(e.data); });
       sock.addEventListener('close', (e) => {
         if (ws.socket !== sock) return;
-        const why = e.code === 1006 || e.code === 1005 ? 'the connection failed or dropped' : `closed with code ${e.code}${e.reason ? ` (${e.reason})` : ''}`;
+        const why = e.code === 1006 || e.code === 1005 ? 'failed or dropped' : `closed with code ${e.code}${e.reason ? ` (${e.reason})` : ''}`;
         const wasOpen = ws.state === 'open';
         wsEnded(why);
-        if (!wasOpen) reject(new Error(`No WebSocket connection to ${url}: ${why}.`));
+        if (!wasOpen) reject(new Error(`No WebSocket connection to ${url}: it ${why}.`));
       });
     });
     ws.opening = opening;
@@ -1780,9 +1780,9 @@
     switch (ws.state) {
       case 'connecting': return { state: 'busy', text: `Connecting to ${ws.url}…` };
       case 'open': return { state: 'ok', text: `Connected to ${ws.url}${live}` };
-      case 'retrying': return { state: 'busy', text: `Connection lost (${ws.why}): reconnecting in ${Math.max(1, Math.round((ws.retryAt - Date.now()) / 1000))} s, attempt ${ws.attempts} of ${WS_RETRIES}` };
-      case 'failed': return { state: 'bad', text: `Not connected: ${ws.why}. The next call tries again.` };
-      default: return { state: 'idle', text: ws.why ? `Closed: ${ws.why}. The next call connects again.` : 'Not connected: the first call over WebSocket connects.' };
+      case 'retrying': return { state: 'busy', text: `The connection ${ws.why}: reconnecting in ${Math.max(1, Math.round((ws.retryAt - Date.now()) / 1000))} s, attempt ${ws.attempts} of ${WS_RETRIES}` };
+      case 'failed': return { state: 'bad', text: `Not connected: the connection ${ws.why}. The next call tries again.` };
+      default: return { state: 'idle', text: ws.why ? `Not connected: the connection ${ws.why}. The next call connects again.` : 'Not connected: the first call over WebSocket connects.' };
     }
   }
 
@@ -1796,7 +1796,7 @@
     const el = h('p', { class: 'ws-status' + (full ? ' is-full' : ''), 'data-ws-state': 'idle' }, dot, text, btn);
     if (btn) {
       btn.addEventListener('click', () => {
-        if (ws.state === 'open' || ws.state === 'connecting' || ws.state === 'retrying') wsClose('closed on this page');
+        if (ws.state === 'open' || ws.state === 'connecting' || ws.state === 'retrying') wsClose('was closed on this page');
         else wsConnect().catch(() => { /* the status says why */ });
       });
     }
@@ -1805,7 +1805,11 @@
       el.hidden = !full && transport !== 'ws' && ws.state === 'idle';
       el.setAttribute('data-ws-state', ws.state);
       el.className = 'ws-status ws-' + s.state + (full ? ' is-full' : '');
-      text.textContent = full ? s.text : (ws.state === 'open' ? 'Connected' + (ws.subs.size ? ` · ${ws.subs.size} live` : '') : s.text);
+      text.textContent = full ? s.text : {
+        open: 'Connected' + (ws.subs.size ? ` · ${ws.subs.size} live` : ''),
+        connecting: 'Connecting…',
+        retrying: `Reconnecting in ${Math.max(1, Math.round((ws.retryAt - Date.now()) / 1000))} s`,
+      }[ws.state] || 'Not connected';
       if (!full) el.title = s.text;
       if (btn) btn.textContent = ws.state === 'open' || ws.state === 'connecting' || ws.state === 'retrying' ? 'Disconnect' : 'Connect';
     };
