@@ -244,6 +244,16 @@ func TestDocsUI_WebSocket(t *testing.T) {
 	if got := result("whoami"); !strings.Contains(got, `"s3cret"`) {
 		t.Errorf("whoami over HTTP: %s, want the token", got)
 	}
+
+	// Disconnect closes the connection, and no new one is opened by itself.
+	b.do(t, "disconnect", chromedp.Click(chromedp.CSS(`#overview .ws-connect`)))
+	b.waitFor(t, "the connection closed", `document.querySelector('#overview .ws-status').dataset.wsState === 'idle'`)
+	if got := eval[string](t, b, `document.querySelector('#overview .ws-status').textContent`); !strings.Contains(got, "was closed on this page") {
+		t.Errorf("status after Disconnect %q", got)
+	}
+	if n := svc.handshakeCount(); n != 2 {
+		t.Errorf("WebSocket handshakes after Disconnect: %d, want still 2", n)
+	}
 	b.checkNoProblems(t)
 }
 

@@ -2351,6 +2351,7 @@
           if (id !== null) ws.subs.delete(id);
           if (live === view) live = null;
           busy(false);
+          if (document.activeElement === unsub) send.focus();
           unsub.disabled = true;
           unsub.hidden = true;
           const how = {
