@@ -2,6 +2,7 @@ package rpcnats_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"syscall"
 	"testing"
@@ -37,6 +38,11 @@ func BenchmarkTransport(b *testing.B) {
 	}{
 		{"nats", rpcnats.NewClient(connect(b, url), subject, nil)},
 		{"http", rpchttp.NewClient(ts.URL, nil)},
+		// net/http keeps 2 idle connections per host by default: with 32 goroutines the
+		// others open and close a connection per call. This client keeps 64.
+		{"http-64-idle", rpchttp.NewClient(ts.URL, &rpchttp.ClientOptions{
+			HTTPClient: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
+		})},
 	} {
 		c := tr.client
 		b.Run(tr.name+"/single", func(b *testing.B) {

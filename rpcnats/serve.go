@@ -12,7 +12,9 @@
 // an empty message, the 204 of HTTP, so that a requester does not wait for its deadline;
 // published without one, it gets nothing. Messages are processed concurrently, at most
 // [ServeOptions.MaxInFlight] at a time (default the server's MaxInFlight); past that, the
-// service stops taking messages from its subscription until one is done.
+// service stops taking messages from its subscription until one is done, and NATS holds
+// them for it up to the subscription's pending limits (64 MiB by default; beyond them NATS
+// drops messages and reports a slow consumer, and their callers time out).
 //
 // NATS headers are the [openrpc.Caller] details (Transport "nats", keys in canonical form,
 // Value the *nats.Msg), so [openrpc.BearerToken] reads an Authorization header and every
@@ -181,11 +183,16 @@ func (s *Service) Shutdown(ctx context.Context) error {
 	}
 }
 
-// unsubscribe drains the subscriptions; a closed connection has none left to drain.
+// unsubscribe drains the subscriptions. When a subscription cannot be drained (the
+// connection is reconnecting), it is unsubscribed at once: the messages it holds are
+// dropped, but its closed handler still runs. A closed connection has nothing left to
+// drain, and has run the handlers already.
 func (s *Service) unsubscribe() {
 	for _, sub := range append([]*nats.Subscription{s.sub, s.docSub}, s.subs...) {
-		if sub != nil {
-			sub.Drain()
+		if sub != nil && sub.IsValid() && !sub.IsDraining() {
+			if err := sub.Drain(); err != nil {
+				sub.Unsubscribe()
+			}
 		}
 	}
 }
