@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -27,8 +28,8 @@ type ClientOptions struct {
 }
 
 // NewClient returns a client whose calls, notifications and batches are NATS requests to
-// subject on nc, each bounded by its context's deadline. The client does not own nc:
-// closing the client leaves it open.
+// subject on nc, each bounded by its context's deadline, which the request carries in the
+// [TimeoutHeader] header. The client does not own nc: closing the client leaves it open.
 //
 // A call fails with an error wrapping nats.ErrNoResponders when no service listens on the
 // subject, with context.DeadlineExceeded when none answered in time (its service may have
@@ -73,7 +74,13 @@ func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, erro
 	if max := rt.nc.MaxPayload(); int64(len(msg)) > max {
 		return nil, fmt.Errorf("%w: a message of %d bytes, over the NATS max payload of %d bytes", openrpc.ErrTooLarge, len(msg), max)
 	}
-	reply, err := rt.nc.RequestMsgWithContext(ctx, &nats.Msg{Subject: rt.subject, Data: msg, Header: rt.header})
+	header := nats.Header{}
+	for k, v := range rt.header {
+		header[k] = v
+	}
+	deadline, _ := ctx.Deadline()
+	header[TimeoutHeader] = []string{strconv.FormatInt(time.Until(deadline).Milliseconds(), 10)}
+	reply, err := rt.nc.RequestMsgWithContext(ctx, &nats.Msg{Subject: rt.subject, Data: msg, Header: header})
 	switch {
 	case errors.Is(err, nats.ErrNoResponders):
 		return nil, fmt.Errorf("rpcnats: no service is serving %q: %w", rt.subject, err)

@@ -23,6 +23,10 @@
 // the service. A reply over the max payload is not dropped: the requester gets a -32003
 // error with id null whose data gives the reply's size and the limit.
 //
+// A request made by [NewClient] carries its deadline (the [TimeoutHeader] header); the
+// service cancels the context of its calls when it has passed, as the HTTP server does
+// when a client goes away.
+//
 // Shutdown drains: the subscription stops taking messages, the messages NATS already
 // delivered and the calls in flight finish and are answered, then Shutdown returns.
 //
@@ -51,6 +55,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/textproto"
+	"strconv"
 	"sync"
 	"time"
 
@@ -209,11 +214,22 @@ func (s *Service) take(m *nats.Msg) {
 	}()
 }
 
+// TimeoutHeader is the NATS header in which a request carries the time its caller waits
+// for the reply, in whole milliseconds. The service cancels the context of the request's
+// calls when it has passed: nobody would read their reply.
+const TimeoutHeader = "Openrpc-Timeout"
+
 // serve answers one message.
 func (s *Service) serve(m *nats.Msg) {
 	start := time.Now()
+	ctx := s.ctx
+	if ms, err := strconv.ParseInt(m.Header.Get(TimeoutHeader), 10, 64); err == nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(max(ms, 0))*time.Millisecond)
+		defer cancel()
+	}
 	caller := &openrpc.Caller{Transport: "nats", Header: canonical(m.Header), Value: m}
-	reply := s.srv.Process(openrpc.WithCaller(s.ctx, caller), m.Data)
+	reply := s.srv.Process(openrpc.WithCaller(ctx, caller), m.Data)
 	failure := errorOf(reply)
 	if m.Reply != "" {
 		if max := s.nc.MaxPayload(); int64(len(reply)) > max {

@@ -3,6 +3,8 @@ package rpcnats_test
 import (
 	"context"
 	"errors"
+	"net/textproto"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -60,9 +62,12 @@ func TestServe_headersAndBearerToken(t *testing.T) {
 		t.Errorf("caller: got %+v, want transport nats and request id r-1", got)
 	}
 	for _, k := range got.Keys {
-		if k != "Authorization" && k != "X-Request-Id" {
+		if k != textproto.CanonicalMIMEHeaderKey(k) {
 			t.Errorf("header key %q is not in canonical form", k)
 		}
+	}
+	if !slices.Contains(got.Keys, "X-Request-Id") {
+		t.Errorf("header keys: got %q, want X-Request-Id among them", got.Keys)
 	}
 
 	for _, tt := range []struct {
@@ -239,5 +244,33 @@ func TestServe(t *testing.T) {
 	cancel()
 	if err := <-served; err != nil {
 		t.Errorf("Serve: %v", err)
+	}
+}
+
+// A call's deadline travels with the request: the service cancels the call's context when
+// the caller stops waiting.
+func TestServe_callerDeadline(t *testing.T) {
+	url := runNATS(t, 0)
+	srv := openrpc.NewServer(openrpc.Info{Title: "deadline", Version: "1.0.0"}, &openrpc.ServerOptions{Logger: discard})
+	ended := make(chan error, 1)
+	openrpc.Register(srv, openrpc.Method{Name: "block"}, func(ctx context.Context, _ struct{}) (bool, error) {
+		select {
+		case <-ctx.Done():
+			ended <- ctx.Err()
+		case <-time.After(10 * time.Second):
+			ended <- nil
+		}
+		return false, ctx.Err()
+	})
+	subject, _ := start(t, url, srv, nil)
+	c := rpcnats.NewClient(connect(t, url), subject, nil)
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	// Whichever sees the deadline first: the client, or the service answering -32001.
+	if _, err := openrpc.Call[bool](ctx, c, "block", nil); !errors.Is(err, context.DeadlineExceeded) && openrpc.CodeOf(err) != openrpc.CodeTimeout {
+		t.Errorf("the call: got %v, want context.DeadlineExceeded or a %d error", err, openrpc.CodeTimeout)
+	}
+	if err := <-ended; !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("the handler's context: got %v, want context.DeadlineExceeded", err)
 	}
 }
