@@ -323,7 +323,7 @@ func TestCluster_failover(t *testing.T) {
 	}
 	t.Logf("%d calls: %d answered by the killed instance before the kill, %d made after the kill, all answered; "+
 		"%d lost, all made before the kill, failing at their deadline: %d started by the killed instance's handler "+
-		"and %d routed to it by NATS but not started (in a socket or its NATS client.s buffer)",
+		"and %d routed to it by NATS but not started (in a socket or its NATS client's buffer)",
 		calls, servedByVictim, after, lost, inFlightAtKill, lost-inFlightAtKill)
 	// At most workers calls are outstanding at any time, so at most that many can be lost.
 	if lost > workers {
