@@ -127,12 +127,13 @@ func Start(nc *nats.Conn, subject string, srv *openrpc.Server, opts *ServeOption
 		inflight = srv.Limits().MaxInFlight
 	}
 	s.sem = make(chan struct{}, inflight)
-	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.micro.init(s, opts); err != nil {
 		return nil, err
 	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	sub, err := nc.QueueSubscribe(subject, s.queue, s.take)
 	if err != nil {
+		s.cancel()
 		return nil, fmt.Errorf("rpcnats: subscribing to %q: %w", subject, err)
 	}
 	s.sub = sub
@@ -141,10 +142,12 @@ func Start(nc *nats.Conn, subject string, srv *openrpc.Server, opts *ServeOption
 	sub.SetClosedHandler(func(string) { close(s.done) })
 	if err := s.micro.subscribe(s); err != nil {
 		s.unsubscribe()
+		s.cancel()
 		return nil, err
 	}
 	if err := nc.Flush(); err != nil {
 		s.unsubscribe()
+		s.cancel()
 		return nil, fmt.Errorf("rpcnats: %w", err)
 	}
 	return s, nil
@@ -181,6 +184,7 @@ func (s *Service) Shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-finished:
+		s.cancel()
 		return nil
 	case <-ctx.Done():
 		s.cancel()
