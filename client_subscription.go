@@ -165,21 +165,20 @@ func (c *Client) subscribe(ctx context.Context, method string, params any) (*cli
 		c.subs[sub.id] = sub
 	}
 	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		delete(c.onReply, callID)
-		c.mu.Unlock()
-	}()
 	reply, err := c.exchangeConn(ctx, msg, []string{callID})
 	if err == nil {
 		err = decodeResponse(pick(reply, callID), new(string))
 	}
+	c.mu.Lock() // the reader runs the hook under c.mu: after this, it has run or never will
+	delete(c.onReply, callID)
+	id := sub.id
+	if err != nil && id != "" {
+		delete(c.subs, id)
+	}
+	c.mu.Unlock()
 	if err != nil {
-		if sub.id != "" { // subscribed, but the caller is gone: end it on the server too
-			c.mu.Lock()
-			delete(c.subs, sub.id)
-			c.mu.Unlock()
-			go c.Call(context.WithoutCancel(ctx), method+UnsubscribeSuffix, []string{sub.id}, nil)
+		if id != "" { // subscribed, but the caller is gone: end it on the server too
+			go c.Call(context.WithoutCancel(ctx), method+UnsubscribeSuffix, []string{id}, nil)
 		}
 		return nil, err
 	}
