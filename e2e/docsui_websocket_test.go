@@ -120,9 +120,8 @@ func (s *wsService) dropConnections() {
 }
 
 // TestDocsUI_WebSocket switches the docs page to WebSocket, calls methods of a real server
-// over one connection, sees the connection reopened after it drops, and sees that a bearer
-// token is not sent over WebSocket (browsers set no handshake headers) while it is over
-// HTTP.
+// over one connection, sees the connection reopened after it drops, and sends a bearer token
+// over WebSocket (as a subprotocol: browsers set no handshake headers) and over HTTP.
 func TestDocsUI_WebSocket(t *testing.T) {
 	b := newBrowser(t)
 	svc := newWSService(t, nil)
@@ -220,19 +219,19 @@ func TestDocsUI_WebSocket(t *testing.T) {
 		t.Errorf("where after the reconnect: %s", got)
 	}
 
-	// A bearer token cannot go over WebSocket from a browser: the form says so, the server
-	// refuses the call, and the page does not take that as the token being refused.
+	// A bearer token goes over WebSocket as a subprotocol (rpchttp.BearerSubprotocolPrefix):
+	// no warning, and the server sees it; the connection is opened again with it.
 	b.do(t, "enter the token", chromedp.SendKeys(chromedp.CSS(`[data-scheme-input="Bearer"]`), "s3cret"),
 		chromedp.Click(chromedp.CSS(`#method-whoami .try-toggle`)))
-	if got := eval[string](t, b, `document.querySelector('#method-whoami .ws-note').hidden ? '' : document.querySelector('#method-whoami .ws-note').textContent`); !strings.Contains(got, "cannot send your Bearer credential") {
-		t.Errorf("whoami over WebSocket: note %q, want that the token cannot be sent", got)
+	if got := eval[string](t, b, `document.querySelector('#method-whoami .ws-note').hidden ? '' : document.querySelector('#method-whoami .ws-note').textContent`); strings.Contains(got, "cannot send") {
+		t.Errorf("whoami over WebSocket: note %q, want none about the token", got)
 	}
 	callAndWait("whoami", "")
-	if got := eval[string](t, b, `document.querySelector('#method-whoami .response-error').textContent`); !strings.Contains(got, "-32099") || !strings.Contains(got, "Switch to HTTP POST") {
-		t.Errorf("whoami over WebSocket: %q, want the refusal explained", got)
+	if got := result("whoami"); !strings.Contains(got, `"s3cret"`) {
+		t.Errorf("whoami over WebSocket: %s, want the token", got)
 	}
-	if got := eval[string](t, b, `document.querySelector('[data-scheme="Bearer"] .scheme-status').className`); !strings.Contains(got, "is-set") {
-		t.Errorf("after the WebSocket refusal the token is marked %q, want still is-set (it was never sent)", got)
+	if n := svc.handshakeCount(); n != 3 {
+		t.Errorf("WebSocket handshakes after the token was entered: %d, want 3 (reopened with the token)", n)
 	}
 	b.do(t, "scroll to whoami", chromedp.ScrollIntoView(chromedp.CSS(`#method-whoami`)))
 	b.screenshot(t, "docsui-ws-1400-bearer", false)
@@ -251,8 +250,8 @@ func TestDocsUI_WebSocket(t *testing.T) {
 	if got := eval[string](t, b, `document.querySelector('#overview .ws-status').textContent`); !strings.Contains(got, "was closed on this page") {
 		t.Errorf("status after Disconnect %q", got)
 	}
-	if n := svc.handshakeCount(); n != 2 {
-		t.Errorf("WebSocket handshakes after Disconnect: %d, want still 2", n)
+	if n := svc.handshakeCount(); n != 3 {
+		t.Errorf("WebSocket handshakes after Disconnect: %d, want still 3", n)
 	}
 	b.checkNoProblems(t)
 }

@@ -1598,16 +1598,33 @@
   }
 
   // wsSendable tells whether a scheme's credential can go over WebSocket: a browser sets no
-  // header on the handshake, so only an API key in the query can (and cookies, which the
-  // browser adds itself).
+  // header on the handshake, so an API key goes in the query (cookies the browser adds
+  // itself), and a token for the Authorization header as a subprotocol, which the framework's
+  // handler turns back into that header (rpchttp.BearerSubprotocolPrefix).
   const wsSendable = (name) => {
     const st = schemeState[name];
-    return !!st && hasCredential(name) && st.kind === 'apiKey' && st.def.in === 'query';
+    if (!st || !hasCredential(name)) return false;
+    if (st.kind === 'apiKey') return st.def.in === 'query';
+    return wsBearer(st);
   };
+  const wsBearer = (st) => (st.kind === 'bearer' || st.kind === 'oauth2') && !(st.def.in === 'header' && st.def.name && st.def.name.toLowerCase() !== 'authorization');
+
+  // wsProtocols are the subprotocols the connection offers: JSON-RPC, and the first bearer
+  // token held, base64url-encoded.
+  function wsProtocols() {
+    for (const name of Object.keys(schemeState)) {
+      const st = schemeState[name];
+      if (wsSendable(name) && wsBearer(st)) {
+        const b64 = btoa(String.fromCharCode(...new TextEncoder().encode(st.value))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+        return ['jsonrpc-2.0', 'openrpc.bearer.' + b64];
+      }
+    }
+    return [];
+  }
 
   // The connection. pending: replies awaited by request id; subs: live subscriptions by id.
   const ws = {
-    socket: null, url: '', state: 'idle', // idle | connecting | open | retrying | failed
+    socket: null, url: '', key: '', state: 'idle', // idle | connecting | open | retrying | failed
     opening: null, attempts: 0, timer: null, retryAt: 0, why: '', closing: false,
     pending: new Map(), subs: new Map(), views: new Set(),
   };
@@ -1626,17 +1643,20 @@
   // current URL (a connection to another URL is closed first).
   function wsConnect() {
     const url = wsTarget();
-    if (ws.socket && ws.url === url && ws.state === 'open') return Promise.resolve(ws.socket);
-    if (ws.opening && ws.url === url) return ws.opening;
+    const protocols = wsProtocols();
+    const key = url + ' ' + protocols.join(' ');
+    if (ws.socket && ws.key === key && ws.state === 'open') return Promise.resolve(ws.socket);
+    if (ws.opening && ws.key === key) return ws.opening;
     if (ws.socket) wsClose('was closed: the endpoint or its credentials changed');
     clearTimeout(ws.timer);
     ws.url = url;
+    ws.key = key;
     ws.state = 'connecting';
     wsRender();
     const opening = new Promise((resolve, reject) => {
       let sock;
       try {
-        sock = new WebSocket(url);
+        sock = protocols.length ? new WebSocket(url, protocols) : new WebSocket(url);
       } catch (e) {
         ws.state = 'failed'; ws.why = `could not be made (${String(e && e.message || e)})`; ws.opening = null; wsRender();
         reject(e);
