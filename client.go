@@ -24,6 +24,7 @@ type RoundTripper interface {
 type Client struct {
 	rt   RoundTripper
 	conn Conn
+	obs  *ClientObserver
 
 	nextID atomic.Int64
 
@@ -34,19 +35,30 @@ type Client struct {
 	err     error                           // why it stopped
 }
 
-// ClientOptions configures a [Client]. It has no fields yet; nil is fine.
-type ClientOptions struct{}
+// ClientOptions configures a [Client]. The zero value (or nil) gives the defaults.
+type ClientOptions struct {
+	// Observer receives the events of every call, for tracing and metrics (package rpcotel
+	// is one). Default none.
+	Observer *ClientObserver
+}
+
+func (o *ClientOptions) observer() *ClientObserver {
+	if o == nil || o.Observer == nil || o.Observer.Call == nil {
+		return nil
+	}
+	return o.Observer
+}
 
 // NewClient returns a client that sends each message through rt.
-func NewClient(rt RoundTripper, _ *ClientOptions) *Client {
-	return &Client{rt: rt}
+func NewClient(rt RoundTripper, opts *ClientOptions) *Client {
+	return &Client{rt: rt, obs: opts.observer()}
 }
 
 // NewConnClient returns a client over a connection: requests and replies are matched by id,
 // so many calls share the connection at once. The client reads from conn until it fails or
 // [Client.Close] is called.
-func NewConnClient(conn Conn, _ *ClientOptions) *Client {
-	c := &Client{conn: conn, pending: map[string]chan json.RawMessage{}, done: make(chan struct{})}
+func NewConnClient(conn Conn, opts *ClientOptions) *Client {
+	c := &Client{conn: conn, obs: opts.observer(), pending: map[string]chan json.RawMessage{}, done: make(chan struct{})}
 	go c.readLoop()
 	return c
 }
@@ -71,11 +83,18 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	if err != nil {
 		return err
 	}
-	reply, err := c.exchange(ctx, msg, []string{id})
-	if err != nil {
-		return err
+	var end func(error)
+	if c.obs != nil {
+		ctx, end = c.obs.Call(ctx, ClientCall{Method: method, ID: json.RawMessage(id)})
 	}
-	return decodeResponse(pick(reply, id), result)
+	reply, err := c.exchange(ctx, msg, []string{id})
+	if err == nil {
+		err = decodeResponse(pick(reply, id), result)
+	}
+	if end != nil {
+		end(err)
+	}
+	return err
 }
 
 // pick returns the response to id, or the response with a null id: the server's answer when
@@ -100,7 +119,14 @@ func (c *Client) Notify(ctx context.Context, method string, params any) error {
 	if err != nil {
 		return err
 	}
+	var end func(error)
+	if c.obs != nil {
+		ctx, end = c.obs.Call(ctx, ClientCall{Method: method})
+	}
 	_, err = c.exchange(ctx, msg, nil)
+	if end != nil {
+		end(err)
+	}
 	return err
 }
 
@@ -141,7 +167,14 @@ func (c *Client) Batch(ctx context.Context, calls []BatchCall) error {
 		buf.Write(msg)
 	}
 	buf.WriteByte(']')
+	var end func(error)
+	if c.obs != nil {
+		ctx, end = c.obs.Call(ctx, ClientCall{Batch: len(calls)})
+	}
 	replies, err := c.exchange(ctx, buf.Bytes(), ids)
+	if end != nil {
+		end(err)
+	}
 	if err != nil {
 		return err
 	}

@@ -119,6 +119,9 @@ type ServerOptions struct {
 	Limits Limits
 	// Middleware wraps every method's handler; the first is the outermost.
 	Middleware []Middleware
+	// Observers receive the events of every message and call, for tracing, metrics and
+	// request logs (package rpcotel is one); the first is the outermost.
+	Observers []Observer
 	// OpenRPCVersion is the "openrpc" field of the document, default
 	// [DefaultOpenRPCVersion].
 	OpenRPCVersion string
@@ -141,6 +144,7 @@ type Server struct {
 	logger    *slog.Logger
 	limits    Limits
 	mw        []Middleware
+	observers []Observer
 
 	openrpcVersion string
 	schemes        map[string]SecurityScheme
@@ -178,6 +182,7 @@ func NewServer(info Info, opts *ServerOptions) *Server {
 		logger:    opts.Logger,
 		limits:    opts.Limits.withDefaults(),
 		mw:        slices.Clone(opts.Middleware),
+		observers: slices.Clone(opts.Observers),
 
 		openrpcVersion: opts.OpenRPCVersion,
 		schemes:        maps.Clone(opts.SecuritySchemes),
@@ -274,19 +279,33 @@ func (s *Server) Process(ctx context.Context, msg []byte) []byte {
 
 // process answers msg; with refuse, every call in it is answered with "server shutting
 // down" instead of running.
-func (s *Server) process(ctx context.Context, msg []byte, refuse bool) []byte {
+func (s *Server) process(ctx context.Context, msg []byte, refuse bool) (reply []byte) {
 	if int64(len(msg)) > s.limits.MaxRequestBytes {
-		return s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
+		reply = s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
 			debugData(fmt.Sprintf("the message exceeds the limit of %d bytes", s.limits.MaxRequestBytes)))
+		s.observeUnread(ctx, len(msg), reply)
+		return reply
 	}
 	var single wire.Request
 	reqs, batch, err := wire.Parse(msg, &single, wire.Limits{MaxDepth: s.limits.MaxDepth, MaxBatch: s.limits.MaxBatchItems})
 	if err != nil {
-		return s.parseFailure(err)
+		reply = s.parseFailure(err)
+		s.observeUnread(ctx, len(msg), reply)
+		return reply
+	}
+	if len(s.observers) > 0 {
+		m := MessageInfo{Size: len(msg), Batch: batch, Items: 1}
+		if batch {
+			m.Items = len(reqs)
+		}
+		var end func([]byte)
+		if ctx, end = s.startMessage(ctx, m); end != nil {
+			defer func() { end(reply) }()
+		}
 	}
 	caller := CallerFrom(ctx)
 	if !batch {
-		reply := s.handle(ctx, &single, caller, refuse)
+		reply = s.handle(ctx, &single, caller, refuse)
 		if s.limits.MaxResponseBytes >= 0 && int64(len(reply)) > s.limits.MaxResponseBytes {
 			return s.responseTooLarge(single.ResponseID(), false)
 		}
@@ -380,15 +399,44 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 		}
 		return s.errorResponse(r.ID, CodeOverloaded, CodeOverloaded.String(), debugData("server shutting down"))
 	}
+	if len(s.observers) > 0 {
+		return s.observedCall(ctx, r, caller)
+	}
+	return s.dispatch(ctx, r, caller, nil)
+}
+
+// observedCall answers r between the observers' Call functions.
+func (s *Server) observedCall(ctx context.Context, r *wire.Request, caller *Caller) []byte {
+	ctx, end := s.startCall(ctx, Request{Method: string(r.Method), Params: r.Params, ID: r.ID, Caller: caller})
+	var out CallOutcome
+	reply := s.dispatch(ctx, r, caller, &out)
+	if end != nil {
+		out.ResponseBytes = len(reply)
+		end(out)
+	}
+	return reply
+}
+
+// dispatch answers a valid request; out, when not nil, receives the outcome.
+func (s *Server) dispatch(ctx context.Context, r *wire.Request, caller *Caller, out *CallOutcome) []byte {
 	e := s.methods.Load().byName[string(r.Method)]
 	notification := r.ID == nil
 	if e == nil {
+		if out != nil {
+			out.Code, out.Message = CodeMethodNotFound, CodeMethodNotFound.String()
+		}
 		if notification {
 			return nil
 		}
 		return s.errorResponse(r.ID, CodeMethodNotFound, CodeMethodNotFound.String(), nil)
 	}
+	if out != nil {
+		out.Found = true
+	}
 	if e.notificationOnly() && !notification {
+		if out != nil {
+			out.Code, out.Message = CodeInvalidRequest, CodeInvalidRequest.String()
+		}
 		return s.errorResponse(r.ID, CodeInvalidRequest, CodeInvalidRequest.String(),
 			debugData(fmt.Sprintf("method %q accepts only notifications: send it without an id", e.Name)))
 	}
@@ -404,7 +452,7 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 		}
 	}
 	if err != nil {
-		return s.callError(ctx, e, r, err)
+		return s.callError(ctx, e, r, err, out)
 	}
 	if notification {
 		return nil
@@ -427,7 +475,7 @@ func (s *Server) call(ctx context.Context, e *entry, req Request) (res json.RawM
 // ctx is the call's context: a plain error returned once it has ended (a database driver
 // that reports "connection interrupted" rather than the context's error) is answered as
 // what ended it, a timeout or a cancellation, not as a server error.
-func (s *Server) callError(ctx context.Context, e *entry, r *wire.Request, err error) []byte {
+func (s *Server) callError(ctx context.Context, e *entry, r *wire.Request, err error, out *CallOutcome) []byte {
 	var (
 		rpcErr *Error
 		pe     *panicError
@@ -465,6 +513,9 @@ func (s *Server) callError(ctx context.Context, e *entry, r *wire.Request, err e
 			s.log().Warn("openrpc: call timed out", "method", e.Name, "err", err)
 		}
 		msg, data = code.String(), s.debugOnly(err.Error())
+	}
+	if out != nil {
+		out.Code, out.Message, out.Err = code, msg, err
 	}
 	if r.ID == nil {
 		return nil
