@@ -71,25 +71,31 @@ func (s *Server) startCall(ctx context.Context, req Request) (context.Context, f
 // start runs the hook of each observer, first to last, each with the context the one before
 // returned, and returns the last context and one function calling every end.
 func start[I, O any](ctx context.Context, observers []Observer, hook func(*Observer) func(context.Context, I) (context.Context, func(O)), info I) (context.Context, func(O)) {
-	var ends []func(O)
+	var first func(O)
+	var more []func(O) // the ends after first, rarely any
 	for i := range observers {
-		if f := hook(&observers[i]); f != nil {
-			var end func(O)
-			if ctx, end = f(ctx, info); end != nil {
-				ends = append(ends, end)
-			}
+		f := hook(&observers[i])
+		if f == nil {
+			continue
+		}
+		var end func(O)
+		if ctx, end = f(ctx, info); end == nil {
+			continue
+		}
+		if first == nil {
+			first = end
+		} else {
+			more = append(more, end)
 		}
 	}
-	switch len(ends) {
-	case 0:
-		return ctx, nil
-	case 1:
-		return ctx, ends[0]
+	if more == nil {
+		return ctx, first
 	}
 	return ctx, func(o O) {
-		for _, end := range slices.Backward(ends) {
+		for _, end := range slices.Backward(more) {
 			end(o)
 		}
+		first(o)
 	}
 }
 

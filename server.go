@@ -399,17 +399,25 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 		}
 		return s.errorResponse(r.ID, CodeOverloaded, CodeOverloaded.String(), debugData("server shutting down"))
 	}
+	e := s.methods.Load().byName[string(r.Method)]
 	if len(s.observers) > 0 {
-		return s.observedCall(ctx, r, caller)
+		return s.observedCall(ctx, r, e, caller)
 	}
-	return s.dispatch(ctx, r, caller, nil)
+	return s.dispatch(ctx, r, e, caller, nil)
 }
 
-// observedCall answers r between the observers' Call functions.
-func (s *Server) observedCall(ctx context.Context, r *wire.Request, caller *Caller) []byte {
-	ctx, end := s.startCall(ctx, Request{Method: string(r.Method), Params: r.Params, ID: r.ID, Caller: caller})
+// observedCall answers r, a call of e (nil when there is no such method), between the
+// observers' Call functions.
+func (s *Server) observedCall(ctx context.Context, r *wire.Request, e *entry, caller *Caller) []byte {
+	var name string
+	if e != nil {
+		name = e.Name
+	} else {
+		name = string(r.Method)
+	}
+	ctx, end := s.startCall(ctx, Request{Method: name, Params: r.Params, ID: r.ID, Caller: caller})
 	var out CallOutcome
-	reply := s.dispatch(ctx, r, caller, &out)
+	reply := s.dispatch(ctx, r, e, caller, &out)
 	if end != nil {
 		out.ResponseBytes = len(reply)
 		end(out)
@@ -417,9 +425,9 @@ func (s *Server) observedCall(ctx context.Context, r *wire.Request, caller *Call
 	return reply
 }
 
-// dispatch answers a valid request; out, when not nil, receives the outcome.
-func (s *Server) dispatch(ctx context.Context, r *wire.Request, caller *Caller, out *CallOutcome) []byte {
-	e := s.methods.Load().byName[string(r.Method)]
+// dispatch answers a valid request, a call of e (nil when there is no such method); out,
+// when not nil, receives the outcome.
+func (s *Server) dispatch(ctx context.Context, r *wire.Request, e *entry, caller *Caller, out *CallOutcome) []byte {
 	notification := r.ID == nil
 	if e == nil {
 		if out != nil {

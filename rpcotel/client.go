@@ -37,8 +37,15 @@ func (o *clientObserver) call(ctx context.Context, c openrpc.ClientCall) (contex
 	if c.Batch > 0 {
 		name = BatchSpanName
 	}
-	ctx, span := o.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient))
-	if span.IsRecording() {
+	var span trace.Span
+	if o.tracer != nil {
+		ctx, span = o.tracer.Start(ctx, name, clientKind)
+	}
+	timed := c.Batch == 0 && o.duration.Enabled(ctx)
+	if span == nil && !timed {
+		return ctx, nil
+	}
+	if span != nil && span.IsRecording() {
 		span.SetAttributes(systemAttr, versionAttr)
 		if c.Batch > 0 {
 			span.SetAttributes(keyBatchSize.Int(c.Batch))
@@ -55,14 +62,16 @@ func (o *clientObserver) call(ctx context.Context, c openrpc.ClientCall) (contex
 		if err != nil {
 			code, msg = clientOutcome(err)
 		}
-		if err != nil && code == 0 {
+		switch {
+		case span == nil:
+		case err != nil && code == 0:
 			span.SetStatus(codes.Error, msg) // the server did not answer
 			span.RecordError(err)
 			span.End()
-		} else {
+		default:
 			endSpan(span, code, msg, nil)
 		}
-		if c.Batch > 0 || !o.duration.Enabled(ctx) {
+		if !timed {
 			return
 		}
 		attrs := durationAttrs(c.Method, code)

@@ -57,8 +57,8 @@ func (o *serverObserver) message(ctx context.Context, m openrpc.MessageInfo) (co
 		o.batchSize.Record(ctx, int64(m.Items), systemSet)
 	}
 	var span trace.Span
-	if m.Batch {
-		ctx, span = o.tracer.Start(ctx, BatchSpanName, trace.WithSpanKind(trace.SpanKindServer))
+	if m.Batch && o.tracer != nil {
+		ctx, span = o.tracer.Start(ctx, BatchSpanName, serverKind)
 		if span.IsRecording() {
 			span.SetAttributes(systemAttr, versionAttr, keyBatchSize.Int(m.Items))
 		}
@@ -79,19 +79,25 @@ func (o *serverObserver) message(ctx context.Context, m openrpc.MessageInfo) (co
 
 // call starts the span of a call and counts it.
 func (o *serverObserver) call(ctx context.Context, req openrpc.Request) (context.Context, func(openrpc.CallOutcome)) {
-	start := time.Now()
-	ctx, span := o.tracer.Start(ctx, req.Method, trace.WithSpanKind(trace.SpanKindServer))
-	recording := span.IsRecording()
-	if recording {
-		span.SetAttributes(systemAttr, versionAttr, keyMethod.String(req.Method))
-		if req.ID != nil {
-			span.SetAttributes(keyRequestID.String(requestID(req.ID)))
+	var span trace.Span
+	recording := false
+	if o.tracer != nil {
+		ctx, span = o.tracer.Start(ctx, req.Method, serverKind)
+		if recording = span.IsRecording(); recording {
+			span.SetAttributes(systemAttr, versionAttr, keyMethod.String(req.Method))
+			if req.ID != nil {
+				span.SetAttributes(keyRequestID.String(requestID(req.ID)))
+			}
 		}
 	}
-	active := o.active.Enabled(ctx)
+	active, timed := o.active.Enabled(ctx), o.duration.Enabled(ctx)
+	if span == nil && !active && !timed {
+		return ctx, nil
+	}
 	if active {
 		o.active.Add(ctx, 1, systemSet)
 	}
+	start := time.Now()
 	return ctx, func(out openrpc.CallOutcome) {
 		method := req.Method
 		if !out.Found {
@@ -101,15 +107,17 @@ func (o *serverObserver) call(ctx context.Context, req openrpc.Request) (context
 				span.SetAttributes(keyMethod.String(otherMethod), keyMethodOriginal.String(req.Method))
 			}
 		}
-		err := out.Err
-		if e := (*openrpc.Error)(nil); errors.As(err, &e) {
-			err = nil // an answer the handler chose, not a failure
+		if span != nil {
+			err := out.Err
+			if e := (*openrpc.Error)(nil); errors.As(err, &e) {
+				err = nil // an answer the handler chose, not a failure
+			}
+			endSpan(span, out.Code, out.Message, err)
 		}
-		endSpan(span, out.Code, out.Message, err)
 		if active {
 			o.active.Add(ctx, -1, systemSet)
 		}
-		if o.duration.Enabled(ctx) {
+		if timed {
 			o.duration.Record(ctx, time.Since(start).Seconds(), durationAttrs(method, out.Code))
 		}
 	}
