@@ -18,6 +18,7 @@ type clientObserver struct {
 	tracer     trace.Tracer
 	propagator propagation.TextMapPropagator
 	duration   metric.Float64Histogram
+	attrs      durationAttrs
 }
 
 // NewClientObserver returns an observer that traces and measures every call of a client and
@@ -74,7 +75,7 @@ func (o *clientObserver) call(ctx context.Context, c openrpc.ClientCall) (contex
 		if !timed {
 			return
 		}
-		attrs := durationAttrs(c.Method, code)
+		attrs := o.attrs.get(c.Method, code)
 		if err != nil && code == 0 {
 			attrs = metric.WithAttributes(systemAttr, keyMethod.String(c.Method), keyErrorType.String("transport"))
 		}

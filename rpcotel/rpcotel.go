@@ -57,6 +57,7 @@ package rpcotel
 import (
 	"encoding/json"
 	"errors"
+	"sync"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -171,12 +172,29 @@ func endSpan(span trace.Span, code openrpc.Code, msg string, err error) {
 	span.End()
 }
 
-// durationAttrs returns the attributes of a call duration.
-func durationAttrs(method string, code openrpc.Code) metric.MeasurementOption {
-	if code == 0 {
-		return metric.WithAttributes(systemAttr, keyMethod.String(method))
+// durationAttrs holds the attributes of call durations by method and code, built once
+// each: building a set sorts and allocates. Its size is bounded as the series are: methods
+// a server has (others are "_OTHER") or a client calls, times the codes they end with.
+type durationAttrs struct{ m sync.Map } // durationKey -> metric.MeasurementOption
+
+type durationKey struct {
+	method string
+	code   openrpc.Code
+}
+
+func (d *durationAttrs) get(method string, code openrpc.Code) metric.MeasurementOption {
+	k := durationKey{method, code}
+	if v, ok := d.m.Load(k); ok {
+		return v.(metric.MeasurementOption)
 	}
-	return metric.WithAttributes(systemAttr, keyMethod.String(method), keyErrorCode.Int64(int64(code)))
+	var opt metric.MeasurementOption
+	if code == 0 {
+		opt = metric.WithAttributeSet(attribute.NewSet(systemAttr, keyMethod.String(method)))
+	} else {
+		opt = metric.WithAttributeSet(attribute.NewSet(systemAttr, keyMethod.String(method), keyErrorCode.Int64(int64(code))))
+	}
+	d.m.Store(k, opt)
+	return opt
 }
 
 // clientOutcome returns the code and message of an error a client call returned, or for an

@@ -21,6 +21,7 @@ type serverObserver struct {
 	reqSize    metric.Int64Histogram
 	respSize   metric.Int64Histogram
 	batchSize  metric.Int64Histogram
+	attrs      durationAttrs
 }
 
 // NewObserver returns an observer that traces and measures every call of a server; put it
@@ -118,7 +119,7 @@ func (o *serverObserver) call(ctx context.Context, req openrpc.Request) (context
 			o.active.Add(ctx, -1, systemSet)
 		}
 		if timed {
-			o.duration.Record(ctx, time.Since(start).Seconds(), durationAttrs(method, out.Code))
+			o.duration.Record(ctx, time.Since(start).Seconds(), o.attrs.get(method, out.Code))
 		}
 	}
 }
