@@ -103,12 +103,12 @@ func (tel *telemetry) histogramCounts(t *testing.T, name string) map[string]uint
 	return out
 }
 
-func itoa(n int64) string { return attribute.Int64Value(n).Emit() }
+func itoa(n int64) string { return attribute.Int64Value(n).String() }
 
 func attrString(s attribute.Set) string {
 	var parts []string
 	for _, kv := range s.ToSlice() {
-		parts = append(parts, string(kv.Key)+"="+kv.Value.Emit())
+		parts = append(parts, string(kv.Key)+"="+kv.Value.String())
 	}
 	return strings.Join(parts, ",")
 }
@@ -117,7 +117,7 @@ func attrString(s attribute.Set) string {
 func attrs(s sdktrace.ReadOnlySpan) []string {
 	var out []string
 	for _, kv := range s.Attributes() {
-		out = append(out, string(kv.Key)+"="+kv.Value.Emit())
+		out = append(out, string(kv.Key)+"="+kv.Value.String())
 	}
 	slices.Sort(out)
 	return out
@@ -266,7 +266,7 @@ func TestObserver_errors(t *testing.T) {
 				if e.Name == "exception" {
 					for _, kv := range e.Attributes {
 						if kv.Key == "exception.message" {
-							exception = kv.Value.Emit()
+							exception = kv.Value.String()
 						}
 					}
 				}
