@@ -25,6 +25,7 @@ type RoundTripper interface {
 type Client struct {
 	rt   RoundTripper
 	conn Conn
+	obs  *ClientObserver
 
 	nextID atomic.Int64
 
@@ -47,11 +48,21 @@ type ClientOptions struct {
 	// methods. Without it such calls are dropped (events of subscriptions are always
 	// delivered to their [Subscription]).
 	Server *Server
+	// Observer receives the events of every call, for tracing and metrics (package rpcotel
+	// is one). Default none.
+	Observer *ClientObserver
+}
+
+func (o *ClientOptions) observer() *ClientObserver {
+	if o == nil || o.Observer == nil || o.Observer.Call == nil {
+		return nil
+	}
+	return o.Observer
 }
 
 // NewClient returns a client that sends each message through rt.
-func NewClient(rt RoundTripper, _ *ClientOptions) *Client {
-	return &Client{rt: rt}
+func NewClient(rt RoundTripper, opts *ClientOptions) *Client {
+	return &Client{rt: rt, obs: opts.observer()}
 }
 
 // NewConnClient returns a client over a connection: requests and replies are matched by id,
@@ -59,7 +70,7 @@ func NewClient(rt RoundTripper, _ *ClientOptions) *Client {
 // [Client.Close] is called. A call whose context ends before its reply arrives is canceled
 // on the server too: the client sends an rpc.cancel notification naming its id.
 func NewConnClient(conn Conn, opts *ClientOptions) *Client {
-	c := &Client{conn: conn, pending: map[string]chan json.RawMessage{}, done: make(chan struct{})}
+	c := &Client{conn: conn, obs: opts.observer(), pending: map[string]chan json.RawMessage{}, done: make(chan struct{})}
 	if opts != nil {
 		c.srv = opts.Server
 	}
@@ -87,11 +98,18 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	if err != nil {
 		return err
 	}
-	reply, err := c.exchange(ctx, msg, []string{id})
-	if err != nil {
-		return err
+	var end func(error)
+	if c.obs != nil {
+		ctx, end = c.obs.Call(ctx, ClientCall{Method: method, ID: json.RawMessage(id)})
 	}
-	return decodeResponse(pick(reply, id), result)
+	reply, err := c.exchange(ctx, msg, []string{id})
+	if err == nil {
+		err = decodeResponse(pick(reply, id), result)
+	}
+	if end != nil {
+		end(err)
+	}
+	return err
 }
 
 // pick returns the response to id, or the response with a null id: the server's answer when
@@ -116,7 +134,14 @@ func (c *Client) Notify(ctx context.Context, method string, params any) error {
 	if err != nil {
 		return err
 	}
+	var end func(error)
+	if c.obs != nil {
+		ctx, end = c.obs.Call(ctx, ClientCall{Method: method})
+	}
 	_, err = c.exchange(ctx, msg, nil)
+	if end != nil {
+		end(err)
+	}
 	return err
 }
 
@@ -157,7 +182,14 @@ func (c *Client) Batch(ctx context.Context, calls []BatchCall) error {
 		buf.Write(msg)
 	}
 	buf.WriteByte(']')
+	var end func(error)
+	if c.obs != nil {
+		ctx, end = c.obs.Call(ctx, ClientCall{Batch: len(calls)})
+	}
 	replies, err := c.exchange(ctx, buf.Bytes(), ids)
+	if end != nil {
+		end(err)
+	}
 	if err != nil {
 		return err
 	}

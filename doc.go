@@ -154,6 +154,20 @@
 // the id and the [Caller]. It is composed once per method, when the method is added, and
 // runs before the security check.
 //
+// # Observability
+//
+// An [Observer] in [ServerOptions.Observers] sees every message (its size, whether it is a
+// batch and of how many requests, the reply) and every call, unknown methods included, with
+// its outcome as sent: the error code and message, a handler's error or panic, the size of
+// the response. The context it returns for a message is the parent of its calls' contexts,
+// and the one it returns for a call is the handler's: a tracer starts its spans there.
+// [RequestLog] is an observer that logs every call through log/slog (method, id, duration,
+// outcome, caller's transport and address; params and headers only when asked). A
+// [ClientObserver] in [ClientOptions.Observer] sees every call a [Client] makes and may add
+// headers (such as trace context) to what its transport sends. Package rpcotel, its own
+// module, builds OpenTelemetry traces and metrics on both. A server without observers
+// pays one length check per message and per call.
+//
 // # Transports
 //
 // A request/response transport calls [Server.Process] with each message and a context

@@ -23,6 +23,25 @@ type ClientOptions struct {
 	BearerToken string
 	// MaxResponseBytes caps a response (or WebSocket message), default 64 MiB.
 	MaxResponseBytes int64
+	// Observer receives the events of every call (see [openrpc.ClientOptions]); its Inject
+	// adds headers to every HTTP request, and to the WebSocket handshake, which carries them
+	// for all the calls of the connection. Default none.
+	Observer *openrpc.ClientObserver
+}
+
+func (o *ClientOptions) observer() *openrpc.ClientObserver {
+	if o == nil {
+		return nil
+	}
+	return o.Observer
+}
+
+// inject adds the observer's headers for a message sent with ctx to header, and returns it.
+func (o *ClientOptions) inject(ctx context.Context, header http.Header) http.Header {
+	if obs := o.observer(); obs != nil && obs.Inject != nil {
+		obs.Inject(ctx, header)
+	}
+	return header
 }
 
 func (o *ClientOptions) header() http.Header {
@@ -55,7 +74,11 @@ func (o *ClientOptions) httpClient() *http.Client {
 
 // NewClient returns a client that POSTs each call to url.
 func NewClient(url string, opts *ClientOptions) *openrpc.Client {
-	return openrpc.NewClient(&roundTripper{url: url, header: opts.header(), client: opts.httpClient(), max: opts.maxResponse()}, nil)
+	rt := &roundTripper{url: url, header: opts.header(), client: opts.httpClient(), max: opts.maxResponse()}
+	if obs := opts.observer(); obs != nil {
+		rt.inject = obs.Inject
+	}
+	return openrpc.NewClient(rt, &openrpc.ClientOptions{Observer: opts.observer()})
 }
 
 type roundTripper struct {
@@ -63,6 +86,7 @@ type roundTripper struct {
 	header http.Header
 	client *http.Client
 	max    int64
+	inject func(ctx context.Context, header map[string][]string)
 }
 
 func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, error) {
@@ -74,6 +98,9 @@ func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, erro
 		req.Header[k] = v
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if rt.inject != nil {
+		rt.inject(ctx, req.Header)
+	}
 	resp, err := rt.client.Do(req)
 	if err != nil {
 		return nil, err
@@ -98,13 +125,13 @@ func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, erro
 // DialWebSocket connects to the WebSocket endpoint url (ws:// or wss://; http:// and
 // https:// are accepted too) and returns a client whose calls share the connection.
 func DialWebSocket(ctx context.Context, url string, opts *ClientOptions) (*openrpc.Client, error) {
-	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: opts.httpClient(), HTTPHeader: opts.header()})
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: opts.httpClient(), HTTPHeader: opts.inject(ctx, opts.header())})
 	if err != nil {
 		return nil, err
 	}
 	max := opts.maxResponse()
 	c.SetReadLimit(max)
-	return openrpc.NewConnClient(&clientConn{c: c}, nil), nil
+	return openrpc.NewConnClient(&clientConn{c: c}, &openrpc.ClientOptions{Observer: opts.observer()}), nil
 }
 
 // clientConn is the client's side of a WebSocket.

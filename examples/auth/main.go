@@ -21,6 +21,11 @@
 //	-nats-subject  the NATS subject to serve (default auth); instances serving it form one
 //	               queue group
 //	-debug         send error details to clients: for development only
+//	-metrics-addr  address of a second listener serving Prometheus metrics at /metrics
+//	               (default none): call counts and durations by method and outcome, calls
+//	               running, message and batch sizes
+//	-request-log   log every call: method, duration, outcome, caller (default true; never
+//	               params or tokens)
 //
 // Environment:
 //
@@ -29,6 +34,12 @@
 //	                 restarts and instances sharing a PostgreSQL database share the key.
 //	AUTH_ADMIN       name:password of an administrator, created (or given that password) at
 //	                 start-up, who holds scope admin and so may call grant_scopes.
+//	OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+//	                 when either is set, every call is traced and the spans are sent there
+//	                 over OTLP/HTTP, with the trace context of the caller's traceparent
+//	                 header; the other standard OTEL_* variables apply (OTEL_SERVICE_NAME,
+//	                 default auth; OTEL_TRACES_SAMPLER; OTEL_EXPORTER_OTLP_HEADERS...).
+//	                 OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turn tracing off.
 //
 // The methods are sign_up, sign_in, get_caller, require_scopes and grant_scopes; see the
 // README beside this file for a walkthrough with curl.
@@ -83,6 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	debug := fs.Bool("debug", false, "send error details to clients (development only)")
 	natsURL := fs.String("nats", "", "also serve on NATS at this server URL (nats://127.0.0.1:4222)")
 	natsSubject := fs.String("nats-subject", "auth", "the NATS subject to serve; instances serving it share its calls")
+	metricsAddr := fs.String("metrics-addr", "", "address to serve Prometheus metrics on, at /metrics (default none)")
+	requestLog := fs.Bool("request-log", true, "log every call: method, duration, outcome and caller, never params or tokens")
 	var origins []string
 	fs.Func("allow-origin", "an origin (https://app.example.com) whose pages may call the API, with CORS; repeat for more. Pages on other origins are refused", func(v string) error {
 		origins = append(origins, v)
@@ -134,7 +147,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}
 
-	srv := svc.newServer(*debug)
+	tel, err := startTelemetry(ctx, telemetryConfig{requestLog: *requestLog, metricsAddr: *metricsAddr}, getenv, logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := tel.Close(ctx); err != nil {
+			logger.Warn("telemetry", "err", err)
+		}
+	}()
+	srv := svc.newServer(*debug, tel.observers...)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
