@@ -119,8 +119,8 @@ type ClientObserver struct {
 	// one), or for a batch the error of the batch as a whole.
 	Call func(ctx context.Context, c ClientCall) (_ context.Context, end func(err error))
 	// Inject adds headers to a message sent by a transport that has them (an HTTP request,
-	// a WebSocket handshake), such as W3C trace context. ctx is the context the message is
-	// sent with. Transports call it; see rpchttp.
+	// a WebSocket handshake, a NATS message), such as W3C trace context. ctx is the context
+	// the message is sent with. Transports call it; see rpchttp and rpcnats.
 	Inject func(ctx context.Context, header map[string][]string)
 }
 

@@ -25,6 +25,9 @@ type ClientOptions struct {
 	// Timeout bounds a call whose context has no deadline, default [DefaultTimeout]: a
 	// request whose service went away is never answered, so every request needs one.
 	Timeout time.Duration
+	// Observer receives the events of every call (see [openrpc.ClientOptions]); its Inject
+	// adds headers (trace context) to every NATS request.
+	Observer *openrpc.ClientObserver
 }
 
 // NewClient returns a client whose calls, notifications and batches are NATS requests to
@@ -50,6 +53,10 @@ func NewClient(nc *nats.Conn, subject string, opts *ClientOptions) *openrpc.Clie
 		if opts.Timeout > 0 {
 			rt.timeout = opts.Timeout
 		}
+		if obs := opts.Observer; obs != nil {
+			rt.inject = obs.Inject
+			return openrpc.NewClient(rt, &openrpc.ClientOptions{Observer: obs})
+		}
 	}
 	return openrpc.NewClient(rt, nil)
 }
@@ -59,6 +66,7 @@ type roundTripper struct {
 	subject string
 	header  nats.Header
 	timeout time.Duration
+	inject  func(ctx context.Context, header map[string][]string) // or nil
 }
 
 var _ openrpc.RoundTripper = (*roundTripper)(nil)
@@ -77,6 +85,9 @@ func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, erro
 	header := nats.Header{}
 	for k, v := range rt.header {
 		header[k] = v
+	}
+	if rt.inject != nil {
+		rt.inject(ctx, header)
 	}
 	deadline, _ := ctx.Deadline()
 	header[TimeoutHeader] = []string{strconv.FormatInt(time.Until(deadline).Milliseconds(), 10)}

@@ -274,3 +274,30 @@ func TestServe_callerDeadline(t *testing.T) {
 		t.Errorf("the handler's context: got %v, want context.DeadlineExceeded", err)
 	}
 }
+
+// The client's observer adds headers (W3C trace context, for rpcotel) to every NATS
+// request, and the server's calls see them as caller headers, where rpcotel reads them.
+func TestClient_observerInjectsHeaders(t *testing.T) {
+	url := runNATS(t, 0)
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "traceparent"}, func(ctx context.Context, _ struct{}) (string, error) {
+		return openrpc.CallerFrom(ctx).Get("traceparent"), nil
+	})
+	subject, _ := start(t, url, srv, nil)
+	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	var calls atomic.Int32
+	c := rpcnats.NewClient(connect(t, url), subject, &rpcnats.ClientOptions{Observer: &openrpc.ClientObserver{
+		Call: func(ctx context.Context, _ openrpc.ClientCall) (context.Context, func(error)) {
+			calls.Add(1)
+			return ctx, nil
+		},
+		Inject: func(ctx context.Context, header map[string][]string) { header["Traceparent"] = []string{tp} },
+	}})
+	got, err := openrpc.Call[string](t.Context(), c, "traceparent", nil)
+	if err != nil || got != tp {
+		t.Errorf("got %q, %v; want the injected traceparent", got, err)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("observer saw %d calls, want 1", calls.Load())
+	}
+}

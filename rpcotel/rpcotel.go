@@ -33,10 +33,12 @@
 // The server takes the W3C trace context (traceparent, tracestate, baggage: whatever the
 // propagator reads) from the headers of the HTTP request that carries the message, and over
 // WebSocket from the handshake's headers: every call of a WebSocket connection is then a
-// child of the span that dialed it. A server called in process takes its parent span from
+// child of the span that dialed it; over NATS (package rpcnats) from each message's headers.
+// A server called in process takes its parent span from
 // the context passed to [openrpc.Server.Process]. The client injects the context of its
 // call's span into each HTTP request's headers, and into the WebSocket handshake (the
-// context passed to rpchttp.DialWebSocket). A handler's context carries its call's span, so
+// context passed to rpchttp.DialWebSocket), and into each NATS request's headers
+// (rpcnats.ClientOptions.Observer). A handler's context carries its call's span, so
 // calls it makes with a client using [NewClientObserver] continue the trace.
 //
 // # Metrics
