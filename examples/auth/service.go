@@ -117,6 +117,9 @@ type Service struct {
 	// failCost is the bcrypt cost every failed password check costs (see comparePassword).
 	failCost atomic.Int64
 
+	// signUps tells the watch_sign_ups subscriptions of each new account.
+	signUps signUps
+
 	// currentUser is the seed's get_user dependency: the account the bearer token names,
 	// computed at most once per call and shared by the authorizer and the handler.
 	currentUser *openrpc.Dependency[Account]
@@ -270,6 +273,18 @@ func (s *Service) newServer(debug bool, observers ...openrpc.Observer) *openrpc.
 		Errors:     []openrpc.Error{*errNoSuchUserRPC, docPermission, docInvalidParams, docServerError, docTimeout},
 		ResultName: "user",
 	}, s.GrantScopes)
+	openrpc.RegisterSubscription(srv, openrpc.Method{
+		Name:    "watch_sign_ups",
+		Summary: "Watch sign-ups as they happen.",
+		Description: "A subscription: call it over WebSocket, with the bearer token in the handshake's " +
+			"Authorization header. Each new account arrives as a watch_sign_ups notification with params " +
+			"{subscription, result: {username, at}}; watch_sign_ups_unsubscribe ends it. An administrator " +
+			"who reads more than 256 sign-ups behind is dropped with error 1004 rather than slow sign_up " +
+			"down. Needs scope admin.",
+		Tags:     admin,
+		Security: openrpc.Require("Bearer", scopeAdmin),
+		Errors:   []openrpc.Error{*errWatchBehind, docPermission, docServerError},
+	}, s.WatchSignUps)
 	return srv
 }
 
@@ -294,6 +309,7 @@ func (s *Service) SignUp(ctx context.Context, p Credentials) (struct{}, error) {
 		return struct{}{}, s.storeError(ctx, "sign_up", err)
 	}
 	s.logger.InfoContext(ctx, "signed up", "username", p.Username)
+	s.signUps.publish(SignUp{Username: p.Username, At: s.now().UTC()})
 	return struct{}{}, nil
 }
 

@@ -7,8 +7,10 @@
 //
 // and the interactive documentation page at http://127.0.0.1:8081/.
 //
-// Methods: subtract (by position or by name), sum (variadic), get_data, add, and the
-// notification handlers update, notify_hello and notify_sum. A result JSON cannot carry (an
+// Methods: subtract (by position or by name), sum (variadic), get_data, add, the
+// notification handlers update, notify_hello and notify_sum, and the subscription ticker
+// (over WebSocket, at ws://127.0.0.1:8081/api/v1), which emits count ticks interval_ms
+// apart and ends with done; ticker_unsubscribe ends it sooner. A result JSON cannot carry (an
 // integer sum beyond the int range, a float64 overflow) is answered with Invalid params
 // saying so. Notifications are logged with their method and the size of their params, never
 // the params.
@@ -27,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/docsui"
@@ -53,6 +56,35 @@ type SubtractParams struct {
 type AddParams struct {
 	A int `json:"a" doc:"The first addend."`
 	B int `json:"b" doc:"The second addend."`
+}
+
+// TickerParams are ticker's params: [interval_ms, count] or {"interval_ms", "count"}.
+type TickerParams struct {
+	IntervalMS int `json:"interval_ms" minimum:"10" maximum:"60000" doc:"Milliseconds between two ticks, 10 to 60000."`
+	Count      int `json:"count" minimum:"1" maximum:"1000" doc:"How many ticks to emit before done, 1 to 1000."`
+}
+
+// Tick is an event of ticker.
+type Tick struct {
+	N    int       `json:"n" doc:"The tick's number: 1, 2, and so on up to count."`
+	Time time.Time `json:"time" doc:"When the server emitted the tick."`
+}
+
+// ticker emits p.Count ticks p.IntervalMS apart, then returns: the subscriber gets done.
+func ticker(ctx context.Context, p TickerParams, emit func(Tick) error) error {
+	t := time.NewTicker(time.Duration(p.IntervalMS) * time.Millisecond)
+	defer t.Stop()
+	for n := 1; n <= p.Count; n++ {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case now := <-t.C:
+			if err := emit(Tick{N: n, Time: now.UTC()}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // errOutOfRange documents the error of a result JSON cannot carry: an integer sum beyond
@@ -154,6 +186,18 @@ func newServer(logger *slog.Logger) *openrpc.Server {
 			}
 			return sum, nil
 		})
+	openrpc.RegisterSubscription(srv, openrpc.Method{
+		Name:    "ticker",
+		Summary: "Tick count times, interval_ms apart.",
+		Description: "A subscription: call it over WebSocket. It returns the subscription id; each tick " +
+			"arrives as a ticker notification with params {subscription, result: {n, time}}, and a last one " +
+			"with done: true follows the last tick. ticker_unsubscribe ends it sooner.",
+		Examples: []openrpc.ExamplePairing{{
+			Name:   "three ticks a second apart",
+			Params: []openrpc.Example{{Name: "interval_ms", Value: 1000}, {Name: "count", Value: 3}},
+			Result: &openrpc.Example{Name: "subscription", Value: "0x9cef478923ff08bf67fde6c64013158d"},
+		}},
+	}, ticker)
 	for _, name := range []string{"update", "notify_hello", "notify_sum"} {
 		openrpc.RegisterNotification(srv, openrpc.Method{Name: name, Summary: "Accept a notification and do nothing."},
 			func(context.Context, []ignored) error { return nil })
