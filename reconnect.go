@@ -209,7 +209,16 @@ func (c *Client) send(ctx context.Context, msg []byte) (*link, error) {
 	}
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
-	return nil, c.conn.Send(ctx, msg)
+	if err := c.conn.Send(ctx, msg); err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case c.closed.Load():
+			return nil, fmt.Errorf("%w: %w", ErrClientClosed, errCloseCalled)
+		}
+		return nil, fmt.Errorf("%w: %w", ErrConnectionLost, err)
+	}
+	return nil, nil
 }
 
 func (r *reconnector) sendCall(ctx context.Context, msg []byte) (*link, error) {
