@@ -205,10 +205,31 @@ func (r *recorder) waitReconnected() {
 	}
 }
 
+// expect receives from ch and checks what. Within a synctest bubble, where a client that
+// keeps redialing keeps the clock running, the hour is fake: a wait that would never end
+// fails at once.
 func expect(t *testing.T, ch <-chan string, want string) {
 	t.Helper()
-	if got := <-ch; got != want {
-		t.Fatalf("got %q, want %q", got, want)
+	select {
+	case got := <-ch:
+		if got != want {
+			t.Fatalf("got %q, want %q", got, want)
+		}
+	case <-time.After(time.Hour):
+		t.Fatalf("still waiting for %q", want)
+	}
+}
+
+// expectEnd checks that the events end, with nothing more.
+func expectEnd(t *testing.T, evs <-chan string) {
+	t.Helper()
+	select {
+	case got, ok := <-evs:
+		if ok {
+			t.Errorf("got %q, want the end of the events", got)
+		}
+	case <-time.After(time.Hour):
+		t.Fatal("the events did not end")
 	}
 }
 
@@ -313,9 +334,7 @@ func TestNewReconnectingClient_restoresSubscriptions(t *testing.T) {
 			t.Fatal(err)
 		}
 		expect(t, f.fs.running, "ended a")
-		if got, ok := <-evs; ok {
-			t.Errorf("after Unsubscribe: %q, want the end of the events", got)
-		}
+		expectEnd(t, evs)
 	})
 }
 
@@ -331,10 +350,7 @@ func TestNewReconnectingClient_backoffAndGivingUp(t *testing.T) {
 		for i := 1; i <= 8; i++ {
 			expect(t, f.rec.ch, fmt.Sprintf("reconnect %d: connection refused", i))
 		}
-		got := <-evs
-		if want := "error: openrpc: client closed: openrpc: connection lost: gave up after 8 attempts to reconnect: connection refused"; got != want {
-			t.Errorf("the subscription ended with %q, want %q", got, want)
-		}
+		expect(t, evs, "error: openrpc: client closed: openrpc: connection lost: gave up after 8 attempts to reconnect: connection refused")
 		_, err := openrpc.Call[string](t.Context(), f.c, "echo", nil)
 		if !errors.Is(err, openrpc.ErrClientClosed) || !errors.Is(err, openrpc.ErrConnectionLost) {
 			t.Errorf("call after giving up: %v, want ErrClientClosed and ErrConnectionLost", err)
@@ -399,9 +415,7 @@ func TestSubscription_Unsubscribe_whileReconnecting(t *testing.T) {
 		if err := sub.Unsubscribe(t.Context()); err != nil {
 			t.Errorf("Unsubscribe while reconnecting: %v", err)
 		}
-		if got, ok := <-evs; ok {
-			t.Errorf("after Unsubscribe: %q, want the end of the events", got)
-		}
+		expectEnd(t, evs)
 		f.net.setRefuse(false)
 		f.rec.waitReconnected()
 		synctest.Wait()
@@ -423,9 +437,7 @@ func TestNewReconnectingClient_subscriptionRefusedByTheNewServer(t *testing.T) {
 		f.net.mu.Unlock()
 		f.net.cut(false)
 		expect(t, evs, "error: openrpc: feed: restoring the subscription after a reconnect: jsonrpc error -32601: Method not found")
-		if _, ok := <-evs; ok {
-			t.Error("events after the refusal")
-		}
+		expectEnd(t, evs)
 		var rpcErr *openrpc.Error
 		if !errors.As(sub.Err(), &rpcErr) || rpcErr.Code != openrpc.CodeMethodNotFound {
 			t.Errorf("Err: %v, want the server's -32601", sub.Err())
@@ -452,9 +464,7 @@ func TestNewReconnectingClient_closeWhileReconnecting(t *testing.T) {
 		if err := <-result; !errors.Is(err, openrpc.ErrClientClosed) || errors.Is(err, openrpc.ErrConnectionLost) {
 			t.Errorf("waiting call after Close: %v, want ErrClientClosed alone", err)
 		}
-		if got := <-evs; got != "error: openrpc: client closed: Close was called" {
-			t.Errorf("subscription after Close: %q", got)
-		}
+		expect(t, evs, "error: openrpc: client closed: Close was called")
 		dials := len(f.net.dialTimes())
 		time.Sleep(time.Minute)
 		if n := len(f.net.dialTimes()); n != dials {
