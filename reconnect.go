@@ -78,6 +78,9 @@ func NewReconnectingClient(ctx context.Context, dial func(ctx context.Context) (
 	if err != nil {
 		return nil, err
 	}
+	if conn == nil {
+		return nil, errors.New("openrpc: the dial function returned no connection")
+	}
 	r := &reconnector{dial: dial, opts: opts.withDefaults(), ready: make(chan struct{}), wake: make(chan struct{}, 1), live: map[*clientSub]struct{}{}}
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.link = newLink(conn)
@@ -330,6 +333,9 @@ func (r *reconnector) redial() error {
 		ctx, cancel := context.WithTimeout(r.ctx, r.opts.DialTimeout)
 		conn, err := r.dial(ctx)
 		cancel()
+		if err == nil && conn == nil {
+			err = errors.New("the dial function returned no connection")
+		}
 		if err == nil {
 			l := newLink(conn)
 			r.mu.Lock()
