@@ -99,10 +99,15 @@ func (s *Subscription[E]) Unsubscribe(ctx context.Context) error {
 	}
 	c.mu.Unlock()
 	s.sub.end(nil) // also while a reconnecting client waits for a connection: not restored
-	if !running {
+	l, up := c.currentLink()
+	if !running || !up {
 		return nil
 	}
-	return c.Call(ctx, s.sub.method+UnsubscribeSuffix, []string{id}, nil)
+	err := c.Call(onLink(ctx, l), s.sub.method+UnsubscribeSuffix, []string{id}, nil)
+	if errors.Is(err, ErrConnectionLost) {
+		return nil // the subscription ended with its connection
+	}
+	return err
 }
 
 // clientSub is the untyped state of a subscription on a client.
@@ -182,7 +187,10 @@ func (c *Client) establish(ctx context.Context, sub *clientSub) error {
 	if err != nil {
 		return err
 	}
-	var id string // the server's id, guarded by c.mu
+	var (
+		id string // the server's id, guarded by c.mu
+		at *link  // the connection it came on, guarded by c.mu
+	)
 	// The reader registers the subscription as it reads the reply, before the events that
 	// follow it, which it would otherwise drop as belonging to no subscription.
 	c.mu.Lock()
@@ -190,6 +198,7 @@ func (c *Client) establish(ctx context.Context, sub *clientSub) error {
 		c.onReply = map[string]func(json.RawMessage){}
 	}
 	c.onReply[callID] = func(raw json.RawMessage) { // with c.mu held
+		at, _ = c.currentLink() // the reader reads the one in use
 		var r response
 		if json.Unmarshal(raw, &r) != nil || r.Error != nil || json.Unmarshal(r.Result, &id) != nil || id == "" || !sub.running() {
 			return
@@ -211,11 +220,12 @@ func (c *Client) establish(ctx context.Context, sub *clientSub) error {
 	if err != nil && registered {
 		delete(c.subs, id)
 	}
+	on := onLink(context.WithoutCancel(ctx), at)
 	c.mu.Unlock()
-	if id != "" && (err != nil || !registered) && !errors.Is(err, ErrConnectionLost) {
+	if id != "" && (err != nil || !registered) {
 		// Subscribed, but the caller is gone or the subscription ended: end it on the
 		// server too.
-		go c.Call(context.WithoutCancel(ctx), sub.method+UnsubscribeSuffix, []string{id}, nil)
+		go c.Call(on, sub.method+UnsubscribeSuffix, []string{id}, nil)
 	}
 	return err
 }
@@ -265,7 +275,8 @@ func (c *Client) dispatchNotification(msg []byte) bool {
 			delete(c.subs, p.Subscription)
 			c.mu.Unlock()
 			sub.end(ErrEventsNotRead)
-			go c.Call(context.Background(), sub.method+UnsubscribeSuffix, []string{sub.id}, nil)
+			l, _ := c.currentLink() // the reader reads the one in use
+			go c.Call(onLink(context.Background(), l), sub.method+UnsubscribeSuffix, []string{sub.id}, nil)
 		}
 	}
 	return true

@@ -203,6 +203,28 @@ func (l *link) send(ctx context.Context, msg []byte) error {
 // that connection and no other).
 type linkKey struct{}
 
+// currentLink returns the connection a reconnecting client uses, and whether it has one; it
+// returns nil, true for a client over one connection.
+func (c *Client) currentLink() (*link, bool) {
+	r, ok := c.conn.(*reconnector)
+	if !ok {
+		return nil, true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.link, r.link != nil
+}
+
+// onLink returns ctx bound to l: a call made with it goes out on l, or fails with
+// ErrConnectionLost once l is lost. A call about a subscription of that connection (ending
+// it) must not go out on the next one. A nil l leaves ctx as it is.
+func onLink(ctx context.Context, l *link) context.Context {
+	if l == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, linkKey{}, l)
+}
+
 // send writes msg on the client's connection and returns the link it went out on: for a
 // reconnecting client, the connection in use, waiting (up to ctx) while it reconnects; nil
 // for a client over one connection.
@@ -372,7 +394,7 @@ func (r *reconnector) restore(l *link, attempt int) {
 		subs = append(subs, s)
 	}
 	r.mu.Unlock()
-	ctx := context.WithValue(l.ctx, linkKey{}, l)
+	ctx := onLink(l.ctx, l)
 	var wg sync.WaitGroup
 	for _, s := range subs {
 		wg.Go(func() {

@@ -479,3 +479,64 @@ func TestNewReconnectingClient_firstDialFails(t *testing.T) {
 		t.Errorf("got %v, want the dial's error", err)
 	}
 }
+
+// heldClose is a connection whose Close waits until release is closed.
+type heldClose struct {
+	openrpc.Conn
+	release chan struct{}
+}
+
+func (c *heldClose) Close() error {
+	<-c.release
+	return c.Conn.Close()
+}
+
+// Unsubscribe right after the loss, before the client has set the subscription aside to
+// restore it, ends it at once: it does not wait for the next connection to send the old
+// connection's id there.
+func TestSubscription_Unsubscribe_atTheLoss(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fs := newFeedServer()
+		net := &pipeNet{srv: fs.srv}
+		release := make(chan struct{})
+		first := true
+		dial := func(ctx context.Context) (openrpc.Conn, error) {
+			conn, err := net.dial(ctx)
+			if first {
+				first = false
+				return &heldClose{Conn: conn, release: release}, err
+			}
+			return conn, err
+		}
+		c, err := openrpc.NewReconnectingClient(t.Context(), dial, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		sub, err := openrpc.Subscribe[FeedEvent](t.Context(), c, "feed", FeedParams{Tag: "a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		expect(t, fs.running, "started a")
+		net.cut(false)
+		expect(t, fs.running, "ended a")
+		synctest.Wait() // the client's reader is in Close
+
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		start := time.Now()
+		if err := sub.Unsubscribe(ctx); err != nil || time.Since(start) != 0 {
+			t.Errorf("Unsubscribe at the loss: %v after %v, want nil at once", err, time.Since(start))
+		}
+		close(release)
+		if got, err := openrpc.Call[string](t.Context(), c, "echo", map[string]string{"s": "x"}); err != nil || got != "x" {
+			t.Fatalf("call after the reconnect: %q, %v", got, err)
+		}
+		synctest.Wait()
+		select {
+		case got := <-fs.running:
+			t.Errorf("server: %q, want the unsubscribed subscription not restored", got)
+		default:
+		}
+	})
+}
