@@ -26,8 +26,8 @@ type ClientOptions struct {
 	MaxResponseBytes int64
 
 	// PingInterval is how often the WebSocket client pings the server; a server that does
-	// not answer within the interval, while nothing else arrives, is taken for gone: the
-	// connection is lost (its calls in flight fail with [openrpc.ErrConnectionLost]) and a
+	// not answer within the interval, while nothing else arrives, is taken for gone (at
+	// most two intervals after it fell silent): the connection is lost (its calls in flight fail with [openrpc.ErrConnectionLost]) and a
 	// reconnecting client dials again. Default 30s; negative disables pings. The server
 	// answers only while it reads: one that holds back because this connection's calls fill
 	// its [openrpc.Limits.MaxInFlight] for a whole interval is taken for gone too.

@@ -154,21 +154,25 @@ func TestDialWebSocket_reconnectsToARestartedServerProcess(t *testing.T) {
 	}()
 	receive(t, first.blocked, "call at the server")
 
+	killed := time.Now()
 	first.kill(t)
 	if err := receive(t, callErr, "end of the call in flight"); !errors.Is(err, openrpc.ErrConnectionLost) {
 		t.Errorf("call in flight at the kill: %v, want ErrConnectionLost", err)
 	}
+	failed := time.Since(killed)
 	if got := receive(t, rec, "OnDisconnect"); got != "disconnect" {
 		t.Errorf("callback %q, want disconnect", got)
 	}
 
 	second := startServer(t, bin, first.addr)
+	restarted := time.Now()
 	if got := receive(t, rec, "OnReconnect"); got != "reconnect" {
 		t.Errorf("callback %q, want reconnect", got)
 	}
 	for tick.PID != second.cmd.Process.Pid {
 		tick = receive(t, ticks, "tick from the second server")
 	}
+	t.Logf("the call in flight failed %v after the kill; the first event from the new process came %v after it listened", failed, time.Since(restarted))
 	if pid, err := openrpc.Call[int](t.Context(), c, "pid", nil); err != nil || pid != second.cmd.Process.Pid {
 		t.Errorf("pid: %d, %v; want %d", pid, err, second.cmd.Process.Pid)
 	}
@@ -338,10 +342,12 @@ func TestDialWebSocket_pingsFindADeadServer(t *testing.T) {
 	}()
 	receive(t, blocked, "call at the server")
 
+	blackholed := time.Now()
 	p.blackhole()
 	if err := receive(t, callErr, "end of the call in flight"); !errors.Is(err, openrpc.ErrConnectionLost) {
 		t.Errorf("call in flight: %v, want ErrConnectionLost", err)
 	}
+	t.Logf("with pings every 50ms, the call in flight failed %v after the server went silent", time.Since(blackholed))
 	if got := receive(t, rec, "OnDisconnect"); got != "disconnect" {
 		t.Errorf("callback %q, want disconnect", got)
 	}
