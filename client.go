@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // RoundTripper sends one JSON-RPC message and returns the reply, nil when there is none
@@ -24,6 +25,7 @@ type RoundTripper interface {
 type Client struct {
 	rt   RoundTripper
 	conn Conn
+	obs  *ClientObserver
 
 	nextID atomic.Int64
 
@@ -36,21 +38,43 @@ type Client struct {
 
 	onReply map[string]func(json.RawMessage) // run by the reader before a reply is delivered
 	subs    map[string]*clientSub            // running subscriptions by subscription id
+
+	srv *Server // serves the calls the peer makes, or nil
 }
 
-// ClientOptions configures a [Client]. It has no fields yet; nil is fine.
-type ClientOptions struct{}
+// ClientOptions configures a [Client]. The zero value (or nil) gives the defaults.
+type ClientOptions struct {
+	// Server, for a client over a connection, answers the calls and notifications the
+	// server sends to this client (see [Peer]): both ends of the connection then serve
+	// methods. Without it such calls are dropped (events of subscriptions are always
+	// delivered to their [Subscription]).
+	Server *Server
+	// Observer receives the events of every call, for tracing and metrics (package rpcotel
+	// is one). Default none.
+	Observer *ClientObserver
+}
+
+func (o *ClientOptions) observer() *ClientObserver {
+	if o == nil || o.Observer == nil || o.Observer.Call == nil {
+		return nil
+	}
+	return o.Observer
+}
 
 // NewClient returns a client that sends each message through rt.
-func NewClient(rt RoundTripper, _ *ClientOptions) *Client {
-	return &Client{rt: rt}
+func NewClient(rt RoundTripper, opts *ClientOptions) *Client {
+	return &Client{rt: rt, obs: opts.observer()}
 }
 
 // NewConnClient returns a client over a connection: requests and replies are matched by id,
 // so many calls share the connection at once. The client reads from conn until it fails or
-// [Client.Close] is called.
-func NewConnClient(conn Conn, _ *ClientOptions) *Client {
-	c := &Client{conn: conn, pending: map[string]chan json.RawMessage{}, done: make(chan struct{})}
+// [Client.Close] is called. A call whose context ends before its reply arrives is canceled
+// on the server too: the client sends an rpc.cancel notification naming its id.
+func NewConnClient(conn Conn, opts *ClientOptions) *Client {
+	c := &Client{conn: conn, obs: opts.observer(), pending: map[string]chan json.RawMessage{}, done: make(chan struct{})}
+	if opts != nil {
+		c.srv = opts.Server
+	}
 	go c.readLoop()
 	return c
 }
@@ -76,11 +100,18 @@ func (c *Client) Call(ctx context.Context, method string, params, result any) er
 	if err != nil {
 		return err
 	}
-	reply, err := c.exchange(ctx, msg, []string{id})
-	if err != nil {
-		return err
+	var end func(error)
+	if c.obs != nil {
+		ctx, end = c.obs.Call(ctx, ClientCall{Method: method, ID: json.RawMessage(id)})
 	}
-	return decodeResponse(pick(reply, id), result)
+	reply, err := c.exchange(ctx, msg, []string{id})
+	if err == nil {
+		err = decodeResponse(pick(reply, id), result)
+	}
+	if end != nil {
+		end(err)
+	}
+	return err
 }
 
 // pick returns the response to id, or the response with a null id: the server's answer when
@@ -105,7 +136,14 @@ func (c *Client) Notify(ctx context.Context, method string, params any) error {
 	if err != nil {
 		return err
 	}
+	var end func(error)
+	if c.obs != nil {
+		ctx, end = c.obs.Call(ctx, ClientCall{Method: method})
+	}
 	_, err = c.exchange(ctx, msg, nil)
+	if end != nil {
+		end(err)
+	}
 	return err
 }
 
@@ -146,7 +184,14 @@ func (c *Client) Batch(ctx context.Context, calls []BatchCall) error {
 		buf.Write(msg)
 	}
 	buf.WriteByte(']')
+	var end func(error)
+	if c.obs != nil {
+		ctx, end = c.obs.Call(ctx, ClientCall{Batch: len(calls)})
+	}
 	replies, err := c.exchange(ctx, buf.Bytes(), ids)
+	if end != nil {
+		end(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -203,7 +248,7 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 		}
 		c.mu.Unlock()
 	}()
-	l, err := c.send(ctx, msg)
+	l, err := c.sendCall(ctx, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +260,7 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 			out[ids[i]] = raw
 			continue
 		case <-ctx.Done():
+			c.cancelRemote(ids[i:])
 			return nil, ctx.Err()
 		case <-c.done:
 			gone = c.err
@@ -230,6 +276,28 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 		}
 	}
 	return out, nil
+}
+
+// cancelRemote tells the server that the calls with ids were given up, so that it cancels
+// them (rpc.cancel), without waiting.
+func (c *Client) cancelRemote(ids []string) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), cancelSendTimeout)
+		defer cancel()
+		for _, id := range ids {
+			c.send(ctx, []byte(`{"jsonrpc":"2.0","method":"rpc.cancel","params":{"id":`+id+`}}`))
+		}
+	}()
+}
+
+// cancelSendTimeout bounds the sending of an rpc.cancel notification.
+const cancelSendTimeout = 5 * time.Second
+
+// send writes one message on the connection.
+func (c *Client) send(ctx context.Context, msg []byte) error {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	return c.conn.Send(ctx, msg)
 }
 
 // readLoop delivers the responses arriving on the connection to the calls waiting for them.

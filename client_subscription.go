@@ -214,7 +214,7 @@ func (c *Client) establish(ctx context.Context, sub *clientSub) error {
 	if err == nil {
 		err = decodeResponse(pick(reply, callID), new(string))
 	}
-	c.mu.Lock()
+	c.mu.Lock() // the reader runs the hook under c.mu: after this, it has run or never will
 	delete(c.onReply, callID)
 	registered := id != "" && c.subs[id] == sub
 	if err != nil && registered {
@@ -230,9 +230,9 @@ func (c *Client) establish(ctx context.Context, sub *clientSub) error {
 	return err
 }
 
-// dispatchNotification handles a notification from the server (a message with a method and
-// no id), reporting whether msg was one. Events of subscriptions go to their subscription;
-// anything else is dropped: this client serves no methods.
+// dispatchNotification handles a request from the server (a message with a method),
+// reporting whether msg was one. Events of subscriptions go to their subscription; other
+// calls and notifications go to the client's Server, or are dropped without one.
 func (c *Client) dispatchNotification(msg []byte) bool {
 	if !bytes.Contains(msg, []byte(`"method"`)) {
 		return false
@@ -245,16 +245,14 @@ func (c *Client) dispatchNotification(msg []byte) bool {
 	if json.Unmarshal(msg, &n) != nil || n.Method == nil {
 		return false
 	}
-	if n.ID != nil {
-		return true // a call from the server: not served by this client
-	}
 	var p struct {
 		Subscription string          `json:"subscription"`
 		Result       json.RawMessage `json:"result"`
 		Error        *Error          `json:"error"`
 		Done         bool            `json:"done"`
 	}
-	if json.Unmarshal(n.Params, &p) != nil || p.Subscription == "" {
+	if n.ID != nil || json.Unmarshal(n.Params, &p) != nil || p.Subscription == "" {
+		c.serve(msg)
 		return true
 	}
 	c.mu.Lock()
@@ -265,6 +263,7 @@ func (c *Client) dispatchNotification(msg []byte) bool {
 	c.mu.Unlock()
 	switch {
 	case sub == nil:
+		c.serve(msg) // not an event of ours: maybe a notification the client's Server takes
 	case p.Error != nil:
 		sub.end(p.Error)
 	case p.Done:
@@ -280,4 +279,18 @@ func (c *Client) dispatchNotification(msg []byte) bool {
 		}
 	}
 	return true
+}
+
+// serve answers a call or notification from the server with the client's Server, in its
+// own goroutine so that the reader goes on; without a Server it is dropped.
+func (c *Client) serve(msg []byte) {
+	if c.srv == nil {
+		return
+	}
+	msg = bytes.Clone(msg)
+	go func() {
+		if reply := c.srv.Process(context.Background(), msg); reply != nil {
+			c.send(context.Background(), reply)
+		}
+	}()
 }

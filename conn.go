@@ -125,6 +125,11 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			sess.wait()
 			return err
 		}
+		if p := sess.peer.Load(); p != nil && isResponse(msg) {
+			p.deliver(callCtx, msg) // the reply to a call this server made to its peer
+			done(msg)
+			continue
+		}
 		mu.Lock()
 		if draining {
 			mu.Unlock()

@@ -154,6 +154,20 @@
 // the id and the [Caller]. It is composed once per method, when the method is added, and
 // runs before the security check.
 //
+// # Observability
+//
+// An [Observer] in [ServerOptions.Observers] sees every message (its size, whether it is a
+// batch and of how many requests, the reply) and every call, unknown methods included, with
+// its outcome as sent: the error code and message, a handler's error or panic, the size of
+// the response. The context it returns for a message is the parent of its calls' contexts,
+// and the one it returns for a call is the handler's: a tracer starts its spans there.
+// [RequestLog] is an observer that logs every call through log/slog (method, id, duration,
+// outcome, caller's transport and address; params and headers only when asked). A
+// [ClientObserver] in [ClientOptions.Observer] sees every call a [Client] makes and may add
+// headers (such as trace context) to what its transport sends. Package rpcotel, its own
+// module, builds OpenTelemetry traces and metrics on both. A server without observers
+// pays one length check per message and per call.
+//
 // # Transports
 //
 // A request/response transport calls [Server.Process] with each message and a context
@@ -168,6 +182,27 @@
 // over a [Conn]); rpchttp.NewClient, rpchttp.DialWebSocket and rpcstdio.NewClient build one,
 // and openrpctest.NewLocal one in memory. [Call] returns a typed result; errors the server
 // sends come back as [*Error].
+//
+// # Subscriptions and calls back
+//
+// [RegisterSubscription] adds a method whose handler emits typed events to its caller until
+// it returns, or until the caller unsubscribes, leaves or reads too slowly. The wire shape is
+// Ethereum's: the call returns a subscription id, events are notifications of the same
+// method with params {"subscription": id, "result": event}, and the method named with
+// [UnsubscribeSuffix] ends one. Each subscription has a bounded buffer
+// ([Limits.SubscriptionBuffer]): a subscriber that stops reading loses its subscription, with
+// a last notification saying so, and costs no more memory than that. The document describes
+// the events in the method's "x-subscription" extension. Only connections (WebSocket, stdio,
+// in memory: [Server.ServeConn]) carry subscriptions; over HTTP POST the call is refused.
+// [Subscribe] subscribes from a [Client], and [Subscription.Events] ranges over the events:
+//
+//	sub, err := openrpc.Subscribe[Tick](ctx, c, "ticker", TickerParams{Count: 3})
+//	for tick, err := range sub.Events() { ... }
+//
+// Over a connection both ends can serve methods: a handler gets a client for its caller
+// with [Peer], and a [Client] answers those calls with [ClientOptions.Server]. A client
+// that gives up on a call (its context ends) sends an "rpc.cancel" notification naming the
+// call's id, and the server cancels that handler's context.
 //
 // # Reconnecting clients
 //

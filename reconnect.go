@@ -225,16 +225,14 @@ func onLink(ctx context.Context, l *link) context.Context {
 	return context.WithValue(ctx, linkKey{}, l)
 }
 
-// send writes msg on the client's connection and returns the link it went out on: for a
-// reconnecting client, the connection in use, waiting (up to ctx) while it reconnects; nil
-// for a client over one connection.
-func (c *Client) send(ctx context.Context, msg []byte) (*link, error) {
+// sendCall writes the message of a call on the client's connection and returns the link it
+// went out on: for a reconnecting client, the connection in use, waiting (up to ctx) while
+// it reconnects; nil for a client over one connection.
+func (c *Client) sendCall(ctx context.Context, msg []byte) (*link, error) {
 	if r, ok := c.conn.(*reconnector); ok {
 		return r.sendCall(ctx, msg)
 	}
-	c.sendMu.Lock()
-	defer c.sendMu.Unlock()
-	if err := c.conn.Send(ctx, msg); err != nil {
+	if err := c.send(ctx, msg); err != nil {
 		switch {
 		case ctx.Err() != nil:
 			return nil, ctx.Err()

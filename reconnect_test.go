@@ -123,7 +123,7 @@ func (n *pipeNet) dialTimes() []time.Time {
 type fixture struct {
 	fs  *feedServer
 	net *pipeNet
-	rec *recorder
+	rec *callbackLog
 	c   *openrpc.Client
 }
 
@@ -131,7 +131,7 @@ type fixture struct {
 // closed at the end of the test.
 func newFixture(t *testing.T, opts *openrpc.ReconnectOptions) *fixture {
 	t.Helper()
-	f := &fixture{fs: newFeedServer(), rec: newRecorder()}
+	f := &fixture{fs: newFeedServer(), rec: newCallbackLog()}
 	f.net = &pipeNet{srv: f.fs.srv}
 	if opts == nil {
 		opts = &openrpc.ReconnectOptions{}
@@ -174,13 +174,13 @@ func events(sub *openrpc.Subscription[FeedEvent]) <-chan string {
 	return out
 }
 
-// recorder collects the reconnection callbacks.
-type recorder struct{ ch chan string }
+// callbackLog collects the reconnection callbacks.
+type callbackLog struct{ ch chan string }
 
-func newRecorder() *recorder { return &recorder{ch: make(chan string, 64)} }
+func newCallbackLog() *callbackLog { return &callbackLog{ch: make(chan string, 64)} }
 
 // options sets the callbacks of o to record, then call the ones o had.
-func (r *recorder) options(o *openrpc.ReconnectOptions) *openrpc.ReconnectOptions {
+func (r *callbackLog) options(o *openrpc.ReconnectOptions) *openrpc.ReconnectOptions {
 	next := o.OnReconnect
 	o.OnDisconnect = func(err error) { r.ch <- "disconnect: " + err.Error() }
 	o.OnReconnect = func(attempt int, err error) {
@@ -197,7 +197,7 @@ func (r *recorder) options(o *openrpc.ReconnectOptions) *openrpc.ReconnectOption
 }
 
 // waitReconnected waits for a successful reconnection, past the failed redials.
-func (r *recorder) waitReconnected() {
+func (r *callbackLog) waitReconnected() {
 	for got := range r.ch {
 		if strings.HasPrefix(got, "reconnect ") && !strings.Contains(got, ":") {
 			return

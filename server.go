@@ -140,6 +140,9 @@ type ServerOptions struct {
 	Limits Limits
 	// Middleware wraps every method's handler; the first is the outermost.
 	Middleware []Middleware
+	// Observers receive the events of every message and call, for tracing, metrics and
+	// request logs (package rpcotel is one); the first is the outermost.
+	Observers []Observer
 	// OpenRPCVersion is the "openrpc" field of the document, default
 	// [DefaultOpenRPCVersion].
 	OpenRPCVersion string
@@ -162,6 +165,7 @@ type Server struct {
 	logger    *slog.Logger
 	limits    Limits
 	mw        []Middleware
+	observers []Observer
 
 	openrpcVersion string
 	schemes        map[string]SecurityScheme
@@ -199,6 +203,7 @@ func NewServer(info Info, opts *ServerOptions) *Server {
 		logger:    opts.Logger,
 		limits:    opts.Limits.withDefaults(),
 		mw:        slices.Clone(opts.Middleware),
+		observers: slices.Clone(opts.Observers),
 
 		openrpcVersion: opts.OpenRPCVersion,
 		schemes:        maps.Clone(opts.SecuritySchemes),
@@ -274,7 +279,7 @@ func (s *Server) Remove(name string) bool {
 }
 
 // Methods returns the metadata of the server's methods in registration order, without the
-// framework's rpc.discover.
+// framework's own (rpc.discover).
 func (s *Server) Methods() []Method {
 	var out []Method
 	for _, e := range s.methods.Load().order {
@@ -295,19 +300,33 @@ func (s *Server) Process(ctx context.Context, msg []byte) []byte {
 
 // process answers msg; with refuse, every call in it is answered with "server shutting
 // down" instead of running.
-func (s *Server) process(ctx context.Context, msg []byte, refuse bool) []byte {
+func (s *Server) process(ctx context.Context, msg []byte, refuse bool) (reply []byte) {
 	if int64(len(msg)) > s.limits.MaxRequestBytes {
-		return s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
+		reply = s.errorResponse(nil, CodeTooLarge, CodeTooLarge.String(),
 			debugData(fmt.Sprintf("the message exceeds the limit of %d bytes", s.limits.MaxRequestBytes)))
+		s.observeUnread(ctx, len(msg), reply)
+		return reply
 	}
 	var single wire.Request
 	reqs, batch, err := wire.Parse(msg, &single, wire.Limits{MaxDepth: s.limits.MaxDepth, MaxBatch: s.limits.MaxBatchItems})
 	if err != nil {
-		return s.parseFailure(err)
+		reply = s.parseFailure(err)
+		s.observeUnread(ctx, len(msg), reply)
+		return reply
+	}
+	if len(s.observers) > 0 {
+		m := MessageInfo{Size: len(msg), Batch: batch, Items: 1}
+		if batch {
+			m.Items = len(reqs)
+		}
+		var end func([]byte)
+		if ctx, end = s.startMessage(ctx, m); end != nil {
+			defer func() { end(reply) }()
+		}
 	}
 	caller := CallerFrom(ctx)
 	if !batch {
-		reply := s.handle(ctx, &single, caller, refuse)
+		reply = s.handle(ctx, &single, caller, refuse)
 		if s.limits.MaxResponseBytes >= 0 && int64(len(reply)) > s.limits.MaxResponseBytes {
 			return s.responseTooLarge(single.ResponseID(), false)
 		}
@@ -401,15 +420,58 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 		}
 		return s.errorResponse(r.ID, CodeOverloaded, CodeOverloaded.String(), debugData("server shutting down"))
 	}
+	if r.ID == nil && string(r.Method) == cancelName { // not a call: the caller gives one up
+		if sess := sessionFrom(ctx); sess != nil {
+			sess.cancelCall(cancelTarget(r.Params))
+		}
+		return nil
+	}
 	e := s.methods.Load().byName[string(r.Method)]
+	if len(s.observers) > 0 {
+		return s.observedCall(ctx, r, e, caller)
+	}
+	return s.dispatch(ctx, r, e, caller, nil)
+}
+
+// observedCall answers r, a call of e (nil when there is no such method), between the
+// observers' Call functions.
+func (s *Server) observedCall(ctx context.Context, r *wire.Request, e *entry, caller *Caller) []byte {
+	var name string
+	if e != nil {
+		name = e.Name
+	} else {
+		name = string(r.Method)
+	}
+	ctx, end := s.startCall(ctx, Request{Method: name, Params: r.Params, ID: r.ID, Caller: caller})
+	var out CallOutcome
+	reply := s.dispatch(ctx, r, e, caller, &out)
+	if end != nil {
+		out.ResponseBytes = len(reply)
+		end(out)
+	}
+	return reply
+}
+
+// dispatch answers a valid request, a call of e (nil when there is no such method); out,
+// when not nil, receives the outcome.
+func (s *Server) dispatch(ctx context.Context, r *wire.Request, e *entry, caller *Caller, out *CallOutcome) []byte {
 	notification := r.ID == nil
 	if e == nil {
+		if out != nil {
+			out.Code, out.Message = CodeMethodNotFound, CodeMethodNotFound.String()
+		}
 		if notification {
 			return nil
 		}
 		return s.errorResponse(r.ID, CodeMethodNotFound, CodeMethodNotFound.String(), nil)
 	}
+	if out != nil {
+		out.Found = true
+	}
 	if e.notificationOnly() && !notification {
+		if out != nil {
+			out.Code, out.Message = CodeInvalidRequest, CodeInvalidRequest.String()
+		}
 		return s.errorResponse(r.ID, CodeInvalidRequest, CodeInvalidRequest.String(),
 			debugData(fmt.Sprintf("method %q accepts only notifications: send it without an id", e.Name)))
 	}
@@ -418,6 +480,12 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 		ctx, cancel = context.WithTimeout(ctx, s.limits.CallTimeout)
 		defer cancel()
 	}
+	if sess := sessionFrom(ctx); sess != nil && !notification { // the caller may cancel it with rpc.cancel
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		defer sess.track(r.ID, cancel)()
+	}
 	res, err := s.call(newCallContext(ctx), e, Request{Method: e.Name, Params: r.Params, ID: r.ID, Caller: caller})
 	if err == nil && len(s.mw) > 0 && !notification {
 		if verr := wire.Valid(res, s.limits.MaxDepth); verr != nil {
@@ -425,13 +493,35 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 		}
 	}
 	if err != nil {
-		return s.callError(ctx, e, r, err)
+		return s.callError(ctx, e, r, err, out)
 	}
 	if notification {
 		return nil
 	}
 	buf := make([]byte, 0, len(res)+len(r.ID)+36)
 	return wire.AppendResult(buf, r.ID, res)
+}
+
+// cancelTarget returns the raw id an rpc.cancel notification names: params {"id": ID} or
+// [ID]; nil when there is none.
+func cancelTarget(params []byte) []byte {
+	if len(params) == 0 {
+		return nil
+	}
+	it := wire.NewIter(params)
+	if params[0] == '[' {
+		id, _ := it.Element()
+		return id
+	}
+	for {
+		key, val, ok := it.Member()
+		if !ok {
+			return nil
+		}
+		if string(key) == "id" {
+			return val
+		}
+	}
 }
 
 // call runs the method's handler, turning a panic into an error.
@@ -445,8 +535,11 @@ func (s *Server) call(ctx context.Context, e *entry, req Request) (res json.RawM
 }
 
 // callError logs err as needed and returns the response for it (nil for a notification).
-func (s *Server) callError(ctx context.Context, e *entry, r *wire.Request, err error) []byte {
+func (s *Server) callError(ctx context.Context, e *entry, r *wire.Request, err error, out *CallOutcome) []byte {
 	code, msg, data := s.classify(ctx, e.Name, err)
+	if out != nil {
+		out.Code, out.Message, out.Err = code, msg, err
+	}
 	if r.ID == nil {
 		return nil
 	}

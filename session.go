@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // session is a connection served by [Server.ServeConn] as the calls on it see it: the way to
@@ -17,8 +18,52 @@ type session struct {
 
 	mu    sync.Mutex
 	subs  map[string]*subscription
-	ended error          // why the session ended; no new subscription after it
-	wg    sync.WaitGroup // goroutines of the subscriptions
+	calls map[string]*inflightCall // calls in flight by raw id, for rpc.cancel
+	ended error                    // why the session ended; no new subscription after it
+	wg    sync.WaitGroup           // goroutines of the subscriptions
+
+	peerOnce sync.Once
+	peer     atomic.Pointer[peerConn] // calls from this server to the peer, once made
+}
+
+// inflightCall is a call in flight on a session, which the peer may cancel.
+type inflightCall struct{ cancel context.CancelCauseFunc }
+
+// errCanceledByPeer is the cause of a call's context when its caller sent rpc.cancel.
+var errCanceledByPeer = errors.New("canceled by the caller (rpc.cancel)")
+
+// cancelName is the notification a client sends when it gives up on a call: params
+// {"id": the call's id}.
+const cancelName = "rpc.cancel"
+
+// track records a call in flight so that the peer can cancel it; the returned func forgets
+// it. A second call with the same id (a peer's mistake) replaces the first for rpc.cancel.
+func (s *session) track(id []byte, cancel context.CancelCauseFunc) func() {
+	c := &inflightCall{cancel: cancel}
+	key := string(id)
+	s.mu.Lock()
+	if s.calls == nil {
+		s.calls = map[string]*inflightCall{}
+	}
+	s.calls[key] = c
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		if s.calls[key] == c {
+			delete(s.calls, key)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// cancelCall cancels the call in flight with the raw id, if there is one.
+func (s *session) cancelCall(id []byte) {
+	s.mu.Lock()
+	c := s.calls[string(id)]
+	s.mu.Unlock()
+	if c != nil {
+		c.cancel(errCanceledByPeer)
+	}
 }
 
 type sessionKey struct{}
@@ -50,6 +95,9 @@ func (s *session) end(cause error) {
 	s.mu.Unlock()
 	for _, sub := range subs {
 		sub.cancel(cause)
+	}
+	if p := s.peer.Load(); p != nil {
+		p.close()
 	}
 }
 

@@ -5,8 +5,19 @@
 // tag (params with their types and constraints, result, errors, examples, security) and its
 // component schemas, with search and a link to each method. Each method has a "Try it" form
 // generated from its param schemas: the input is checked against the schemas before it is
-// sent, the call is POSTed to the JSON-RPC endpoint, and the response is shown with its
-// timing, next to the same call as a curl command. An authorization box per security scheme
+// sent, the call is POSTed to the JSON-RPC endpoint or sent over a WebSocket to the same
+// URL (a switch on the page chooses), and the response is shown with its timing, next to
+// the same call as a curl command. Over WebSocket the page keeps one connection, opened
+// when first needed and reopened when it drops, and shows its state.
+//
+// A method the document marks with "x-subscription" (registered with openrpc.RegisterSubscription)
+// is shown as a subscription, with the schema of its events and its unsubscribe method.
+// Its Try it subscribes over WebSocket, lists the events as they arrive and the
+// notification that ends the subscription, and unsubscribes with a button.
+//
+// Browsers cannot set headers on a WebSocket handshake: over WebSocket the page sends API
+// keys that go in the query and the cookies the browser holds for the endpoint, but not an
+// Authorization header, so a method that needs a bearer token is best tried over HTTP. An authorization box per security scheme
 // of the document (components["x-securitySchemes"]) takes a bearer token or an API key and
 // adds it to calls; methods whose "x-security" the credentials entered cannot satisfy are
 // marked locked, and a result carrying an access_token can be used as the bearer token.
@@ -36,7 +47,8 @@
 // but the document and the calls it makes. Every response carries a strict
 // Content-Security-Policy: scripts and styles from the page's own origin only, no inline
 // code, no frames, and network access only to the page's origin and to the origins of
-// [Options.DocumentURL], [Options.Endpoint] and [Options.ConnectOrigins].
+// [Options.DocumentURL], [Options.Endpoint] and [Options.ConnectOrigins], each over HTTP
+// and WebSocket alike (https://api.example.com and wss://api.example.com).
 package docsui
 
 import (
@@ -65,12 +77,15 @@ type Options struct {
 	DocumentURL string
 	// Endpoint is the JSON-RPC endpoint the page sends calls to; default the URL of the
 	// document's first server (resolved against the document's URL), else "/api/v1".
+	// The page calls it over HTTP POST or over WebSocket, at the same URL with the ws(s)
+	// scheme, as its endpoint switch says; a ws(s) URL here selects WebSocket at first.
 	Endpoint string
 	// Title is the page's title; default the document's info.title.
 	Title string
 	// ConnectOrigins are further origins ("https://api.example.com") the page may send
 	// calls to, such as those of the servers a remote document lists. The origins of
-	// DocumentURL and Endpoint are allowed without being listed.
+	// DocumentURL and Endpoint are allowed without being listed. Each origin is allowed
+	// over HTTP and WebSocket alike: https://api.example.com allows wss://api.example.com.
 	ConnectOrigins []string
 	// Document is the OpenRPC document the page shows when no server serves one over
 	// HTTP: a file, or the description of a service that lives elsewhere. The handler
@@ -187,6 +202,10 @@ func NewHandler(opts *Options) http.Handler {
 		}
 		origins = append(origins, strings.TrimSuffix(o, "/"))
 	}
+	// Try it also calls over WebSocket, on the same endpoint URL with the ws(s) scheme.
+	for _, o := range slices.Clone(origins) {
+		origins = append(origins, counterpart(o))
+	}
 	slices.Sort(origins)
 	origins = slices.Compact(origins)
 
@@ -274,6 +293,22 @@ func originOf(raw string) (string, error) {
 		return "", fmt.Errorf("URL %q: %v", raw, err)
 	}
 	return o, nil
+}
+
+// counterpart returns the WebSocket origin of an http(s) origin and the http(s) origin of a
+// ws(s) one: the page reaches an endpoint through both.
+func counterpart(o string) string {
+	scheme, rest, _ := strings.Cut(o, "://")
+	switch scheme {
+	case "http":
+		return "ws://" + rest
+	case "https":
+		return "wss://" + rest
+	case "ws":
+		return "http://" + rest
+	default: // "wss", as checkOrigin allows no other
+		return "https://" + rest
+	}
 }
 
 // checkOrigin accepts "scheme://host[:port]" with scheme http or https (ws and wss for

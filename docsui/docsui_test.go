@@ -115,11 +115,15 @@ func TestNewHandler_ContentSecurityPolicy(t *testing.T) {
 	}{
 		{"nil options", nil, strict},
 		{"relative URLs", &docsui.Options{DocumentURL: "/v2/openrpc.json", Endpoint: "rpc"}, strict},
-		{"remote document", &docsui.Options{DocumentURL: "https://api.example.com/openrpc.json"}, with("https://api.example.com")},
+		{"remote document", &docsui.Options{DocumentURL: "https://api.example.com/openrpc.json"}, with("https://api.example.com", "wss://api.example.com")},
 		{"remote endpoint and more origins", &docsui.Options{
 			Endpoint:       "http://127.0.0.1:9000/api/v1",
 			ConnectOrigins: []string{"https://eu.example.com", "https://us.example.com/", "https://eu.example.com"},
-		}, with("http://127.0.0.1:9000", "https://eu.example.com", "https://us.example.com")},
+		}, with("http://127.0.0.1:9000", "https://eu.example.com", "https://us.example.com",
+			"ws://127.0.0.1:9000", "wss://eu.example.com", "wss://us.example.com")},
+		// Try it calls the endpoint over WebSocket too, and the same URL over HTTP POST.
+		{"WebSocket endpoint", &docsui.Options{Endpoint: "wss://api.example.com/rpc", ConnectOrigins: []string{"ws://127.0.0.1:8080"}},
+			with("http://127.0.0.1:8080", "https://api.example.com", "ws://127.0.0.1:8080", "wss://api.example.com")},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h := docsui.NewHandler(tt.opts)

@@ -27,8 +27,8 @@ type ClientOptions struct {
 
 	// PingInterval is how often the WebSocket client pings the server; a server that does
 	// not answer within the interval, while nothing else arrives, is taken for gone (at
-	// most two intervals after it fell silent): the connection is lost (its calls in flight fail with [openrpc.ErrConnectionLost]) and a
-	// reconnecting client dials again. Default 30s; negative disables pings. The server
+	// most two intervals after it fell silent): the connection is lost (its calls in flight
+	// fail with [openrpc.ErrConnectionLost]) and a reconnecting client dials again. Default 30s; negative disables pings. The server
 	// answers only while it reads: one that holds back because this connection's calls fill
 	// its [openrpc.Limits.MaxInFlight] for a whole interval is taken for gone too.
 	PingInterval time.Duration
@@ -37,6 +37,25 @@ type ClientOptions struct {
 	// [openrpc.NewReconnectingClient] for the behaviour and [openrpc.ReconnectOptions] for
 	// the backoff and the callbacks. Without it, a lost connection closes the client.
 	Reconnect *openrpc.ReconnectOptions
+	// Observer receives the events of every call (see [openrpc.ClientOptions]); its Inject
+	// adds headers to every HTTP request, and to the WebSocket handshake, which carries them
+	// for all the calls of the connection. Default none.
+	Observer *openrpc.ClientObserver
+}
+
+func (o *ClientOptions) observer() *openrpc.ClientObserver {
+	if o == nil {
+		return nil
+	}
+	return o.Observer
+}
+
+// inject adds the observer's headers for a message sent with ctx to header, and returns it.
+func (o *ClientOptions) inject(ctx context.Context, header http.Header) http.Header {
+	if obs := o.observer(); obs != nil && obs.Inject != nil {
+		obs.Inject(ctx, header)
+	}
+	return header
 }
 
 func (o *ClientOptions) header() http.Header {
@@ -79,7 +98,11 @@ func (o *ClientOptions) httpClient() *http.Client {
 
 // NewClient returns a client that POSTs each call to url.
 func NewClient(url string, opts *ClientOptions) *openrpc.Client {
-	return openrpc.NewClient(&roundTripper{url: url, header: opts.header(), client: opts.httpClient(), max: opts.maxResponse()}, nil)
+	rt := &roundTripper{url: url, header: opts.header(), client: opts.httpClient(), max: opts.maxResponse()}
+	if obs := opts.observer(); obs != nil {
+		rt.inject = obs.Inject
+	}
+	return openrpc.NewClient(rt, &openrpc.ClientOptions{Observer: opts.observer()})
 }
 
 type roundTripper struct {
@@ -87,6 +110,7 @@ type roundTripper struct {
 	header http.Header
 	client *http.Client
 	max    int64
+	inject func(ctx context.Context, header map[string][]string)
 }
 
 func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, error) {
@@ -98,6 +122,9 @@ func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, erro
 		req.Header[k] = v
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if rt.inject != nil {
+		rt.inject(ctx, req.Header)
+	}
 	resp, err := rt.client.Do(req)
 	if err != nil {
 		return nil, err
@@ -127,19 +154,24 @@ func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, erro
 // subscriptions.
 func DialWebSocket(ctx context.Context, url string, opts *ClientOptions) (*openrpc.Client, error) {
 	dial := func(ctx context.Context) (openrpc.Conn, error) { return dialWebSocket(ctx, url, opts) }
+	client := &openrpc.ClientOptions{Observer: opts.observer()}
 	if opts != nil && opts.Reconnect != nil {
-		return openrpc.NewReconnectingClient(ctx, dial, opts.Reconnect)
+		ro := *opts.Reconnect
+		if ro.Client == nil {
+			ro.Client = client
+		}
+		return openrpc.NewReconnectingClient(ctx, dial, &ro)
 	}
 	conn, err := dial(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return openrpc.NewConnClient(conn, nil), nil
+	return openrpc.NewConnClient(conn, client), nil
 }
 
 // dialWebSocket opens one WebSocket connection, pinged every PingInterval.
 func dialWebSocket(ctx context.Context, url string, opts *ClientOptions) (*clientConn, error) {
-	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: opts.httpClient(), HTTPHeader: opts.header()})
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: opts.httpClient(), HTTPHeader: opts.inject(ctx, opts.header())})
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,10 @@
 // [HandlerOptions.MessageReadTimeout] of its first frame (else 1008) and each reply be taken
 // by the peer within [HandlerOptions.MessageWriteTimeout] (else the peer is dropped), and
 // either way the peer's calls are canceled; idle peers are pinged; only same-origin pages may
-// connect unless [HandlerOptions.OriginPatterns] says otherwise.
+// connect unless [HandlerOptions.OriginPatterns] says otherwise. A browser, which cannot set
+// headers on the handshake, sends a bearer token as a subprotocol ([BearerSubprotocolPrefix]);
+// subscriptions and calls back to the client work over WebSocket (see
+// openrpc.RegisterSubscription and openrpc.Peer).
 // [Serve] shuts down gracefully: calls in flight finish, WebSockets get a close frame.
 //
 // [NewClient] and [DialWebSocket] return an [openrpc.Client] over HTTP and WebSocket. The

@@ -3,6 +3,7 @@ package rpchttp
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -40,8 +41,9 @@ func headerHasToken(h http.Header, key, token string) bool {
 // ShutdownGrace is closed at once).
 func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	// ServeHTTP has checked the origin, as for HTTP requests: one policy for both.
+	header := headerWithSubprotocolToken(r.Header)
 	hj := &hijackRecorder{ResponseWriter: w}
-	c, err := websocket.Accept(hj, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	c, err := websocket.Accept(hj, r, &websocket.AcceptOptions{InsecureSkipVerify: true, Subprotocols: []string{Subprotocol}})
 	if err != nil {
 		return // Accept has written the HTTP error
 	}
@@ -60,9 +62,54 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 			c.Close(websocket.StatusPolicyViolation, "ping timeout")
 		})
 	}
-	caller := &openrpc.Caller{Transport: "websocket", RemoteAddr: r.RemoteAddr, Header: r.Header, Value: r}
+	caller := &openrpc.Caller{Transport: "websocket", RemoteAddr: r.RemoteAddr, Header: header, Value: r}
 	h.srv.ServeConn(ctx, conn, &openrpc.ConnOptions{Caller: caller})
 	c.CloseNow()
+}
+
+// Subprotocol is the WebSocket subprotocol the handler selects when a client offers it:
+// JSON-RPC 2.0 messages, one per WebSocket message. Clients need not offer any.
+const Subprotocol = "jsonrpc-2.0"
+
+// BearerSubprotocolPrefix starts a WebSocket subprotocol that carries a bearer token, for
+// clients that cannot set headers on the handshake (browsers): a client offers
+// [Subprotocol] and BearerSubprotocolPrefix + the token encoded as unpadded base64url, and
+// the handler takes the token as if it came in "Authorization: Bearer <token>", so
+// openrpc.BearerToken and every bearer scheme work unchanged. The token never appears in
+// the caller's headers as a subprotocol. A real Authorization header wins.
+const BearerSubprotocolPrefix = "openrpc.bearer."
+
+// headerWithSubprotocolToken returns the handshake's headers as handlers see them: with a
+// bearer token offered as a subprotocol moved to Authorization.
+func headerWithSubprotocolToken(h http.Header) http.Header {
+	var token string
+	var rest []string
+	found := false
+	for _, v := range h.Values("Sec-WebSocket-Protocol") {
+		for p := range strings.SplitSeq(v, ",") {
+			p = strings.TrimSpace(p)
+			if enc, ok := strings.CutPrefix(p, BearerSubprotocolPrefix); ok {
+				found = true
+				if b, err := base64.RawURLEncoding.DecodeString(enc); err == nil && token == "" {
+					token = string(b)
+				}
+				continue
+			}
+			rest = append(rest, p)
+		}
+	}
+	if !found {
+		return h
+	}
+	h = h.Clone()
+	if token != "" && h.Get("Authorization") == "" {
+		h.Set("Authorization", "Bearer "+token)
+	}
+	h.Del("Sec-WebSocket-Protocol")
+	if len(rest) > 0 {
+		h.Set("Sec-WebSocket-Protocol", strings.Join(rest, ", "))
+	}
+	return h
 }
 
 // hijackRecorder keeps the connection websocket.Accept hijacks, to set read deadlines on it.

@@ -77,6 +77,8 @@
     plus: 'M12 5v14M5 12h14',
     trash: 'M3 6h18M8 6V4h8v2M6 6l1 14h10l1-14',
     chevron: 'M9 18l6-6-6-6',
+    pulse: 'M22 12h-4l-3 9L9 3l-3 9H2',
+    stop: 'M6 6h12v12H6z',
   };
 
   function icon(name, cls) {
@@ -116,13 +118,13 @@
   }
 
   // prettyJSON renders JSON text as indented, highlighted nodes, keeping number literals as
-  // sent. Text that is not JSON is shown as it is.
-  function prettyJSON(text) {
+  // sent; inline puts it on one line. Text that is not JSON is shown as it is.
+  function prettyJSON(text, inline) {
     const root = h('code', { class: 'json' });
     let i = 0;
     const ws = () => { while (i < text.length && /\s/.test(text[i])) i++; };
     const span = (cls, s) => add(root, h('span', { class: cls, text: s }));
-    const nl = (depth) => add(root, '\n' + '  '.repeat(depth));
+    const nl = (depth) => add(root, inline ? ' ' : '\n' + '  '.repeat(depth));
     function str() {
       const start = i++;
       while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
@@ -1097,6 +1099,11 @@
     doc = Object.assign({}, doc, { methods: read.methods });
     docProblems = read.problems;
     endpoint = chooseEndpoint(loaded.url);
+    // A ws(s) endpoint selects WebSocket; the page keeps the http(s) URL of the same path.
+    let saved = null;
+    try { saved = sessionStorage.getItem(TRANSPORT_KEY()); } catch { /* storage off */ }
+    transport = saved === 'ws' || saved === 'http' ? saved : /^wss?:/.test(endpoint) ? 'ws' : 'http';
+    endpoint = httpURLOf(endpoint);
     render();
   }
 
@@ -1382,11 +1389,26 @@
     const epId = uid('endpoint');
     const epInput = h('input', { id: epId, class: 'input endpoint-input', type: 'url', value: endpoint, spellcheck: 'false', autocomplete: 'off' });
     epInput.addEventListener('change', () => {
-      try { endpoint = new URL(epInput.value.trim(), location.href).href; epInput.value = endpoint; announce('Calls now go to ' + endpoint); } catch { epInput.value = endpoint; }
+      let next;
+      try { next = new URL(epInput.value.trim(), location.href).href; } catch { epInput.value = endpoint; return; }
+      if (/^wss?:/.test(next)) setTransport('ws');
+      endpoint = httpURLOf(next);
+      epInput.value = endpoint;
+      if (ws.socket) wsClose('was closed: the endpoint changed');
+      announce('Calls now go to ' + (transport === 'ws' ? wsURLOf(endpoint) : endpoint));
     });
+    const epHint = h('p', { class: 'hint' });
+    const setEpHint = () => {
+      epHint.textContent = transport === 'ws'
+        ? 'Where “Try it” sends calls: JSON-RPC messages over one WebSocket to this URL with the ws or wss scheme, opened on the first call and reopened when it drops.'
+        : 'Where “Try it” sends calls, as JSON-RPC over HTTP POST. WebSocket uses the same URL with the ws or wss scheme.';
+    };
+    transportViews.add(setEpHint);
+    setEpHint();
     const box = h('div', { class: 'servers' },
       h('div', { class: 'endpoint' }, h('label', { for: epId, class: 'label', text: 'Endpoint' }), epInput,
-        h('p', { class: 'hint', text: 'Where “Try it” sends calls, as JSON-RPC over HTTP POST.' })));
+        h('div', { class: 'transport-line' }, transportSwitch('Send calls over'), wsStatusView(true)),
+        epHint));
     if (servers.length) {
       add(box, h('div', { class: 'server-list' }, h('h2', { class: 'mini-title', text: servers.length === 1 ? 'Server' : 'Servers' }),
         h('ul', {}, servers.map((s) => h('li', {},
@@ -1535,12 +1557,321 @@
   }
 
   // ---------------------------------------------------------------------------------------
+  // Transports: Try it calls the endpoint over HTTP POST, or over one WebSocket to the same
+  // URL with the ws(s) scheme, opened on the first call and reopened when it drops.
+
+  const TRANSPORT_KEY = () => 'docsui:transport:' + new URL(config.documentURL, location.href).href;
+  let transport = 'http'; // 'http' or 'ws'
+  const transportViews = new Set(); // functions that redraw a transport switch
+
+  function setTransport(t, why) {
+    if (t !== 'http' && t !== 'ws') return;
+    const changed = t !== transport;
+    transport = t;
+    try { sessionStorage.setItem(TRANSPORT_KEY(), t); } catch { /* storage off */ }
+    for (const f of transportViews) f();
+    wsRender();
+    if (changed) announce(why || (t === 'ws' ? 'Calls now go over WebSocket to ' + wsURLOf(endpoint) : 'Calls now go over HTTP POST to ' + endpoint));
+  }
+
+  // wsURLOf is the WebSocket URL of an http(s) URL: the framework serves both on one path.
+  function wsURLOf(httpURL) {
+    const u = new URL(httpURL);
+    if (u.protocol === 'https:') u.protocol = 'wss:';
+    else if (u.protocol === 'http:') u.protocol = 'ws:';
+    return u.href;
+  }
+
+  // httpURLOf is the http(s) URL of a ws(s) URL, and any other URL as it is.
+  function httpURLOf(url) {
+    const u = new URL(url);
+    if (u.protocol === 'wss:') u.protocol = 'https:';
+    else if (u.protocol === 'ws:') u.protocol = 'http:';
+    return u.href;
+  }
+
+  // endpointWith is the endpoint's URL with query params added (API keys sent in the query).
+  function endpointWith(query) {
+    const u = new URL(endpoint);
+    for (const [k, v] of query) u.searchParams.set(k, v);
+    return u.href;
+  }
+
+  // wsSendable tells whether a scheme's credential can go over WebSocket: a browser sets no
+  // header on the handshake, so an API key goes in the query (cookies the browser adds
+  // itself), and a token for the Authorization header as a subprotocol, which the framework's
+  // handler turns back into that header (rpchttp.BearerSubprotocolPrefix).
+  const wsSendable = (name) => {
+    const st = schemeState[name];
+    if (!st || !hasCredential(name)) return false;
+    if (st.kind === 'apiKey') return st.def.in === 'query';
+    return wsBearer(st);
+  };
+  const wsBearer = (st) => (st.kind === 'bearer' || st.kind === 'oauth2') && !(st.def.in === 'header' && st.def.name && st.def.name.toLowerCase() !== 'authorization');
+
+  // wsProtocols are the subprotocols the connection offers: JSON-RPC, and the first bearer
+  // token held, base64url-encoded.
+  function wsProtocols() {
+    for (const name of Object.keys(schemeState)) {
+      const st = schemeState[name];
+      if (wsSendable(name) && wsBearer(st)) {
+        const b64 = btoa(String.fromCharCode(...new TextEncoder().encode(st.value))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+        return ['jsonrpc-2.0', 'openrpc.bearer.' + b64];
+      }
+    }
+    return [];
+  }
+
+  // The connection. pending: replies awaited by request id; subs: live subscriptions by id.
+  const ws = {
+    socket: null, url: '', key: '', state: 'idle', // idle | connecting | open | retrying | failed
+    opening: null, attempts: 0, timer: null, retryAt: 0, why: '', closing: false,
+    pending: new Map(), subs: new Map(), views: new Set(),
+  };
+  const WS_RETRIES = 5;
+  const WS_CONNECT_TIMEOUT = 10000; // ms a handshake may take
+
+  // wsTarget is the URL the connection is opened on: the endpoint's, with the API keys of
+  // every scheme that sends one in the query (a connection serves all methods).
+  function wsTarget() {
+    const query = [];
+    for (const name of Object.keys(schemeState)) if (wsSendable(name)) query.push([schemeState[name].def.name, schemeState[name].value]);
+    return wsURLOf(endpointWith(query));
+  }
+
+  // wsConnect resolves with the open connection, opening one if there is none for the
+  // current URL (a connection to another URL is closed first).
+  function wsConnect() {
+    const url = wsTarget();
+    const protocols = wsProtocols();
+    const key = url + ' ' + protocols.join(' ');
+    if (ws.socket && ws.key === key && ws.state === 'open') return Promise.resolve(ws.socket);
+    if (ws.opening && ws.key === key) return ws.opening;
+    if (ws.socket) wsClose('was closed: the endpoint or its credentials changed');
+    clearTimeout(ws.timer);
+    ws.url = url;
+    ws.key = key;
+    ws.state = 'connecting';
+    wsRender();
+    const opening = new Promise((resolve, reject) => {
+      let sock;
+      try {
+        sock = protocols.length ? new WebSocket(url, protocols) : new WebSocket(url);
+      } catch (e) {
+        ws.state = 'failed'; ws.why = `could not be made (${String(e && e.message || e)})`; ws.opening = null; wsRender();
+        reject(e);
+        return;
+      }
+      sock.binaryType = 'arraybuffer';
+      ws.socket = sock;
+      // A connection the page's policy blocks, or that no one answers, gets no event at
+      // all in some browsers: give up on it.
+      const fail = (why) => {
+        settled();
+        if (ws.socket !== sock || ws.state === 'open') return;
+        ws.closing = true;
+        wsEnded(why);
+        ws.state = 'failed';
+        wsRender();
+        try { sock.close(); } catch { /* not open */ }
+        reject(new Error(`No WebSocket connection to ${url}: it ${why}.`));
+      };
+      const blocked = (e) => {
+        if (typeof e.blockedURI === 'string' && e.blockedURI && url.startsWith(e.blockedURI.replace(/\/$/, ''))) {
+          fail('is blocked by this page’s Content-Security-Policy (add the endpoint’s origin to docsui.Options.ConnectOrigins)');
+        }
+      };
+      document.addEventListener('securitypolicyviolation', blocked);
+      const timer = setTimeout(() => fail(`got no answer within ${WS_CONNECT_TIMEOUT / 1000} s`), WS_CONNECT_TIMEOUT);
+      const settled = () => { clearTimeout(timer); document.removeEventListener('securitypolicyviolation', blocked); };
+      sock.addEventListener('close', settled);
+      sock.addEventListener('open', () => {
+        settled();
+        if (ws.socket !== sock) return;
+        Object.assign(ws, { state: 'open', attempts: 0, opening: null, why: '' });
+        wsRender();
+        resolve(sock);
+      });
+      sock.addEventListener('message', (e) => { if (ws.socket === sock) wsMessage(e.data); });
+      sock.addEventListener('close', (e) => {
+        if (ws.socket !== sock) return;
+        const why = e.code === 1006 || e.code === 1005 ? 'failed or dropped' : `closed with code ${e.code}${e.reason ? ` (${e.reason})` : ''}`;
+        const wasOpen = ws.state === 'open';
+        wsEnded(why);
+        if (!wasOpen) reject(new Error(`No WebSocket connection to ${url}: it ${why}.`));
+      });
+    });
+    ws.opening = opening;
+    return opening;
+  }
+
+  // wsClose closes the connection on purpose: no reconnecting.
+  function wsClose(why) {
+    const sock = ws.socket;
+    if (!sock) { clearTimeout(ws.timer); ws.state = 'idle'; wsRender(); return; }
+    ws.closing = true;
+    wsEnded(why);
+    try { sock.close(1000, 'closed by the page'); } catch { /* already closing */ }
+  }
+
+  // wsEnded fails the calls in flight and ends the subscriptions of the connection that
+  // ended, and schedules a new one unless the page closed it or gave up.
+  function wsEnded(why) {
+    const deliberate = ws.closing;
+    const wasOpen = ws.state === 'open';
+    ws.closing = false;
+    ws.socket = null;
+    ws.opening = null;
+    ws.why = why;
+    const pending = [...ws.pending.values()];
+    ws.pending.clear();
+    for (const p of pending) p.reject(new Error(`The WebSocket connection ${why} before the reply came.`));
+    const subs = [...ws.subs.values()];
+    ws.subs.clear();
+    for (const s of subs) s.end('lost', why);
+    clearTimeout(ws.timer);
+    const retrying = ws.state === 'retrying' || ws.attempts > 0;
+    if (!deliberate && transport === 'ws' && (wasOpen || retrying) && ws.attempts < WS_RETRIES) {
+      const delay = Math.min(30000, 1000 * 2 ** ws.attempts) * (0.75 + Math.random() / 2);
+      ws.attempts++;
+      ws.state = 'retrying';
+      ws.retryAt = Date.now() + delay;
+      ws.timer = setTimeout(() => { wsConnect().catch(() => { /* wsEnded has scheduled the next try or given up */ }); }, delay);
+    } else {
+      ws.state = deliberate ? 'idle' : 'failed';
+      ws.attempts = 0;
+    }
+    wsRender();
+  }
+
+  // wsRequest sends a message over the connection. For a call it resolves with the reply's
+  // text when it comes (hooks.result runs first, as the reply is read, so that a
+  // subscription is in place before its first event); for a notification once it is sent.
+  async function wsRequest(msg, hooks) {
+    const sock = await wsConnect();
+    const text = stringify(msg);
+    if (!('id' in msg)) { sock.send(text); return { text: '', reply: undefined }; }
+    return new Promise((resolve, reject) => {
+      ws.pending.set(msg.id, { resolve, reject, hooks: hooks || {} });
+      try { sock.send(text); } catch (e) { ws.pending.delete(msg.id); reject(e); }
+    });
+  }
+
+  // wsMessage handles what the server sends: replies (matched by id), subscription events,
+  // and requests, which the page does not serve.
+  function wsMessage(data) {
+    const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
+    let msg;
+    try { msg = parseJSONKeepingNumbers(text); } catch { return; }
+    const batch = Array.isArray(msg);
+    for (const m of batch ? msg : [msg]) {
+      if (!isObj(m)) continue;
+      if (typeof m.method === 'string') { wsIncoming(m); continue; }
+      let p = ws.pending.get(m.id instanceof RawNumber ? m.id.text : m.id);
+      let id = m.id;
+      if (!p && (m.id === null || m.id === undefined) && ws.pending.size === 1) [[id, p]] = [...ws.pending]; // an error the server could not tie to a request
+      if (!p) continue;
+      ws.pending.delete(id);
+      if ('result' in m && p.hooks.result) p.hooks.result(m.result);
+      p.resolve({ text: batch ? stringify(m) : text, reply: m });
+    }
+  }
+
+  function wsIncoming(m) {
+    const prm = m.params;
+    if (!('id' in m) && isObj(prm) && typeof prm.subscription === 'string') {
+      const s = ws.subs.get(prm.subscription);
+      if (!s) return;
+      if ('result' in prm) s.event(prm.result);
+      else if (prm.done === true) s.end('done');
+      else if ('error' in prm) s.end('error', prm.error);
+      return;
+    }
+    if ('id' in m && ws.socket) {
+      ws.socket.send(stringify({ jsonrpc: '2.0', id: m.id, error: { code: -32601, message: 'Method not found', data: { method: m.method, error: 'the documentation page serves no methods' } } }));
+    }
+  }
+
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many || one + 's'}`;
+
+  // wsStatusText says what the connection is doing, in words, with a state for its color.
+  function wsStatusText() {
+    const live = ws.subs.size ? ` · ${plural(ws.subs.size, 'subscription')} live` : '';
+    switch (ws.state) {
+      case 'connecting': return { state: 'busy', text: `Connecting to ${ws.url}…` };
+      case 'open': return { state: 'ok', text: `Connected to ${ws.url}${live}` };
+      case 'retrying': return { state: 'busy', text: `The connection ${ws.why}: reconnecting in ${Math.max(1, Math.round((ws.retryAt - Date.now()) / 1000))} s, attempt ${ws.attempts} of ${WS_RETRIES}` };
+      case 'failed': return { state: 'bad', text: `Not connected: the connection ${ws.why}. The next call tries again.` };
+      default: return { state: 'idle', text: ws.why ? `Not connected: the connection ${ws.why}. The next call connects again.` : 'Not connected: the first call over WebSocket connects.' };
+    }
+  }
+
+  function wsRender() { for (const f of ws.views) f(); }
+
+  // wsStatusView shows the connection's state; full adds a connect / disconnect button.
+  function wsStatusView(full) {
+    const dot = h('span', { class: 'ws-dot', 'aria-hidden': 'true' });
+    const text = h('span', { class: 'ws-text' });
+    const btn = full ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm ws-connect' }) : null;
+    const el = h('p', { class: 'ws-status' + (full ? ' is-full' : ''), 'data-ws-state': 'idle' }, dot, text, btn);
+    if (btn) {
+      btn.addEventListener('click', () => {
+        if (ws.state === 'open' || ws.state === 'connecting' || ws.state === 'retrying') wsClose('was closed on this page');
+        else wsConnect().catch(() => { /* the status says why */ });
+      });
+    }
+    const update = () => {
+      const s = wsStatusText();
+      el.hidden = !full && transport !== 'ws' && ws.state === 'idle';
+      el.setAttribute('data-ws-state', ws.state);
+      el.className = 'ws-status ws-' + s.state + (full ? ' is-full' : '');
+      text.textContent = full ? s.text : {
+        open: 'Connected' + (ws.subs.size ? ` · ${ws.subs.size} live` : ''),
+        connecting: 'Connecting…',
+        retrying: `Reconnecting in ${Math.max(1, Math.round((ws.retryAt - Date.now()) / 1000))} s`,
+      }[ws.state] || 'Not connected';
+      if (!full) el.title = s.text;
+      if (btn) btn.textContent = ws.state === 'open' || ws.state === 'connecting' || ws.state === 'retrying' ? 'Disconnect' : 'Connect';
+    };
+    ws.views.add(update);
+    update();
+    return el;
+  }
+  setInterval(() => { if (ws.state === 'retrying') wsRender(); }, 1000);
+
+  // transportSwitch is a pair of buttons choosing HTTP POST or WebSocket for every Try it.
+  function transportSwitch(label) {
+    const btns = {
+      http: h('button', { type: 'button', class: 'seg-btn', 'data-transport': 'http' }, 'HTTP POST'),
+      ws: h('button', { type: 'button', class: 'seg-btn', 'data-transport': 'ws' }, 'WebSocket'),
+    };
+    const el = h('div', { class: 'segmented transport-switch', role: 'group', 'aria-label': label || 'Send calls over' }, btns.http, btns.ws);
+    for (const [t, b] of Object.entries(btns)) b.addEventListener('click', () => setTransport(t));
+    const update = () => { for (const [t, b] of Object.entries(btns)) b.setAttribute('aria-pressed', String(transport === t)); };
+    transportViews.add(update);
+    update();
+    return el;
+  }
+
+  // subscriptionOf returns a method's x-subscription ({event, unsubscribe}) or null.
+  function subscriptionOf(m) {
+    const x = m['x-subscription'];
+    if (!isObj(x)) return null;
+    return { event: x.event === undefined ? {} : x.event, unsubscribe: isText(x.unsubscribe) ? x.unsubscribe : null };
+  }
+
+  // formatClock is a wall-clock time with milliseconds, for events.
+  const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hour12: false });
+
+  // ---------------------------------------------------------------------------------------
   // A method
 
   function renderMethod(m) {
     const anchor = methodAnchor(m.name);
     const params = m.params;
     const notification = !m.result;
+    const sub = subscriptionOf(m);
+    const endsSubOf = doc.methods.filter((o) => isObj(o) && o !== m && (subscriptionOf(o) || {}).unsubscribe === m.name).map((o) => o.name);
     const card = h('article', { class: 'method card' + (m.deprecated ? ' is-deprecated' : ''), id: anchor, 'data-method': m.name, tabindex: '-1', 'aria-labelledby': anchor + '-title' });
     const badgeSlot = h('span', { class: 'badge-slot' });
     const head = h('header', { class: 'method-head' },
@@ -1549,11 +1880,16 @@
       h('div', { class: 'badges' },
         m.deprecated ? h('span', { class: 'badge badge-warn', text: 'Deprecated' }) : null,
         notification ? h('span', { class: 'badge', title: 'The method has no result: it is called as a notification, without an id.', text: 'Notification' }) : null,
+        sub ? h('span', { class: 'badge badge-sub', title: 'Calling it starts a stream of events over the connection (WebSocket); over HTTP POST the server refuses it.' }, icon('pulse'), 'Subscription') : null,
         isText(m.paramStructure) && m.paramStructure !== 'either' ? h('span', { class: 'badge badge-quiet', text: m.paramStructure }) : null,
         badgeSlot));
     add(card, head);
     if (isText(m.summary)) add(card, h('p', { class: 'summary', text: m.summary }));
     add(card, richText(m.description, 'method-desc'));
+    if (endsSubOf.length) {
+      add(card, h('p', { class: 'hint sub-of' }, 'Unsubscribes from ', endsSubOf.flatMap((n, i) => [i ? ', ' : '', h('a', { href: '#' + methodAnchor(n) }, h('code', { text: n }))]),
+        ': takes the id the subscribe call returned.'));
+    }
 
     const secNote = h('p', { class: 'security-note' });
     if (isObj(m['x-security']) && Object.keys(m['x-security']).length) add(card, secNote);
@@ -1573,7 +1909,17 @@
       add(docs, h('p', { class: 'hint', text: 'None: the server does not answer; call it as a notification.' }));
     } else {
       const r = m.result;
-      add(docs, h('ul', { class: 'fields' }, fieldItem({ name: r.name, required: null, schema: r.schema, description: r.description || r.summary, note: unresolved(r) }, 0)));
+      add(docs, h('ul', { class: 'fields' }, fieldItem({ name: r.name, required: null, schema: r.schema, description: r.description || r.summary || (sub ? 'The subscription id: each event carries it.' : ''), note: unresolved(r) }, 0)));
+    }
+    if (sub) {
+      const un = sub.unsubscribe;
+      add(docs, h('h4', { class: 'sub', text: 'Events' }),
+        h('ul', { class: 'fields sub-events' }, fieldItem({ name: 'event', required: null, schema: sub.event, description: isObj(sub.event) ? sub.event.description : '' }, 0)),
+        h('p', { class: 'hint sub-wire' }, 'Each event is a notification ', h('code', { text: m.name }), ' with params ', h('code', { text: '{"subscription": id, "result": event}' }),
+          '. When the server ends the subscription, a last one says why: ', h('code', { text: '{"subscription": id, "done": true}' }), ' or an ', h('code', { text: '"error"' }), '.'),
+        h('p', { class: 'hint sub-unsubscribe' }, un
+          ? ['Unsubscribe with ', methodViews.has(un) || doc.methods.some((o) => o.name === un) ? h('a', { href: '#' + methodAnchor(un) }, h('code', { text: un })) : h('code', { text: un }), ', which takes the subscription id.']
+          : 'The document names no unsubscribe method: the subscription ends when the connection closes.'));
     }
     if (m.errors.length) {
       const withData = m.errors.some((e) => 'data' in e);
@@ -1598,7 +1944,7 @@
     if (isObj(m.externalDocs) && isText(m.externalDocs.url)) add(docs, h('p', { class: 'hint' }, 'See also ', safeLink(m.externalDocs.url, isText(m.externalDocs.description) ? m.externalDocs.description : m.externalDocs.url), '.'));
     add(card, docs);
 
-    tryView = renderTry(m, params, variadic, notification);
+    tryView = renderTry(m, params, variadic, notification, sub);
     add(card, tryView.el);
 
     const view = methodViews.get(m.name) || {};
@@ -1688,8 +2034,9 @@
   // Try it
 
   let callId = 0;
+  const MAX_EVENTS = 100; // events a subscription lists; older ones leave the list
 
-  function renderTry(m, params, variadic, notification) {
+  function renderTry(m, params, variadic, notification, sub) {
     const panelId = uid('try');
     const toggle = h('button', { type: 'button', class: 'btn btn-primary try-toggle', 'aria-expanded': 'false', 'aria-controls': panelId }, icon('play'), 'Try it');
     const panel = h('div', { class: 'try-panel', id: panelId, hidden: true });
@@ -1709,13 +2056,39 @@
     const fieldsBox = h('div', { class: 'try-fields' }, fields.map((f) => f.el));
     if (!fields.length) add(fieldsBox, h('p', { class: 'hint', text: 'This method takes no params.' }));
 
-    const send = h('button', { type: 'submit', class: 'btn btn-primary send' }, icon('play'), notification ? 'Send notification' : 'Send request');
-    const curlBtn = h('button', { type: 'button', class: 'btn btn-ghost copy-curl' }, icon('copy'), 'Copy as curl');
+    const send = h('button', { type: 'submit', class: 'btn btn-primary send' }, icon(sub ? 'pulse' : 'play'), sub ? 'Subscribe' : notification ? 'Send notification' : 'Send request');
+    const curlBtn = sub ? null : h('button', { type: 'button', class: 'btn btn-ghost copy-curl' }, icon('copy'), 'Copy as curl');
     const reset = h('button', { type: 'button', class: 'btn btn-ghost reset' }, 'Reset');
     const curlBox = h('div', { class: 'curl', hidden: true });
     const out = h('div', { class: 'response', 'aria-live': 'polite' });
-    add(form, lockNote, fieldsBox, summary, h('div', { class: 'try-actions' }, send, curlBtn, reset), curlBox);
+    // Where the call goes: the page's switch, except for a subscription, which needs a
+    // connection and always goes over WebSocket.
+    const wsNote = h('p', { class: 'hint ws-note', hidden: true });
+    const via = sub
+      ? h('div', { class: 'try-via' }, h('span', { class: 'via-label', text: 'Over WebSocket' }), wsStatusView(false))
+      : h('div', { class: 'try-via' }, transportSwitch(`Send ${m.name} over`), wsStatusView(false));
+    add(form, lockNote, fieldsBox, summary, h('div', { class: 'try-actions' }, send, curlBtn, reset, via), wsNote, curlBox);
     add(panel, form, out);
+    const viaWS = () => !!sub || transport === 'ws';
+
+    // updateWSNote says what WebSocket changes for this method: a subscription needs it,
+    // and a credential in a header cannot go with it.
+    function updateWSNote() {
+      const lines = [];
+      if (sub && transport !== 'ws') lines.push('Subscriptions need a connection: this one goes over WebSocket, whatever the endpoint switch says (over HTTP POST the server refuses it).');
+      if (viaWS()) {
+        const req = isObj(m['x-security']) ? Object.keys(m['x-security']) : [];
+        const held = req.filter((n) => hasCredential(n));
+        if (held.length && !held.some(wsSendable)) {
+          lines.push(`Over WebSocket this page cannot send your ${held.join(' or ')} credential: browsers set no headers on a WebSocket handshake, and the server reads ${held.length === 1 ? 'it' : 'them'} from a header. The call goes without ${held.length === 1 ? 'it' : 'them'}` +
+            (sub ? '; the server will likely refuse it.' : '; switch to HTTP POST to send it.'));
+        }
+      }
+      wsNote.textContent = lines.join(' ');
+      wsNote.hidden = !lines.length;
+    }
+    transportViews.add(updateWSNote);
+    updateWSNote();
 
     const open = () => { panel.hidden = false; toggle.setAttribute('aria-expanded', 'true'); toggle.classList.add('is-open'); };
     toggle.addEventListener('click', () => {
@@ -1806,11 +2179,7 @@
       return { headers, query };
     }
 
-    function targetURL(query) {
-      const u = new URL(endpoint);
-      for (const [k, v] of query) u.searchParams.set(k, v);
-      return u.href;
-    }
+    const targetURL = endpointWith;
 
     const shellQuote = (s) => "'" + String(s).replace(/'/g, "'\\''") + "'";
 
@@ -1832,49 +2201,82 @@
       }
       showErrors(ctx, [], '');
       const msg = request(p);
-      await call(msg, ctx);
+      if (sub) await subscribe(msg, ctx);
+      else await call(msg, ctx);
     });
 
-    async function call(msg, ctx) {
-      const { headers, query } = authFor();
-      const url = targetURL(query);
-      send.disabled = true;
-      send.classList.add('is-busy');
-      put(out, h('p', { class: 'hint', text: 'Sending…' }));
+    // sentCredentials names the schemes whose credentials go with a call over the transport.
+    function sentCredentials(overWS) {
+      const req = isObj(m['x-security']) ? Object.keys(m['x-security']) : [];
+      return new Set(req.filter((n) => overWS ? wsSendable(n) : hasCredential(n)));
+    }
+
+    // exchange sends msg over the chosen transport and returns what came back: the reply's
+    // text, an HTTP status for HTTP, the time taken, and which credentials went with it.
+    async function exchange(msg, hooks) {
+      const overWS = viaWS();
+      const sent = sentCredentials(overWS);
       const t0 = performance.now();
-      let res, text;
-      try {
-        res = await fetch(url, {
-          method: 'POST', cache: 'no-store', credentials: 'same-origin', referrerPolicy: 'no-referrer',
-          headers: Object.assign({ 'Content-Type': 'application/json', Accept: 'application/json' }, headers),
-          body: stringify(msg),
-        });
-        text = await res.text();
-      } catch (err) {
+      if (overWS) {
+        const opened = ws.state !== 'open';
+        const r = await wsRequest(msg, hooks);
         const ms = performance.now() - t0;
-        put(out, responseHead('error', 'Network error', ms, null),
-          h('pre', { class: 'code response-body' }, h('code', { text: String(err && err.message || err) })),
-          h('p', { class: 'hint', text: `No answer from ${url}. The server may be down, on another origin without CORS, or outside this page’s Content-Security-Policy (add its origin to docsui.Options.ConnectOrigins).` }));
+        const size = r.text ? new Blob([r.text]).size : 0;
+        return { overWS, sent, ms, text: r.text, ok: true, status: null, detail: `WebSocket · ${size} B` + (opened ? ' · connected for this call' : '') };
+      }
+      const { headers, query } = authFor();
+      const res = await fetch(targetURL(query), {
+        method: 'POST', cache: 'no-store', credentials: 'same-origin', referrerPolicy: 'no-referrer',
+        headers: Object.assign({ 'Content-Type': 'application/json', Accept: 'application/json' }, headers),
+        body: stringify(msg),
+      });
+      const text = await res.text();
+      const status = `${res.status} ${res.statusText || ''}`.trim();
+      return { overWS, sent, ms: performance.now() - t0, text, ok: res.ok, status, code: res.status, detail: `HTTP ${status} · ${text ? new Blob([text]).size : 0} B` };
+    }
+
+    // showNetworkError says that no reply came, and why that may be.
+    function showNetworkError(err, overWS, ms) {
+      const where = overWS ? wsURLOf(endpoint) : targetURL(authFor().query);
+      put(out, responseHead('error', 'Network error', ms, overWS ? 'WebSocket' : null),
+        h('pre', { class: 'code response-body' }, h('code', { text: String(err && err.message || err) })),
+        h('p', { class: 'hint', text: overWS
+          ? `No reply over the WebSocket to ${where}. The server may be down, refuse WebSocket upgrades or pages of this origin, or be outside this page’s Content-Security-Policy (add its origin to docsui.Options.ConnectOrigins).`
+          : `No answer from ${where}. The server may be down, on another origin without CORS, or outside this page’s Content-Security-Policy (add its origin to docsui.Options.ConnectOrigins).` }));
+    }
+
+    function busy(on) {
+      send.disabled = on;
+      send.classList.toggle('is-busy', on);
+    }
+
+    async function call(msg, ctx) {
+      busy(true);
+      put(out, h('p', { class: 'hint', text: viaWS() ? 'Sending over WebSocket…' : 'Sending…' }));
+      const t0 = performance.now();
+      let r;
+      try {
+        r = await exchange(msg);
+      } catch (err) {
+        showNetworkError(err, viaWS(), performance.now() - t0);
         return;
       } finally {
-        send.disabled = false;
-        send.classList.remove('is-busy');
+        busy(false);
       }
-      const ms = performance.now() - t0;
+      const { text, ms } = r;
       let reply;
       try { reply = text ? JSON.parse(text) : undefined; } catch { reply = undefined; }
-      const status = `${res.status} ${res.statusText || ''}`.trim();
       const nodes = [];
-      let kind = res.ok ? 'ok' : 'error';
-      let label = status;
+      let kind = r.ok ? 'ok' : 'error';
+      let label = r.overWS ? (text ? 'Reply' : 'Sent') : r.status;
       if (isObj(reply) && isObj(reply.error)) {
         kind = 'error';
         label = `Error ${textOf(reply.error.code)}`.trim();
-        nodes.push(h('p', { class: 'response-error' }, h('strong', { text: `${textOf(reply.error.code)} ${textOf(reply.error.message)}`.trim() }), explainError(reply.error)));
-        learnFromError(reply.error, ctx);
+        nodes.push(h('p', { class: 'response-error' }, h('strong', { text: `${textOf(reply.error.code)} ${textOf(reply.error.message)}`.trim() }), explainError(reply.error, r)));
+        learnFromError(reply.error, ctx, r.sent);
       } else if (isObj(reply) && 'result' in reply) {
         label = 'Result';
-        learnFromSuccess();
+        learnFromSuccess(r.sent);
         const token = findToken(reply.result);
         const target = bearerScheme();
         if (token && target) {
@@ -1887,12 +2289,156 @@
           });
           nodes.push(h('div', { class: 'token-offer' }, h('span', { text: 'The result carries an access token.' }), useBtn));
         }
-      } else if (res.status === 204 || (!text && res.ok)) {
+      } else if (r.code === 204 || (!text && r.ok)) {
         label = notification ? 'Notification sent' : 'No content';
       }
-      put(out, responseHead(kind, label, ms, `HTTP ${status} · ${text ? new Blob([text]).size : 0} B`), ...nodes,
+      put(out, responseHead(kind, label, ms, r.detail), ...nodes,
         text ? h('pre', { class: 'code response-body', tabindex: '0', 'aria-label': 'Response body' }, prettyJSON(text)) : null);
       announce(`${m.name}: ${label}, ${ms.toFixed(0)} milliseconds`);
+    }
+
+    // subscribe calls the subscription method over WebSocket and, when it returns an id,
+    // lists the events as they arrive until the subscription ends.
+    let live = null; // the subscription this form holds open
+    async function subscribe(msg, ctx) {
+      busy(true);
+      put(out, h('p', { class: 'hint', text: 'Subscribing over WebSocket…' }));
+      const view = subscriptionView();
+      const t0 = performance.now();
+      let r;
+      try {
+        r = await exchange(msg, { result: (id) => { if (typeof id === 'string') view.attach(id); } });
+      } catch (err) {
+        busy(false);
+        showNetworkError(err, true, performance.now() - t0);
+        return;
+      }
+      let reply;
+      try { reply = r.text ? JSON.parse(r.text) : undefined; } catch { reply = undefined; }
+      if (isObj(reply) && typeof reply.result === 'string') {
+        learnFromSuccess(r.sent);
+        live = view;
+        view.start(reply.result, r);
+        send.classList.remove('is-busy');
+        return;
+      }
+      busy(false);
+      const nodes = [];
+      let label = 'Reply';
+      if (isObj(reply) && isObj(reply.error)) {
+        label = `Error ${textOf(reply.error.code)}`.trim();
+        nodes.push(h('p', { class: 'response-error' }, h('strong', { text: `${textOf(reply.error.code)} ${textOf(reply.error.message)}`.trim() }), explainError(reply.error, r)));
+        learnFromError(reply.error, ctx, r.sent);
+      } else {
+        nodes.push(h('p', { class: 'response-error', text: 'The server did not answer with a subscription id (a string).' }));
+      }
+      put(out, responseHead('error', label, r.ms, r.detail), ...nodes,
+        r.text ? h('pre', { class: 'code response-body', tabindex: '0', 'aria-label': 'Response body' }, prettyJSON(r.text)) : null);
+      announce(`${m.name}: ${label}`);
+    }
+
+    // subscriptionView shows one subscription: its state, a bounded list of its events
+    // (newest first) with their times and count, how it ended, and an Unsubscribe button.
+    function subscriptionView() {
+      let id = null, count = 0, t0 = 0, ended = false;
+      const state = h('span', { class: 'status status-live', 'data-status': 'live' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), 'Live');
+      const timing = h('span', { class: 'timing', title: 'Time from sending the subscribe call to its reply' });
+      const detail = h('span', { class: 'hint' });
+      const unsub = h('button', { type: 'button', class: 'btn btn-sm unsubscribe' }, icon('stop'), 'Unsubscribe');
+      const counter = h('p', { class: 'event-count', 'aria-live': 'off', text: 'No events yet.' });
+      const list = h('ol', { class: 'events', 'aria-label': `Events of ${m.name}` });
+      const end = h('div', { class: 'sub-end', hidden: true });
+      const el = h('div', { class: 'subscription', 'data-state': 'live' },
+        h('div', { class: 'response-head' }, state, timing, detail, unsub), end, counter, list);
+
+      const handlers = {
+        event(result) {
+          if (ended) return;
+          count++;
+          const now = performance.now();
+          list.insertBefore(h('li', { class: 'event', 'data-n': String(count) },
+            h('div', { class: 'event-head' },
+              h('span', { class: 'event-n', text: '#' + count }),
+              h('time', { class: 'event-time', text: clock.format(new Date()) }),
+              h('span', { class: 'event-since', text: '+' + formatMs(now - t0) })),
+            h('pre', { class: 'code event-body' }, prettyJSON(stringify(result), stringify(result).length <= 160))), list.firstChild);
+          while (list.childElementCount > MAX_EVENTS) list.lastChild.remove();
+          counter.textContent = `${plural(count, 'event')} received` + (count > MAX_EVENTS ? ` · the latest ${MAX_EVENTS} shown, newest first` : count > 1 ? ' · newest first' : '');
+        },
+        end(kind, info) {
+          if (ended) return;
+          ended = true;
+          if (id !== null) ws.subs.delete(id);
+          if (live === view) live = null;
+          busy(false);
+          if (document.activeElement === unsub) send.focus();
+          unsub.disabled = true;
+          unsub.hidden = true;
+          const how = {
+            done: ['ok', 'Done', 'The server ended the subscription: no more events.'],
+            error: ['error', `Ended: error ${isObj(info) ? textOf(info.code) : ''}`.trim(), 'The server ended the subscription with an error:'],
+            unsubscribed: ['ended', 'Unsubscribed', 'No more events.'],
+            gone: ['ended', 'Ended', 'The server had no such subscription any more: it had ended already.'],
+            lost: ['error', 'Connection lost', `The WebSocket connection ${info}: the subscription ended with it. Subscribe again to get new events.`],
+          }[kind];
+          el.setAttribute('data-state', kind);
+          state.className = 'status status-' + how[0];
+          state.setAttribute('data-status', kind);
+          put(state, how[1]);
+          put(end, h('p', { text: how[2] }),
+            kind === 'error' && isObj(info) ? [h('p', { class: 'response-error' }, h('strong', { text: `${textOf(info.code)} ${textOf(info.message)}`.trim() })),
+              'data' in info ? h('pre', { class: 'code' }, prettyJSON(stringify(info.data, 2))) : null] : null);
+          end.className = 'sub-end sub-end-' + how[0];
+          end.hidden = false;
+          wsRender();
+          announce(`${m.name}: ${how[1]} after ${plural(count, 'event')}`);
+        },
+      };
+
+      unsub.addEventListener('click', async () => {
+        if (ended || id === null) return;
+        const name = sub.unsubscribe;
+        unsub.disabled = true;
+        put(unsub, icon('stop'), 'Unsubscribing…');
+        const um = doc.methods.find((o) => o.name === name);
+        const byPosition = !um || um.paramStructure === 'by-position' || !um.params.length;
+        const p = byPosition ? [id] : { [um.params[0].name]: id };
+        let r;
+        try {
+          r = await wsRequest({ jsonrpc: '2.0', method: name, params: p, id: ++callId });
+        } catch (err) {
+          if (!ended) { unsub.disabled = false; put(unsub, icon('stop'), 'Unsubscribe'); put(end, h('p', { class: 'response-error', text: String(err && err.message || err) })); end.hidden = false; }
+          return;
+        }
+        const reply = r.reply;
+        if (isObj(reply) && reply.result === true) handlers.end('unsubscribed');
+        else if (isObj(reply) && reply.result === false) handlers.end('gone');
+        else if (!ended) {
+          unsub.disabled = false;
+          put(unsub, icon('stop'), 'Unsubscribe');
+          put(end, h('p', { class: 'response-error' }, `${name} answered: `, h('code', { text: r.text })));
+          end.className = 'sub-end sub-end-error';
+          end.hidden = false;
+        }
+      });
+
+      const view = {
+        el, handlers,
+        // attach registers the subscription as its id arrives, before any event is read.
+        attach(subID) { id = subID; t0 = performance.now(); ws.subs.set(subID, handlers); },
+        start(subID, r) {
+          id = subID;
+          if (!ws.subs.has(subID) && !ended) ws.subs.set(subID, handlers);
+          timing.textContent = formatMs(r.ms);
+          detail.textContent = `id ${subID} · ${r.detail}`;
+          if (!sub.unsubscribe) unsub.hidden = true;
+          put(out, el);
+          wsRender();
+          announce(`${m.name}: subscribed`);
+        },
+        unsubscribe: () => unsub.click(),
+      };
+      return view;
     }
 
     function responseHead(kind, label, ms, detail) {
@@ -1902,9 +2448,12 @@
         detail ? h('span', { class: 'hint', text: detail }) : null);
     }
 
-    function explainError(err) {
+    function explainError(err, r) {
       const d = err.data;
       if (err.code === -32099 && isObj(d)) {
+        const req = isObj(m['x-security']) ? Object.keys(m['x-security']) : [];
+        const unsent = r && r.overWS ? req.filter((n) => hasCredential(n) && !r.sent.has(n)) : [];
+        if (d.reason === 'unauthenticated' && unsent.length) return h('span', { class: 'hint', text: ` — your ${unsent.join(' or ')} credential did not go with it: a browser sets no headers on a WebSocket handshake. Switch to HTTP POST to send it.` });
         if (d.reason === 'unauthenticated') return h('span', { class: 'hint', text: ' — the server did not accept any credential for this method: sign in (again) or enter one under Authorization.' });
         if (d.reason === 'insufficient_scope' && isObj(d.missing)) {
           return h('span', { class: 'hint', text: ' — your credential lacks ' + Object.entries(d.missing).map(([s, l]) => `${[].concat(l).join(', ')} (${s})`).join(' or ') + '.' });
@@ -1916,13 +2465,13 @@
 
     // learnFromError marks scopes the server says are missing, credentials it refused, and
     // shows invalid params next to their fields.
-    function learnFromError(err, ctx) {
+    function learnFromError(err, ctx, sent) {
       const req = isObj(m['x-security']) ? m['x-security'] : {};
       if (err.code === -32099 && isObj(err.data)) {
         if (err.data.reason === 'insufficient_scope' && isObj(err.data.missing)) {
           for (const [s, l] of Object.entries(err.data.missing)) if (schemeState[s]) [].concat(l).forEach((x) => schemeState[s].missing.add(x));
         } else if (err.data.reason === 'unauthenticated') {
-          for (const s of Object.keys(req)) if (schemeState[s] && hasCredential(s)) schemeState[s].rejected = true;
+          for (const s of Object.keys(req)) if (schemeState[s] && sent.has(s)) schemeState[s].rejected = true;
         }
         updateLocks();
       }
@@ -1941,17 +2490,17 @@
     }
 
     // A successful call of a secured method proves its scopes for the credential used.
-    function learnFromSuccess() {
+    function learnFromSuccess(sent) {
       const req = m['x-security'];
       if (!isObj(req)) return;
       for (const [s, l] of Object.entries(req)) {
         const st = schemeState[s];
-        if (st && hasCredential(s)) { st.rejected = false; if (Object.keys(req).length === 1) [].concat(l).forEach((x) => { st.proven.add(x); st.missing.delete(x); }); }
+        if (st && sent.has(s)) { st.rejected = false; if (Object.keys(req).length === 1) [].concat(l).forEach((x) => { st.proven.add(x); st.missing.delete(x); }); }
       }
       updateLocks();
     }
 
-    curlBtn.addEventListener('click', async () => {
+    if (curlBtn) curlBtn.addEventListener('click', async () => {
       const { params: p, errs, ctx } = buildParams();
       if (errs.length) {
         const first = showErrors(ctx, errs, `Fix ${errs.length === 1 ? 'this problem' : `these ${errs.length} problems`} first:`);
@@ -1985,6 +2534,7 @@
       });
       summary.hidden = true;
       curlBox.hidden = true;
+      if (live) live.unsubscribe();
       put(out);
     });
 
@@ -1998,6 +2548,7 @@
         if (fields[0]) fields[0].focus();
       },
       setLock(lock) {
+        updateWSNote();
         lockNote.hidden = lock.state === 'public' || lock.state === 'open';
         if (lockNote.hidden) return;
         lockNote.className = 'lock-note lock-' + lock.state;

@@ -16,7 +16,16 @@
 //	-bcrypt-cost   bcrypt cost of new password hashes (default 10)
 //	-bcrypt-slots  most bcrypt hashes computed at once (default GOMAXPROCS: the cores)
 //	-call-timeout  longest a call may take, waiting for bcrypt or the database (default 15s)
+//	-nats          a NATS server URL (nats://127.0.0.1:4222): also serve on NATS, so that
+//	               instances on any machine share the calls of one subject
+//	-nats-subject  the NATS subject to serve (default auth); instances serving it form one
+//	               queue group
 //	-debug         send error details to clients: for development only
+//	-metrics-addr  address of a second listener serving Prometheus metrics at /metrics
+//	               (default none): call counts and durations by method and outcome, calls
+//	               running, message and batch sizes
+//	-request-log   log every call: method, duration, outcome, caller (default true; never
+//	               params or tokens)
 //
 // Environment:
 //
@@ -25,6 +34,12 @@
 //	                 restarts and instances sharing a PostgreSQL database share the key.
 //	AUTH_ADMIN       name:password of an administrator, created (or given that password) at
 //	                 start-up, who holds scope admin and so may call grant_scopes.
+//	OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+//	                 when either is set, every call is traced and the spans are sent there
+//	                 over OTLP/HTTP, with the trace context of the caller's traceparent
+//	                 header; the other standard OTEL_* variables apply (OTEL_SERVICE_NAME,
+//	                 default auth; OTEL_TRACES_SAMPLER; OTEL_EXPORTER_OTLP_HEADERS...).
+//	                 OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turn tracing off.
 //
 // The methods are sign_up, sign_in, get_caller, require_scopes and grant_scopes; see the
 // README beside this file for a walkthrough with curl.
@@ -45,12 +60,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/docsui"
 	"github.com/openrpc-go/openrpc/examples/internal/serveurl"
 	"github.com/openrpc-go/openrpc/rpchttp"
+	"github.com/openrpc-go/openrpc/rpcnats"
 )
 
 func main() {
@@ -75,6 +92,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	slots := fs.Int("bcrypt-slots", runtime.GOMAXPROCS(0), "most bcrypt hashes computed at once; fewer than the cores keeps cores free for other calls during sign-in floods")
 	callTimeout := fs.Duration("call-timeout", defaultCallTimeout, "longest a call may take, queued bcrypt work and database waits included; past it the call fails with -32001")
 	debug := fs.Bool("debug", false, "send error details to clients (development only)")
+	natsURL := fs.String("nats", "", "also serve on NATS at this server URL (nats://127.0.0.1:4222)")
+	natsSubject := fs.String("nats-subject", "auth", "the NATS subject to serve; instances serving it share its calls")
+	metricsAddr := fs.String("metrics-addr", "", "address to serve Prometheus metrics on, at /metrics (default none)")
+	requestLog := fs.Bool("request-log", true, "log every call: method, duration, outcome and caller, never params or tokens")
 	var origins []string
 	fs.Func("allow-origin", "an origin (https://app.example.com) whose pages may call the API, with CORS; repeat for more. Pages on other origins are refused", func(v string) error {
 		origins = append(origins, v)
@@ -126,23 +147,66 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}
 
-	srv := svc.newServer(*debug)
+	tel, err := startTelemetry(ctx, telemetryConfig{requestLog: *requestLog, metricsAddr: *metricsAddr}, getenv, logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := tel.Close(ctx); err != nil {
+			logger.Warn("telemetry", "err", err)
+		}
+	}()
+	srv := svc.newServer(*debug, tel.observers...)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	logger.Info("serving JSON-RPC", "url", serveurl.Of(ln.Addr(), "/api/v1"),
 		"docs", serveurl.Of(ln.Addr(), "/"), "token_ttl", ttl.String(), "bcrypt_cost", *cost, "bcrypt_slots", *slots)
-	if ready != nil {
-		ready(ln.Addr().String())
-	}
 	mux, err := newMux(srv, st, origins)
 	if err != nil {
+		ln.Close()
 		return err
+	}
+	if *natsURL != "" {
+		stopNATS, err := serveNATS(*natsURL, *natsSubject, srv, logger)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopNATS()
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
 	}
 	err = rpchttp.Serve(ctx, ln, mux, nil)
 	logger.Info("stopped", "err", err)
 	return err
+}
+
+// serveNATS serves srv on subject at the NATS server url; the function it returns drains
+// the subscription, waits for the calls in flight and closes the connection.
+func serveNATS(url, subject string, srv *openrpc.Server, logger *slog.Logger) (stop func(), err error) {
+	nc, err := nats.Connect(url, nats.Name("examples/auth"), nats.MaxReconnects(-1))
+	if err != nil {
+		return nil, fmt.Errorf("-nats %s: %w", url, err)
+	}
+	svc, err := rpcnats.Start(nc, subject, srv, &rpcnats.ServeOptions{Logger: logger})
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("-nats %s: %w", url, err)
+	}
+	logger.Info("serving JSON-RPC on NATS", "url", url, "subject", subject, "queue", rpcnats.DefaultQueue)
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := svc.Shutdown(ctx); err != nil {
+			logger.Warn("NATS shutdown", "err", err)
+		}
+		nc.Close()
+	}, nil
 }
 
 // secretKey returns the key signing tokens: AUTH_SECRET_KEY when set, else the key kept in

@@ -184,8 +184,8 @@ func (s *Service) authorize(ctx context.Context) (openrpc.Grants, error) {
 	return openrpc.Grants{"Bearer": a.Scopes}, nil
 }
 
-// newServer returns the JSON-RPC server with the service's methods.
-func (s *Service) newServer(debug bool) *openrpc.Server {
+// newServer returns the JSON-RPC server with the service's methods, observed by observers.
+func (s *Service) newServer(debug bool, observers ...openrpc.Observer) *openrpc.Server {
 	srv := openrpc.NewServer(openrpc.Info{
 		Title:   "Auth",
 		Version: "1.0.0",
@@ -199,6 +199,7 @@ func (s *Service) newServer(debug bool) *openrpc.Server {
 		Authorize: s.authorize,
 		Logger:    s.logger,
 		Debug:     debug,
+		Observers: observers,
 		Limits: openrpc.Limits{
 			// Each sign_in is a password guess: a batch must not multiply them by a thousand.
 			MaxBatchItems: 10,
