@@ -34,6 +34,7 @@ type Client struct {
 	pending map[string]chan json.RawMessage // by raw id
 	done    chan struct{}                   // closed when the connection's reader stops
 	err     error                           // why it stopped
+	closed  atomic.Bool                     // Close was called
 
 	onReply map[string]func(json.RawMessage) // run by the reader before a reply is delivered
 	subs    map[string]*clientSub            // running subscriptions by subscription id
@@ -86,6 +87,7 @@ func (c *Client) Close() error {
 	if c.conn == nil {
 		return nil
 	}
+	c.closed.Store(true)
 	return c.conn.Close()
 }
 
@@ -246,25 +248,31 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 		}
 		c.mu.Unlock()
 	}()
-	if err := c.send(ctx, msg); err != nil {
+	l, err := c.sendCall(ctx, msg)
+	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]json.RawMessage, len(ids))
 	for i, ch := range chans {
+		var gone error
 		select {
 		case raw := <-ch:
 			out[ids[i]] = raw
+			continue
 		case <-ctx.Done():
 			c.cancelRemote(ids[i:])
 			return nil, ctx.Err()
 		case <-c.done:
-			// The reply may have arrived just before the connection ended.
-			select {
-			case raw := <-ch:
-				out[ids[i]] = raw
-			default:
-				return nil, c.err
-			}
+			gone = c.err
+		case <-l.lost(): // a reconnecting client lost the connection the call went out on
+			gone = l.err()
+		}
+		// The reply may have arrived just before the connection ended.
+		select {
+		case raw := <-ch:
+			out[ids[i]] = raw
+		default:
+			return nil, gone
 		}
 	}
 	return out, nil
@@ -328,6 +336,9 @@ func (c *Client) readLoop() {
 			}
 		}
 		c.mu.Unlock()
+	}
+	if !c.closed.Load() {
+		err = fmt.Errorf("%w: %w", ErrConnectionLost, err)
 	}
 	c.mu.Lock()
 	c.err = fmt.Errorf("%w: %w", ErrClientClosed, err)

@@ -37,8 +37,14 @@ func Subscribe[E any](ctx context.Context, c *Client, method string, params any)
 	return &Subscription[E]{sub: sub}, nil
 }
 
-// ID returns the subscription id the server gave.
-func (s *Subscription[E]) ID() string { return s.sub.id }
+// ID returns the subscription id the server gave. A reconnecting client
+// ([NewReconnectingClient]) makes the subscription again on each new connection: ID then
+// returns the new id.
+func (s *Subscription[E]) ID() string {
+	s.sub.c.mu.Lock()
+	defer s.sub.c.mu.Unlock()
+	return s.sub.id
+}
 
 // Events returns the events as they arrive, for use with range:
 //
@@ -86,21 +92,30 @@ func (s *Subscription[E]) Err() error {
 func (s *Subscription[E]) Unsubscribe(ctx context.Context) error {
 	c := s.sub.c
 	c.mu.Lock()
-	_, running := c.subs[s.sub.id]
-	delete(c.subs, s.sub.id)
+	id := s.sub.id
+	running := c.subs[id] == s.sub
+	if running {
+		delete(c.subs, id)
+	}
 	c.mu.Unlock()
-	if !running {
+	s.sub.end(nil) // also while a reconnecting client waits for a connection: not restored
+	l, up := c.currentLink()
+	if !running || !up {
 		return nil
 	}
-	s.sub.end(nil)
-	return c.Call(ctx, s.sub.method+UnsubscribeSuffix, []string{s.sub.id}, nil)
+	err := c.Call(onLink(ctx, l), s.sub.method+UnsubscribeSuffix, []string{id}, nil)
+	if errors.Is(err, ErrConnectionLost) {
+		return nil // the subscription ended with its connection
+	}
+	return err
 }
 
 // clientSub is the untyped state of a subscription on a client.
 type clientSub struct {
 	c      *Client
 	method string
-	id     string
+	params json.RawMessage      // to subscribe again on a new connection
+	id     string               // the server's id, guarded by c.mu
 	events chan json.RawMessage // closed when it ends
 
 	mu    sync.Mutex
@@ -120,6 +135,13 @@ func (s *clientSub) end(err error) {
 	s.err = err
 	close(s.events)
 	close(s.ended)
+}
+
+// running reports whether the subscription has not ended.
+func (s *clientSub) running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.over
 }
 
 // deliver hands an event to the application without waiting: the reader must not stall
@@ -142,12 +164,33 @@ func (c *Client) subscribe(ctx context.Context, method string, params any) (*cli
 	if c.conn == nil {
 		return nil, fmt.Errorf("openrpc: %s: subscriptions need a client over a connection (WebSocket, stdio, in memory), not HTTP", method)
 	}
-	callID := strconv.FormatInt(c.nextID.Add(1), 10)
-	msg, err := encodeRequest(method, params, callID)
+	p, err := json.Marshal(params)
 	if err != nil {
+		return nil, fmt.Errorf("openrpc: encoding params of %s: %w", method, err)
+	}
+	sub := &clientSub{c: c, method: method, params: p, events: make(chan json.RawMessage, DefaultClientSubscriptionBuffer), ended: make(chan struct{})}
+	if err := c.establish(ctx, sub); err != nil {
 		return nil, err
 	}
-	sub := &clientSub{c: c, method: method, events: make(chan json.RawMessage, DefaultClientSubscriptionBuffer), ended: make(chan struct{})}
+	return sub, nil
+}
+
+// establish calls the subscription method of sub, and registers sub under the id the server
+// answers with. A subscription that ended meanwhile (the application unsubscribed while a
+// reconnecting client restored it) is not registered, and ended on the server too.
+func (c *Client) establish(ctx context.Context, sub *clientSub) error {
+	if !sub.running() {
+		return nil
+	}
+	callID := strconv.FormatInt(c.nextID.Add(1), 10)
+	msg, err := encodeRequest(sub.method, sub.params, callID)
+	if err != nil {
+		return err
+	}
+	var (
+		id string // the server's id, guarded by c.mu
+		at *link  // the connection it came on, guarded by c.mu
+	)
 	// The reader registers the subscription as it reads the reply, before the events that
 	// follow it, which it would otherwise drop as belonging to no subscription.
 	c.mu.Lock()
@@ -155,14 +198,16 @@ func (c *Client) subscribe(ctx context.Context, method string, params any) (*cli
 		c.onReply = map[string]func(json.RawMessage){}
 	}
 	c.onReply[callID] = func(raw json.RawMessage) { // with c.mu held
+		at, _ = c.currentLink() // the reader reads the one in use
 		var r response
-		if json.Unmarshal(raw, &r) != nil || r.Error != nil || json.Unmarshal(r.Result, &sub.id) != nil || sub.id == "" {
+		if json.Unmarshal(raw, &r) != nil || r.Error != nil || json.Unmarshal(r.Result, &id) != nil || id == "" || !sub.running() {
 			return
 		}
 		if c.subs == nil {
 			c.subs = map[string]*clientSub{}
 		}
-		c.subs[sub.id] = sub
+		sub.id = id
+		c.subs[id] = sub
 	}
 	c.mu.Unlock()
 	reply, err := c.exchangeConn(ctx, msg, []string{callID})
@@ -171,18 +216,18 @@ func (c *Client) subscribe(ctx context.Context, method string, params any) (*cli
 	}
 	c.mu.Lock() // the reader runs the hook under c.mu: after this, it has run or never will
 	delete(c.onReply, callID)
-	id := sub.id
-	if err != nil && id != "" {
+	registered := id != "" && c.subs[id] == sub
+	if err != nil && registered {
 		delete(c.subs, id)
 	}
+	on := onLink(context.WithoutCancel(ctx), at)
 	c.mu.Unlock()
-	if err != nil {
-		if id != "" { // subscribed, but the caller is gone: end it on the server too
-			go c.Call(context.WithoutCancel(ctx), method+UnsubscribeSuffix, []string{id}, nil)
-		}
-		return nil, err
+	if id != "" && (err != nil || !registered) {
+		// Subscribed, but the caller is gone or the subscription ended: end it on the
+		// server too.
+		go c.Call(on, sub.method+UnsubscribeSuffix, []string{id}, nil)
 	}
-	return sub, nil
+	return err
 }
 
 // dispatchNotification handles a request from the server (a message with a method),
@@ -229,7 +274,8 @@ func (c *Client) dispatchNotification(msg []byte) bool {
 			delete(c.subs, p.Subscription)
 			c.mu.Unlock()
 			sub.end(ErrEventsNotRead)
-			go c.Call(context.Background(), sub.method+UnsubscribeSuffix, []string{sub.id}, nil)
+			l, _ := c.currentLink() // the reader reads the one in use
+			go c.Call(onLink(context.Background(), l), sub.method+UnsubscribeSuffix, []string{sub.id}, nil)
 		}
 	}
 	return true

@@ -204,6 +204,21 @@
 // that gives up on a call (its context ends) sends an "rpc.cancel" notification naming the
 // call's id, and the server cancels that handler's context.
 //
+// # Reconnecting clients
+//
+// A client over one connection ([NewConnClient]) is closed when the connection is lost: its
+// calls in flight fail with an error wrapping both [ErrConnectionLost] and [ErrClientClosed].
+// [NewReconnectingClient] takes a dial function instead, and survives the loss: it dials
+// again with exponential backoff and full jitter (waits drawn up to 100ms, doubling up to
+// 10s, by default: see [ReconnectOptions]), makes its running subscriptions again with the
+// same method and params, so that a loop over [Subscription.Events] just goes on, and says so
+// through its OnDisconnect and OnReconnect callbacks. Calls in flight at the loss fail at
+// once with [ErrConnectionLost] (the server may or may not have run them); calls made while
+// it reconnects wait for the new connection, up to their context. Events the server emitted
+// between the loss and the new subscription are lost. rpchttp.DialWebSocket returns one when
+// its options set Reconnect; its clients ping the server, so that a server gone without
+// closing the connection is found too.
+//
 // # Limits
 //
 // [Limits] bound the work one message can cause, the same on every transport: its size

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/openrpc-go/openrpc"
@@ -23,6 +24,19 @@ type ClientOptions struct {
 	BearerToken string
 	// MaxResponseBytes caps a response (or WebSocket message), default 64 MiB.
 	MaxResponseBytes int64
+
+	// PingInterval is how often the WebSocket client pings the server; a server that does
+	// not answer within the interval, while nothing else arrives, is taken for gone (at
+	// most two intervals after it fell silent): the connection is lost (its calls in flight
+	// fail with [openrpc.ErrConnectionLost]) and a reconnecting client dials again. Default 30s; negative disables pings. The server
+	// answers only while it reads: one that holds back because this connection's calls fill
+	// its [openrpc.Limits.MaxInFlight] for a whole interval is taken for gone too.
+	PingInterval time.Duration
+	// Reconnect, when set, makes [DialWebSocket]'s client dial again when its connection is
+	// lost, with the same URL and headers, and restore its subscriptions: see
+	// [openrpc.NewReconnectingClient] for the behaviour and [openrpc.ReconnectOptions] for
+	// the backoff and the callbacks. Without it, a lost connection closes the client.
+	Reconnect *openrpc.ReconnectOptions
 	// Observer receives the events of every call (see [openrpc.ClientOptions]); its Inject
 	// adds headers to every HTTP request, and to the WebSocket handshake, which carries them
 	// for all the calls of the connection. Default none.
@@ -63,6 +77,16 @@ func (o *ClientOptions) maxResponse() int64 {
 		return o.MaxResponseBytes
 	}
 	return 64 << 20
+}
+
+func (o *ClientOptions) pingInterval() time.Duration {
+	switch {
+	case o == nil || o.PingInterval == 0:
+		return 30 * time.Second
+	case o.PingInterval < 0:
+		return 0
+	}
+	return o.PingInterval
 }
 
 func (o *ClientOptions) httpClient() *http.Client {
@@ -123,22 +147,62 @@ func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, erro
 }
 
 // DialWebSocket connects to the WebSocket endpoint url (ws:// or wss://; http:// and
-// https:// are accepted too) and returns a client whose calls share the connection.
+// https:// are accepted too) and returns a client whose calls share the connection. The
+// client pings the server (see [ClientOptions.PingInterval]). When the connection is lost,
+// its calls in flight fail with [openrpc.ErrConnectionLost]; the client is closed then,
+// unless [ClientOptions.Reconnect] is set: it then dials again and restores its
+// subscriptions.
 func DialWebSocket(ctx context.Context, url string, opts *ClientOptions) (*openrpc.Client, error) {
+	dial := func(ctx context.Context) (openrpc.Conn, error) { return dialWebSocket(ctx, url, opts) }
+	client := &openrpc.ClientOptions{Observer: opts.observer()}
+	if opts != nil && opts.Reconnect != nil {
+		ro := *opts.Reconnect
+		if ro.Client == nil {
+			ro.Client = client
+		}
+		return openrpc.NewReconnectingClient(ctx, dial, &ro)
+	}
+	conn, err := dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return openrpc.NewConnClient(conn, client), nil
+}
+
+// dialWebSocket opens one WebSocket connection, pinged every PingInterval.
+func dialWebSocket(ctx context.Context, url string, opts *ClientOptions) (*clientConn, error) {
 	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: opts.httpClient(), HTTPHeader: opts.inject(ctx, opts.header())})
 	if err != nil {
 		return nil, err
 	}
-	max := opts.maxResponse()
-	c.SetReadLimit(max)
-	return openrpc.NewConnClient(&clientConn{c: c}, &openrpc.ClientOptions{Observer: opts.observer()}), nil
+	c.SetReadLimit(opts.maxResponse())
+	w := &clientConn{c: c}
+	var pingCtx context.Context
+	pingCtx, w.stop = context.WithCancel(context.Background())
+	if interval := opts.pingInterval(); interval > 0 {
+		// A dead server is dropped at once: the calls in flight fail now, not after a
+		// closing handshake that cannot happen.
+		go keepAlive(pingCtx, c, &w.liveness, interval, func() { c.CloseNow() })
+	}
+	return w, nil
 }
 
 // clientConn is the client's side of a WebSocket.
-type clientConn struct{ c *websocket.Conn }
+type clientConn struct {
+	c    *websocket.Conn
+	stop context.CancelFunc // stops the pings
+	liveness
+}
+
+var _ openrpc.Conn = (*clientConn)(nil)
 
 func (w *clientConn) Recv(ctx context.Context) ([]byte, error) {
+	w.startRead()
 	_, msg, err := w.c.Read(ctx)
+	w.endRead()
+	if err != nil {
+		w.stop()
+	}
 	return msg, err
 }
 
@@ -146,4 +210,7 @@ func (w *clientConn) Send(ctx context.Context, msg []byte) error {
 	return w.c.Write(ctx, websocket.MessageText, msg)
 }
 
-func (w *clientConn) Close() error { return w.c.Close(websocket.StatusNormalClosure, "") }
+func (w *clientConn) Close() error {
+	w.stop()
+	return w.c.Close(websocket.StatusNormalClosure, "")
+}

@@ -25,7 +25,10 @@
 // openrpc.RegisterSubscription and openrpc.Peer).
 // [Serve] shuts down gracefully: calls in flight finish, WebSockets get a close frame.
 //
-// [NewClient] and [DialWebSocket] return an [openrpc.Client] over HTTP and WebSocket.
+// [NewClient] and [DialWebSocket] return an [openrpc.Client] over HTTP and WebSocket. The
+// WebSocket client pings the server ([ClientOptions.PingInterval]); with
+// [ClientOptions.Reconnect] it dials again when the connection is lost and restores its
+// subscriptions ([openrpc.NewReconnectingClient]).
 //
 // Accepted request content types: application/json, application/json-rpc,
 // application/jsonrequest, and application/x-www-form-urlencoded (what curl -d sends);

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -59,7 +58,9 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	defer h.untrack(s)
 
 	if h.pingInterval > 0 {
-		go keepAlive(ctx, conn, h.pingInterval)
+		go keepAlive(ctx, c, &conn.liveness, h.pingInterval, func() {
+			c.Close(websocket.StatusPolicyViolation, "ping timeout")
+		})
 	}
 	caller := &openrpc.Caller{Transport: "websocket", RemoteAddr: r.RemoteAddr, Header: header, Value: r}
 	h.srv.ServeConn(ctx, conn, &openrpc.ConnOptions{Caller: caller})
@@ -124,33 +125,6 @@ func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 func (h *hijackRecorder) Unwrap() http.ResponseWriter { return h.ResponseWriter }
-
-// keepAlive pings the peer until ctx ends; a peer that does not answer within the interval
-// is disconnected. A pong is only read while the server reads the connection, so a ping is
-// sent, and its loss held against the peer, only while the server is waiting for a message
-// all along (not while it holds back because the connection's calls fill MaxInFlight).
-func keepAlive(ctx context.Context, w *wsConn, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if !w.reading.Load() {
-				continue
-			}
-			epoch := w.received.Load()
-			pctx, cancel := context.WithTimeout(ctx, interval)
-			err := w.c.Ping(pctx)
-			cancel()
-			if err != nil && ctx.Err() == nil && w.reading.Load() && w.received.Load() == epoch {
-				w.c.Close(websocket.StatusPolicyViolation, "ping timeout")
-				return
-			}
-		}
-	}
-}
 
 // session is one WebSocket connection being served.
 type session struct {
@@ -219,9 +193,7 @@ type wsConn struct {
 	readTimeout  time.Duration
 	writeTimeout time.Duration
 	tooBig       bool
-
-	reading  atomic.Bool  // inside Recv, waiting for a message
-	received atomic.Int64 // messages received, to tell whether reading stopped meanwhile
+	liveness
 }
 
 var (
@@ -246,10 +218,9 @@ func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 		w.c.Close(websocket.StatusMessageTooBig, "message too big")
 		return nil, errMessageTooBig
 	}
-	w.reading.Store(true)
+	w.startRead()
 	typ, r, err := w.c.Reader(ctx)
-	w.reading.Store(false)
-	w.received.Add(1)
+	w.endRead()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			// The peer vanished without a close frame: on a WebSocket that is a lost
