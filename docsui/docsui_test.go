@@ -329,8 +329,8 @@ func TestNewHandler_SpecDocument(t *testing.T) {
 			t.Fatal(err)
 		}
 		res.Body.Close()
-		if d.Info.Title != "JSON-RPC 2.0 specification examples" || len(d.Methods) != 7 {
-			t.Errorf("document: title %q, %d methods; want the spec's 7", d.Info.Title, len(d.Methods))
+		if d.Info.Title != "JSON-RPC 2.0 specification examples" || len(d.Methods) != 9 {
+			t.Errorf("document: title %q, %d methods; want the spec example's 9 (with ticker and ticker_unsubscribe)", d.Info.Title, len(d.Methods))
 		}
 	}
 

@@ -87,8 +87,8 @@ func TestDocsUI_SpecExample(t *testing.T) {
 	base := startExample(t, "spec", nil)
 	b.viewport(t, 1400, 900, false)
 	b.do(t, "open the page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`#method-subtract`)))
-	if n := eval[int](t, b, `document.querySelectorAll('article.method').length`); n != 7 {
-		t.Errorf("the page shows %d methods, want 7", n)
+	if n := eval[int](t, b, `document.querySelectorAll('article.method').length`); n != 9 {
+		t.Errorf("the page shows %d methods, want 9 (with ticker and ticker_unsubscribe)", n)
 	}
 	result := func(m string) string {
 		t.Helper()

@@ -158,7 +158,7 @@ func TestWebSocket_pingWhileInFlightIsFull(t *testing.T) {
 			time.Sleep(300 * time.Millisecond)
 			return true, nil
 		})
-		ln := newPipeListener()
+		ln := newBufferedPipeListener()
 		ctx, shutdown := context.WithCancel(context.Background())
 		served := make(chan error, 1)
 		go func() {
