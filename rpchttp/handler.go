@@ -221,16 +221,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.Is(err, openrpc.ErrOverloaded):
 		w.Header().Set("Retry-After", "1")
-		w.Header().Set("Connection", "close") // the rest of the body stays unread
+		if r.ProtoMajor < 2 {
+			// The rest of the body stays unread. (HTTP/2 resets just this stream; there
+			// "Connection: close" would end the connection for every call on it.)
+			w.Header().Set("Connection", "close")
+		}
 		writeJSON(w, http.StatusServiceUnavailable, h.srv.OverloadedResponse())
 		return
 	case err != nil:
 		http.Error(w, "reading request body failed", http.StatusBadRequest)
 		return
 	}
+	release := sync.OnceFunc(func() { h.srv.Release(int64(len(body))) })
+	defer release() // also when Process panics (an observer's bug): the bytes must come back
 	caller := &openrpc.Caller{Transport: "http", RemoteAddr: r.RemoteAddr, Header: r.Header, Value: r}
 	reply := h.srv.Process(openrpc.WithCaller(r.Context(), caller), body)
-	h.srv.Release(int64(len(body))) // the request is answered: its bytes are no longer needed
+	release() // the request is answered: its bytes are no longer needed
 	if reply == nil {
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -246,16 +252,22 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
+// smallBody is the largest body reserved and read in one piece: a Content-Length up to it
+// is reserved before its bytes arrive, so a peer that announces a body and sends nothing
+// holds at most this much of the server's request memory. Larger bodies are reserved as
+// they arrive (readReserved).
+const smallBody = 64 << 10
+
 // readBody reads the body, refusing more than the size limit without reading past it, and
-// returns it with its bytes reserved on the server's request memory: all at once when the
-// Content-Length is known (then into buf), else as they arrive (see readReserved). Over the
-// server's bound it stops reading and returns openrpc.ErrOverloaded. After an error it holds
-// nothing.
+// returns it with its bytes reserved on the server's request memory: a small body with a
+// Content-Length all at once (into buf), any other as its bytes arrive (see readReserved).
+// Over the server's bound it stops reading and returns openrpc.ErrOverloaded. After an
+// error it holds nothing.
 func (h *Handler) readBody(buf *bytes.Buffer, r *http.Request) ([]byte, error) {
 	switch {
 	case r.ContentLength > h.maxBytes:
 		return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, h.maxBytes)
-	case r.ContentLength < 0:
+	case r.ContentLength < 0 || r.ContentLength > smallBody:
 		return readReserved(h.srv, r.Body, h.maxBytes)
 	case !h.srv.Reserve(r.ContentLength):
 		return nil, openrpc.ErrOverloaded
@@ -270,12 +282,18 @@ func (h *Handler) readBody(buf *bytes.Buffer, r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
+// maxStep is the most readReserved reserves ahead of the bytes that have arrived.
+const maxStep = 256 << 10
+
 // readReserved reads r up to max bytes, reserving its bytes on srv's request memory as they
-// come, in chunks that double from 512 bytes (smaller ones near the bound), and returns them
-// with exactly len(msg) bytes reserved; seeing the end of r takes one byte more. Past max it
-// returns an error wrapping openrpc.ErrTooLarge, having read one byte more; when srv's bound
-// is reached, one wrapping openrpc.ErrOverloaded, the rest of r unread. After an error it
-// holds nothing.
+// come: the buffer is allocated with exactly the capacity reserved, which grows only when
+// it is full, doubling from 512 bytes but by at most maxStep (smaller steps near the bound),
+// so a peer that stops sending holds little more than what it sent. It returns the message
+// with exactly len(msg) bytes reserved, copied to a buffer of its size when the spare
+// capacity would be large; seeing the end of r takes one byte more. Past max it returns an
+// error wrapping openrpc.ErrTooLarge, having read one byte more; when srv's bound is
+// reached, one wrapping openrpc.ErrOverloaded, the rest of r unread. After an error it holds
+// nothing.
 func readReserved(srv *openrpc.Server, r io.Reader, max int64) ([]byte, error) {
 	limit := max + 1
 	var (
@@ -284,7 +302,7 @@ func readReserved(srv *openrpc.Server, r io.Reader, max int64) ([]byte, error) {
 	)
 	for {
 		if int64(len(buf)) == held {
-			n := min(held+512, limit-held)
+			n := min(held+512, maxStep, limit-held)
 			if n == 0 {
 				srv.Release(held)
 				return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, max)
@@ -297,7 +315,9 @@ func readReserved(srv *openrpc.Server, r io.Reader, max int64) ([]byte, error) {
 				return nil, openrpc.ErrOverloaded
 			}
 			held += n
-			buf = slices.Grow(buf, int(n))
+			grown := make([]byte, len(buf), held)
+			copy(grown, buf)
+			buf = grown
 		}
 		n, err := r.Read(buf[len(buf):held])
 		buf = buf[:len(buf)+n]
@@ -307,6 +327,9 @@ func readReserved(srv *openrpc.Server, r io.Reader, max int64) ([]byte, error) {
 				return nil, fmt.Errorf("%w: over %d bytes", openrpc.ErrTooLarge, max)
 			}
 			srv.Release(held - int64(len(buf)))
+			if spare := cap(buf) - len(buf); spare > 4<<10 && spare > len(buf)/8 {
+				buf = slices.Clone(buf) // the spare capacity is memory nobody reserved
+			}
 			return buf, nil
 		}
 		if err != nil {

@@ -41,7 +41,7 @@ func headerHasToken(h http.Header, key, token string) bool {
 // ShutdownGrace is closed at once).
 func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	// ServeHTTP has checked the origin, as for HTTP requests: one policy for both.
-	header := headerWithSubprotocolToken(r.Header)
+	header, cleaned := headerWithSubprotocolToken(r.Header)
 	hj := &hijackRecorder{ResponseWriter: w}
 	c, err := websocket.Accept(hj, r, &websocket.AcceptOptions{InsecureSkipVerify: true, Subprotocols: []string{Subprotocol}})
 	if err != nil {
@@ -62,7 +62,14 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 			c.Close(websocket.StatusPolicyViolation, "ping timeout")
 		})
 	}
-	caller := &openrpc.Caller{Transport: "websocket", RemoteAddr: r.RemoteAddr, Header: header, Value: r}
+	value := r
+	if cleaned {
+		// The handshake request as handlers see it carries the cleaned headers too.
+		rc := *r
+		rc.Header = header
+		value = &rc
+	}
+	caller := &openrpc.Caller{Transport: "websocket", RemoteAddr: r.RemoteAddr, Header: header, Value: value}
 	h.srv.ServeConn(ctx, conn, &openrpc.ConnOptions{Caller: caller})
 	c.CloseNow()
 }
@@ -80,8 +87,9 @@ const Subprotocol = "jsonrpc-2.0"
 const BearerSubprotocolPrefix = "openrpc.bearer."
 
 // headerWithSubprotocolToken returns the handshake's headers as handlers see them: with a
-// bearer token offered as a subprotocol moved to Authorization.
-func headerWithSubprotocolToken(h http.Header) http.Header {
+// bearer token offered as a subprotocol moved to Authorization, and whether they differ
+// from h.
+func headerWithSubprotocolToken(h http.Header) (http.Header, bool) {
 	var token string
 	var rest []string
 	found := false
@@ -99,7 +107,7 @@ func headerWithSubprotocolToken(h http.Header) http.Header {
 		}
 	}
 	if !found {
-		return h
+		return h, false
 	}
 	h = h.Clone()
 	if token != "" && h.Get("Authorization") == "" {
@@ -109,7 +117,7 @@ func headerWithSubprotocolToken(h http.Header) http.Header {
 	if len(rest) > 0 {
 		h.Set("Sec-WebSocket-Protocol", strings.Join(rest, ", "))
 	}
-	return h
+	return h, true
 }
 
 // hijackRecorder keeps the connection websocket.Accept hijacks, to set read deadlines on it.
