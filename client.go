@@ -39,7 +39,8 @@ type Client struct {
 	onReply map[string]func(json.RawMessage) // run by the reader before a reply is delivered
 	subs    map[string]*clientSub            // running subscriptions by subscription id
 
-	srv *Server // serves the calls the peer makes, or nil
+	srv     *Server       // serves the calls the peer makes, or nil
+	serving chan struct{} // the calls of the peer being served, at most srv's MaxInFlight
 }
 
 // ClientOptions configures a [Client]. The zero value (or nil) gives the defaults.
@@ -72,8 +73,9 @@ func NewClient(rt RoundTripper, opts *ClientOptions) *Client {
 // on the server too: the client sends an rpc.cancel notification naming its id.
 func NewConnClient(conn Conn, opts *ClientOptions) *Client {
 	c := &Client{conn: conn, obs: opts.observer(), pending: map[string]chan json.RawMessage{}, done: make(chan struct{})}
-	if opts != nil {
+	if opts != nil && opts.Server != nil {
 		c.srv = opts.Server
+		c.serving = make(chan struct{}, opts.Server.Limits().MaxInFlight)
 	}
 	go c.readLoop()
 	return c
@@ -252,6 +254,12 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 	if err != nil {
 		return nil, err
 	}
+	if len(ids) > 0 {
+		// A handler waiting for a reply over a connection gives up its own connection's
+		// MaxInFlight slot meanwhile: when it waits for its peer, the reply can only be read
+		// while a slot is free.
+		releaseSlotOf(ctx)
+	}
 	out := make(map[string]json.RawMessage, len(ids))
 	for i, ch := range chans {
 		var gone error
@@ -260,7 +268,7 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 			out[ids[i]] = raw
 			continue
 		case <-ctx.Done():
-			c.cancelRemote(ids[i:])
+			c.cancelRemote(l, ids[i:])
 			return nil, ctx.Err()
 		case <-c.done:
 			gone = c.err
@@ -278,16 +286,27 @@ func (c *Client) exchangeConn(ctx context.Context, msg []byte, ids []string) (ma
 	return out, nil
 }
 
-// cancelRemote tells the server that the calls with ids were given up, so that it cancels
-// them (rpc.cancel), without waiting.
-func (c *Client) cancelRemote(ids []string) {
+// cancelRemote tells the server that the calls with ids, sent on l, were given up, so that
+// it cancels them (rpc.cancel), without waiting.
+func (c *Client) cancelRemote(l *link, ids []string) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), cancelSendTimeout)
 		defer cancel()
 		for _, id := range ids {
-			c.send(ctx, []byte(`{"jsonrpc":"2.0","method":"rpc.cancel","params":{"id":`+id+`}}`))
+			c.sendOn(ctx, l, []byte(`{"jsonrpc":"2.0","method":"rpc.cancel","params":{"id":`+id+`}}`))
 		}
 	}()
+}
+
+// sendOn writes msg on l, the connection a message is about (a reply to a call the server
+// made on it, a cancel of a call sent on it): never on the next connection of a
+// reconnecting client, whose server knows nothing of it. A nil l is the client's only
+// connection.
+func (c *Client) sendOn(ctx context.Context, l *link, msg []byte) error {
+	if l != nil {
+		return l.send(ctx, msg)
+	}
+	return c.send(ctx, msg)
 }
 
 // cancelSendTimeout bounds the sending of an rpc.cancel notification.

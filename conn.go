@@ -1,10 +1,13 @@
 package openrpc
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"sync"
+	"time"
 )
 
 // Conn is a connection that carries whole JSON-RPC messages, one per Recv and Send: a
@@ -98,13 +101,17 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 		mu.Unlock()
 		wg.Wait()
 		sess.end(errShuttingDown)
-		sess.wait()
+		// Subscriptions send their last notification; a peer that does not read them, or a
+		// handler that ignores its context, must not hold the shutdown past the stall.
+		waitAtMost(sess.wait, s.limits.SubscriptionStall)
 		conn.Close()
 	})
 	defer stop()
 
+	var seq uint64 // messages read, for ordering rpc.cancel against the calls it follows
 	for {
 		msg, err := conn.Recv(callCtx)
+		seq++
 		if err != nil {
 			switch {
 			case errors.Is(err, ErrTooLarge):
@@ -115,8 +122,10 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 				send(s.OverloadedResponse())
 				continue
 			case errors.Is(err, io.EOF), isDraining():
+				// A peer done sending answers no more calls and takes no more events.
+				sess.closePeer()
 				wg.Wait()
-				sess.end(errDisconnected) // a peer done sending takes no more events
+				sess.end(errDisconnected)
 				sess.wait()
 				return nil
 			}
@@ -125,8 +134,18 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			sess.wait()
 			return err
 		}
-		if p := sess.peer.Load(); p != nil && isResponse(msg) {
-			p.deliver(callCtx, msg) // the reply to a call this server made to its peer
+		if !bytes.Contains(msg, methodKey) && isResponse(msg) {
+			// A response, never answered: the reply to a call this server made to its
+			// peer, or a stray one, dropped.
+			if p := sess.peer.Load(); p != nil {
+				p.deliver(callCtx, msg)
+			}
+			done(msg)
+			continue
+		}
+		if id := cancelRequest(msg); id != nil {
+			// Handled here, without a slot: the call it cancels may hold the last one.
+			sess.cancelCall(id, seq)
 			done(msg)
 			continue
 		}
@@ -155,16 +174,51 @@ func (s *Server) ServeConn(ctx context.Context, conn Conn, opts *ConnOptions) er
 			sess.wait()
 			return context.Cause(callCtx)
 		}
+		m := &message{Context: callCtx, seq: seq, releaseSlot: sync.OnceFunc(func() { <-inflight })}
 		go func() {
 			defer wg.Done()
-			defer func() { <-inflight }()
-			m := &message{Context: callCtx}
+			defer m.releaseSlot()
 			reply := s.Process(m, msg)
 			done(msg)
 			if reply != nil {
 				send(reply)
 			}
-			m.replied()
+			m.replied(reply)
 		}()
+	}
+}
+
+// methodKey is in every request; a message without it is no request.
+var methodKey = []byte(`"method"`)
+
+// cancelRequest returns the id an rpc.cancel notification names when msg is one (a single
+// notification, not in a batch), else nil.
+func cancelRequest(msg []byte) []byte {
+	if !bytes.Contains(msg, []byte(cancelName)) {
+		return nil
+	}
+	var n struct {
+		Method string           `json:"method"`
+		ID     *json.RawMessage `json:"id"`
+		Params json.RawMessage  `json:"params"`
+	}
+	if json.Unmarshal(msg, &n) != nil || n.Method != cancelName || n.ID != nil || len(n.Params) == 0 {
+		return nil
+	}
+	if id := cancelTarget(bytes.TrimSpace(n.Params)); id != nil {
+		return id
+	}
+	return nil
+}
+
+// waitAtMost runs wait, returning when it does or after d, whichever comes first.
+func waitAtMost(wait func(), d time.Duration) {
+	done := make(chan struct{})
+	go func() { wait(); close(done) }()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
 	}
 }

@@ -23,7 +23,7 @@ func Peer(ctx context.Context) (*Client, bool) {
 		p.client = NewConnClient(p, nil)
 		sess.peer.Store(p)
 		sess.mu.Lock()
-		ended := sess.ended != nil
+		ended := sess.ended != nil || sess.peerGone
 		sess.mu.Unlock()
 		if ended {
 			p.close()

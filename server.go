@@ -31,6 +31,8 @@ const (
 	DefaultMaxTotalRequestBytes = 64 << 20
 	// DefaultMaxResponseBytes caps a response, 25 MB (as go-ethereum caps a batch's).
 	DefaultMaxResponseBytes = 25_000_000
+	// DefaultMaxSubscriptions is how many subscriptions one connection may hold at once.
+	DefaultMaxSubscriptions = 1000
 	// DefaultSubscriptionBuffer is how many events of one subscription may wait to be sent.
 	DefaultSubscriptionBuffer = 256
 	// DefaultSubscriptionStall is how long a subscription's emit waits for room in a full
@@ -83,8 +85,12 @@ type Limits struct {
 	// of memory and never delays anyone else.
 	SubscriptionBuffer int
 	// SubscriptionStall is how long emit waits for room in a full subscription buffer,
-	// default [DefaultSubscriptionStall].
+	// default [DefaultSubscriptionStall]. It also bounds how long a shutdown waits for the
+	// last notifications of a connection's subscriptions.
 	SubscriptionStall time.Duration
+	// MaxSubscriptions is how many subscriptions one connection may hold at once, default
+	// [DefaultMaxSubscriptions]; past it a subscribe call gets [CodeOverloaded].
+	MaxSubscriptions int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -117,6 +123,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.SubscriptionStall <= 0 {
 		l.SubscriptionStall = DefaultSubscriptionStall
+	}
+	if l.MaxSubscriptions <= 0 {
+		l.MaxSubscriptions = DefaultMaxSubscriptions
 	}
 	return l
 }
@@ -422,7 +431,7 @@ func (s *Server) handle(ctx context.Context, r *wire.Request, caller *Caller, re
 	}
 	if r.ID == nil && string(r.Method) == cancelName { // not a call: the caller gives one up
 		if sess := sessionFrom(ctx); sess != nil {
-			sess.cancelCall(cancelTarget(r.Params))
+			sess.cancelCall(cancelTarget(r.Params), seqOf(ctx))
 		}
 		return nil
 	}
@@ -484,7 +493,7 @@ func (s *Server) dispatch(ctx context.Context, r *wire.Request, e *entry, caller
 		var cancel context.CancelCauseFunc
 		ctx, cancel = context.WithCancelCause(ctx)
 		defer cancel(nil)
-		defer sess.track(r.ID, cancel)()
+		defer sess.track(r.ID, cancel, seqOf(ctx))()
 	}
 	res, err := s.call(newCallContext(ctx), e, Request{Method: e.Name, Params: r.Params, ID: r.ID, Caller: caller})
 	if err == nil && len(s.mw) > 0 && !notification {

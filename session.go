@@ -16,11 +16,16 @@ type session struct {
 	srv  *Server
 	send func(msg []byte) // serialized writes to the peer
 
-	mu    sync.Mutex
-	subs  map[string]*subscription
-	calls map[string]*inflightCall // calls in flight by raw id, for rpc.cancel
-	ended error                    // why the session ended; no new subscription after it
-	wg    sync.WaitGroup           // goroutines of the subscriptions
+	mu       sync.Mutex
+	subs     map[string]*subscription
+	calls    map[string]*inflightCall // calls in flight by raw id, for rpc.cancel
+	ended    error                    // why the session ended; no new subscription after it
+	peerGone bool                     // the peer answers no more calls
+	// early are cancels that came before their call started, by id: the sequence number
+	// of the cancel's message; earlyOrder forgets the oldest past maxEarlyCancels.
+	early      map[string]uint64
+	earlyOrder []string
+	wg         sync.WaitGroup // goroutines of the subscriptions
 
 	peerOnce sync.Once
 	peer     atomic.Pointer[peerConn] // calls from this server to the peer, once made
@@ -36,9 +41,15 @@ var errCanceledByPeer = errors.New("canceled by the caller (rpc.cancel)")
 // {"id": the call's id}.
 const cancelName = "rpc.cancel"
 
+// maxEarlyCancels bounds the cancels a session remembers for calls not yet started.
+const maxEarlyCancels = 256
+
 // track records a call in flight so that the peer can cancel it; the returned func forgets
-// it. A second call with the same id (a peer's mistake) replaces the first for rpc.cancel.
-func (s *session) track(id []byte, cancel context.CancelCauseFunc) func() {
+// it. seq is the sequence number of the call's message: an rpc.cancel for its id that was
+// read after that message, but ran before the call started (each message runs in its own
+// goroutine), cancels it now. A second call with the same id (a peer's mistake) replaces the
+// first for rpc.cancel.
+func (s *session) track(id []byte, cancel context.CancelCauseFunc, seq uint64) func() {
 	c := &inflightCall{cancel: cancel}
 	key := string(id)
 	s.mu.Lock()
@@ -46,6 +57,10 @@ func (s *session) track(id []byte, cancel context.CancelCauseFunc) func() {
 		s.calls = map[string]*inflightCall{}
 	}
 	s.calls[key] = c
+	if at, ok := s.early[key]; ok && seq != 0 && seq < at {
+		delete(s.early, key)
+		cancel(errCanceledByPeer)
+	}
 	s.mu.Unlock()
 	return func() {
 		s.mu.Lock()
@@ -56,14 +71,38 @@ func (s *session) track(id []byte, cancel context.CancelCauseFunc) func() {
 	}
 }
 
-// cancelCall cancels the call in flight with the raw id, if there is one.
-func (s *session) cancelCall(id []byte) {
+// cancelCall cancels the call in flight with the raw id. When there is none yet, it
+// remembers the cancel with seq, the sequence number of its message, for a call read before
+// it that has not started (see track); it remembers at most maxEarlyCancels of them.
+func (s *session) cancelCall(id []byte, seq uint64) {
+	key := string(id)
 	s.mu.Lock()
-	c := s.calls[string(id)]
+	c := s.calls[key]
+	if c == nil && seq != 0 {
+		if s.early == nil {
+			s.early = map[string]uint64{}
+		}
+		if _, ok := s.early[key]; !ok {
+			if len(s.earlyOrder) >= maxEarlyCancels {
+				delete(s.early, s.earlyOrder[0])
+				s.earlyOrder = s.earlyOrder[1:]
+			}
+			s.earlyOrder = append(s.earlyOrder, key)
+		}
+		s.early[key] = seq
+	}
 	s.mu.Unlock()
 	if c != nil {
 		c.cancel(errCanceledByPeer)
 	}
+}
+
+// seqOf returns the sequence number of the message ctx's call came in, 0 for none.
+func seqOf(ctx context.Context) uint64 {
+	if m, _ := ctx.Value(messageKey{}).(*message); m != nil {
+		return m.seq
+	}
+	return 0
 }
 
 type sessionKey struct{}
@@ -80,6 +119,8 @@ var (
 	errDisconnected   = errors.New("connection ended")
 	errShuttingDown   = errors.New("server shutting down")
 	errSlowSubscriber = errors.New("the subscriber did not read its events fast enough")
+	// errTooManySubscriptions refuses a subscription past Limits.MaxSubscriptions.
+	errTooManySubscriptions = errors.New("too many subscriptions on this connection")
 )
 
 // end ends every subscription of the session with cause and refuses new ones.
@@ -111,6 +152,9 @@ func (s *session) add(sub *subscription) error {
 	if s.ended != nil {
 		return s.ended
 	}
+	if len(s.subs) >= s.srv.limits.MaxSubscriptions {
+		return errTooManySubscriptions
+	}
 	if s.subs == nil {
 		s.subs = map[string]*subscription{}
 	}
@@ -141,7 +185,12 @@ func newSubscriptionID() string {
 type message struct {
 	context.Context
 	mu    sync.Mutex
-	after []func()
+	after []func(reply []byte)
+	seq   uint64 // the message's place in the connection's order, from 1
+	// releaseSlot gives the message's MaxInFlight slot back, once. A handler that waits
+	// for its peer (a call through Peer) gives it up while it waits: the peer's answer can
+	// only be read while a slot is free, so holding it could deadlock the connection.
+	releaseSlot func()
 }
 
 type messageKey struct{}
@@ -153,26 +202,43 @@ func (m *message) Value(key any) any {
 	return m.Context.Value(key)
 }
 
-// afterReply runs f once the reply of ctx's message is sent, or at once when ctx is not
-// the context of a message read by ServeConn.
-func afterReply(ctx context.Context, f func()) {
+// afterReply runs f with the reply once the reply of ctx's message is sent. It reports
+// false, doing nothing, when ctx is not the context of a message read by ServeConn.
+func afterReply(ctx context.Context, f func(reply []byte)) bool {
 	m, _ := ctx.Value(messageKey{}).(*message)
 	if m == nil {
-		f()
-		return
+		return false
 	}
 	m.mu.Lock()
 	m.after = append(m.after, f)
 	m.mu.Unlock()
+	return true
 }
 
-// replied runs what waited for the message's reply.
-func (m *message) replied() {
+// replied runs what waited for the message's reply (nil when there was none).
+func (m *message) replied(reply []byte) {
 	m.mu.Lock()
 	after := m.after
 	m.after = nil
 	m.mu.Unlock()
 	for _, f := range after {
-		f()
+		f(reply)
 	}
+}
+
+// releaseSlotOf gives back the MaxInFlight slot of the message ctx belongs to, if any.
+func releaseSlotOf(ctx context.Context) {
+	if m, _ := ctx.Value(messageKey{}).(*message); m != nil && m.releaseSlot != nil {
+		m.releaseSlot()
+	}
+}
+
+// closePeer fails the calls this server's handlers make to the peer: it will answer none.
+func (s *session) closePeer() {
+	if p := s.peer.Load(); p != nil {
+		p.close()
+	}
+	s.mu.Lock()
+	s.peerGone = true
+	s.mu.Unlock()
 }

@@ -1,6 +1,7 @@
 package openrpc
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,6 +60,9 @@ func RegisterSubscription[P, E any](r Registrar, m Method, h func(ctx context.Co
 	dec := mm.params
 	noFields := dec.kind == paramsStruct && len(dec.fields) == 0
 	mm.handler = func(ctx context.Context, req Request) (json.RawMessage, error) {
+		if req.ID == nil { // nobody would learn the id: nothing could end it
+			return nil, &Error{Code: CodeInvalidRequest, Message: CodeInvalidRequest.String(), Data: debugData(req.Method + " is a subscription: call it with an id")}
+		}
 		sess := sessionFrom(ctx)
 		if sess == nil {
 			return nil, &Error{Code: CodeInvalidRequest, Message: CodeInvalidRequest.String(), Data: mustJSON(debugInfo{
@@ -85,7 +89,9 @@ func RegisterSubscription[P, E any](r Registrar, m Method, h func(ctx context.Co
 			return sub.emit(ev)
 		}
 		go sub.run(func(ctx context.Context) error { return h(ctx, p, emit) })
-		afterReply(ctx, sub.start)
+		if !afterReply(ctx, sub.started) {
+			close(sub.ready) // not a message ServeConn read: no reply to wait for
+		}
 		return json.Marshal(sub.id)
 	}
 	r.addMethod(mm)
@@ -156,14 +162,26 @@ func (s *session) subscribe(ctx context.Context, method string) (*subscription, 
 	sub.ctx, sub.cancel = context.WithCancelCause(context.WithoutCancel(ctx))
 	if err := s.add(sub); err != nil {
 		sub.cancel(err)
-		return nil, &Error{Code: CodeOverloaded, Message: CodeOverloaded.String(), Data: debugData("server shutting down")}
+		why := "server shutting down"
+		if errors.Is(err, errTooManySubscriptions) {
+			why = fmt.Sprintf("%v: at most %d", err, s.srv.limits.MaxSubscriptions)
+		}
+		return nil, &Error{Code: CodeOverloaded, Message: CodeOverloaded.String(), Data: debugData(why)}
 	}
 	go sub.write()
 	return sub, nil
 }
 
-// start lets the events go out: the subscribe reply has been sent.
-func (sub *subscription) start() { close(sub.ready) }
+// started lets the events go out once the subscribe reply has been sent, if it carried the
+// subscription's id; a reply that did not (replaced by a middleware's error, or by the
+// response size cap) leaves a subscription nobody can end, so it ends at once, silently.
+func (sub *subscription) started(reply []byte) {
+	if !bytes.Contains(reply, []byte(sub.id)) {
+		sub.sess.remove(sub.id)
+		sub.cancel(errUnsubscribed)
+	}
+	close(sub.ready)
+}
 
 // run runs the handler and records how it ended.
 func (sub *subscription) run(h func(ctx context.Context) error) {
