@@ -127,10 +127,12 @@ type HandlerOptions struct {
 	// 5 MiB size limit at 1.5 Mbit/s; negative disables it. Idle peers are not concerned:
 	// pings watch them.
 	MessageReadTimeout time.Duration
-	// MessageWriteTimeout is how long writing one reply to a WebSocket peer may take: a peer
-	// that does not read its replies is disconnected then and its calls are canceled, so it
-	// holds neither memory nor a graceful shutdown. Default 10s, a third of ShutdownGrace;
-	// negative disables it.
+	// MessageWriteTimeout is how long a write to a WebSocket peer may go without progress:
+	// each piece of a reply handed to the network (at most 64 KiB) must be taken within it,
+	// so a peer that does not read its replies is disconnected then and its calls are
+	// canceled (it holds neither memory nor a graceful shutdown), while one that reads
+	// steadily, however slowly, gets even a large reply. Default 10s, a third of
+	// ShutdownGrace; negative disables it.
 	MessageWriteTimeout time.Duration
 }
 

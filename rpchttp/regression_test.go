@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/http/httptrace"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -157,4 +158,62 @@ func TestRegression_idleContentLengthHoldsTheBound(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("an ordinary call got %d while %d bytes are reserved for bodies of which no byte has arrived", resp.StatusCode, srv.Reserved())
 	}
+}
+
+// Regression: MessageWriteTimeout bounds the whole write of a reply, not the time without
+// progress: a healthy peer that reads steadily but whose link is slower than
+// reply size / timeout is disconnected and its calls canceled. With the defaults (10 s,
+// MaxResponseBytes 25 MB) that is any link under 20 Mbit/s receiving a large reply.
+func TestRegression_slowButSteadyReaderKeepsItsReply(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	const size = 12 << 20 // about 3 s at the reader's pace: twice the write timeout
+	openrpc.Register(srv, openrpc.Method{Name: "big"}, func(ctx context.Context, _ struct{}) (string, error) {
+		return strings.Repeat("x", size), nil
+	})
+	ts := httptest.NewServer(rpchttp.NewHandler(srv, &rpchttp.HandlerOptions{MessageWriteTimeout: 1500 * time.Millisecond}))
+	defer ts.Close()
+	var got atomic.Int64
+	dialer := &net.Dialer{}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		c.(*net.TCPConn).SetReadBuffer(16 << 10)
+		return &slowConn{Conn: c, got: &got}, nil
+	}}}
+	c, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(ts.URL, "http"), &websocket.DialOptions{HTTPClient: hc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(-1)
+	if err := c.Write(t.Context(), websocket.MessageText, []byte(`{"jsonrpc":"2.0","method":"big","id":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	_, reply, err := c.Read(ctx)
+	if err != nil {
+		t.Fatalf("a peer reading steadily (%d bytes in) lost its reply: %v", got.Load(), err)
+	}
+	if len(reply) < size {
+		t.Fatalf("short reply %d", len(reply))
+	}
+}
+
+// slowConn reads at about 1 MiB/s, in 16 KiB steps: slow, but never stalled.
+type slowConn struct {
+	net.Conn
+	got *atomic.Int64
+}
+
+func (c *slowConn) Read(p []byte) (int, error) {
+	if len(p) > 16<<10 {
+		p = p[:16<<10]
+	}
+	time.Sleep(4 * time.Millisecond)
+	n, err := c.Conn.Read(p)
+	c.got.Add(int64(n))
+	return n, err
 }

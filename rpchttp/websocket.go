@@ -42,7 +42,7 @@ func headerHasToken(h http.Header, key, token string) bool {
 func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	// ServeHTTP has checked the origin, as for HTTP requests: one policy for both.
 	header, cleaned := headerWithSubprotocolToken(r.Header)
-	hj := &hijackRecorder{ResponseWriter: w}
+	hj := &hijackRecorder{ResponseWriter: w, writeTimeout: h.writeTimeout}
 	c, err := websocket.Accept(hj, r, &websocket.AcceptOptions{InsecureSkipVerify: true, Subprotocols: []string{Subprotocol}})
 	if err != nil {
 		return // Accept has written the HTTP error
@@ -51,7 +51,7 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 
 	ctx, shutdown := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer shutdown()
-	conn := &wsConn{c: c, nc: hj.conn, srv: h.srv, max: h.maxBytes, readTimeout: h.readTimeout, writeTimeout: h.writeTimeout}
+	conn := &wsConn{c: c, nc: hj.conn, srv: h.srv, max: h.maxBytes, readTimeout: h.readTimeout}
 	hs, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
 	s := &session{server: hs, shutdown: shutdown, conn: c}
 	h.track(s)
@@ -120,16 +120,59 @@ func headerWithSubprotocolToken(h http.Header) (http.Header, bool) {
 	return h, true
 }
 
-// hijackRecorder keeps the connection websocket.Accept hijacks, to set read deadlines on it.
+// hijackRecorder keeps the connection websocket.Accept hijacks, to set read deadlines on it,
+// and hands the library a connection whose writes must make progress: each write to the
+// network gets writeTimeout from its start (see progressConn).
 type hijackRecorder struct {
 	http.ResponseWriter
-	conn net.Conn
+	writeTimeout time.Duration
+	conn         net.Conn
 }
 
 func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	c, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil {
+		return c, brw, err
+	}
+	if h.writeTimeout > 0 {
+		if err := brw.Writer.Flush(); err != nil {
+			return c, brw, err
+		}
+		c = &progressConn{Conn: c, timeout: h.writeTimeout}
+		brw = bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(c, brw.Writer.Size()))
+	}
 	h.conn = c
 	return c, brw, err
+}
+
+// progressConn is a network connection whose every write must finish within timeout of its
+// start: a peer that stops reading is found within timeout, while one that reads steadily,
+// however slowly, keeps a large reply going (a deadline for the whole reply would drop a
+// 25 MB reply to a peer on a link slower than about 20 Mbit/s).
+type progressConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+// progressChunk is the most written under one deadline: a large frame goes out in pieces,
+// each of which must make it within the timeout.
+const progressChunk = 64 << 10
+
+func (c *progressConn) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		chunk := p[:min(len(p), progressChunk)]
+		if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
+			return written, err
+		}
+		n, err := c.Conn.Write(chunk)
+		written += n
+		if err != nil {
+			return written, err
+		}
+		p = p[n:]
+	}
+	return written, nil
 }
 
 func (h *hijackRecorder) Unwrap() http.ResponseWriter { return h.ResponseWriter }
@@ -194,13 +237,12 @@ func (h *Handler) shutdownSessions(hs *http.Server) {
 
 // wsConn is a WebSocket as an openrpc.Conn: one JSON-RPC message per WebSocket message.
 type wsConn struct {
-	c            *websocket.Conn
-	nc           net.Conn // the connection under c
-	srv          *openrpc.Server
-	max          int64
-	readTimeout  time.Duration
-	writeTimeout time.Duration
-	tooBig       bool
+	c           *websocket.Conn
+	nc          net.Conn // the connection under c
+	srv         *openrpc.Server
+	max         int64
+	readTimeout time.Duration
+	tooBig      bool
 	liveness
 }
 
@@ -273,12 +315,9 @@ func (w *wsConn) Recv(ctx context.Context) ([]byte, error) {
 func (w *wsConn) ReleaseMessage(msg []byte) { w.srv.Release(int64(len(msg))) }
 
 // Send writes msg; a peer that does not take it within the write timeout is disconnected.
+// Send writes one message. Its writes to the network must make progress within
+// writeTimeout each (progressConn); a peer that stops reading is dropped then.
 func (w *wsConn) Send(ctx context.Context, msg []byte) error {
-	if w.writeTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, w.writeTimeout)
-		defer cancel()
-	}
 	return w.c.Write(ctx, websocket.MessageText, msg)
 }
 
