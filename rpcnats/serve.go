@@ -46,6 +46,20 @@
 // [NewClient] returns an [openrpc.Client] whose calls are NATS requests to the subject,
 // with the call's context deadline ([ClientOptions.Timeout] when it has none) and the
 // client's headers.
+//
+// # Sessions
+//
+// Request-reply carries no subscriptions, calls from the server to its client
+// ([openrpc.Peer]) or rpc.cancel: these need a connection. [Dial] opens a session with one
+// instance of the service (the one NATS gives its request to) and returns a client over it,
+// on which all of them work; [DialConn] returns the session's connection, for
+// [openrpc.NewReconnectingClient]. The instance serves the session with
+// [openrpc.Server.ServeConn] on a subject of its own, and the client pings it every
+// [DialOptions.PingInterval]: when the instance goes away the client's calls fail with
+// [openrpc.ErrConnectionLost] (a reconnecting client then opens a session with another
+// instance and restores its subscriptions), and the service ends a session whose client
+// went silent for three intervals. A service holds at most [ServeOptions.MaxSessions]
+// sessions; Shutdown ends them gracefully (the subscriptions' last notifications are sent).
 package rpcnats
 
 import (

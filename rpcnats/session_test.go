@@ -194,7 +194,7 @@ func TestService_endsIdleSessions(t *testing.T) {
 	req := nats.NewMsg(subject)
 	req.Header.Set(rpcnats.SessionHeader, "open")
 	req.Header.Set("Openrpc-Session-Inbox", inbox)
-	req.Header.Set(rpcnats.SessionIntervalHeader, "10")
+	req.Header.Set(rpcnats.SessionIntervalHeader, "50")
 	reply, err := nc.RequestMsgWithContext(t.Context(), req)
 	if err != nil {
 		t.Fatal(err)
