@@ -166,7 +166,7 @@ type serverSession struct {
 	subject string
 	client  string
 	limit   int64
-	sub     *nats.Subscription
+	q       *queue
 	ping    *nats.Subscription
 	idle    *time.Timer
 	wait    time.Duration
@@ -180,12 +180,12 @@ type serverSession struct {
 func (c *serverSession) subscribe(interval time.Duration) error {
 	nc := c.svc.nc
 	var err error
-	if c.sub, err = nc.SubscribeSync(c.subject); err != nil {
+	if c.q, err = subscribeQueue(nc, c.subject); err != nil {
 		return err
 	}
 	// The session holds at most two max-size messages waiting to be read, so that many
 	// sessions cannot grow the service's memory without bound; past that NATS drops them.
-	c.sub.SetPendingLimits(1024, int(2*nc.MaxPayload()))
+	c.q.sub.SetPendingLimits(1024, int(2*nc.MaxPayload()))
 	c.wait = 3 * interval
 	c.idle = time.AfterFunc(c.wait, func() { c.end(fmt.Errorf("%w: no message or ping for %v", errSessionLost, c.wait)) })
 	c.ping, err = nc.Subscribe(c.subject+".ping", func(m *nats.Msg) {
@@ -209,7 +209,7 @@ func (c *serverSession) end(err error) {
 }
 
 func (c *serverSession) Recv(ctx context.Context) ([]byte, error) {
-	m, err := c.sub.NextMsgWithContext(ctx)
+	m, err := c.q.next(ctx)
 	if err != nil {
 		select {
 		case <-c.closed:
@@ -249,10 +249,11 @@ func (c *serverSession) Close() error {
 		if c.idle != nil {
 			c.idle.Stop()
 		}
-		for _, sub := range []*nats.Subscription{c.sub, c.ping} {
-			if sub != nil {
-				sub.Unsubscribe()
-			}
+		if c.q != nil {
+			c.q.close()
+		}
+		if c.ping != nil {
+			c.ping.Unsubscribe()
 		}
 		c.mu.Lock()
 		byClient := errors.Is(c.err, errClientClosed)
@@ -330,7 +331,7 @@ func DialConn(ctx context.Context, nc *nats.Conn, subject string, opts *DialOpti
 	c := &clientSession{nc: nc, interval: interval, stop: make(chan struct{}), done: make(chan struct{})}
 	var err error
 	c.inbox = nc.NewInbox()
-	if c.sub, err = nc.SubscribeSync(c.inbox); err != nil {
+	if c.q, err = subscribeQueue(nc, c.inbox); err != nil {
 		return nil, fmt.Errorf("rpcnats: %w", err)
 	}
 	req := nats.NewMsg(subject)
@@ -345,12 +346,12 @@ func DialConn(ctx context.Context, nc *nats.Conn, subject string, opts *DialOpti
 	req.Header.Set(SessionIntervalHeader, strconv.FormatInt(interval.Milliseconds(), 10))
 	reply, err := nc.RequestMsgWithContext(ctx, req)
 	if err != nil {
-		c.sub.Unsubscribe()
+		c.q.close()
 		return nil, fmt.Errorf("rpcnats: opening a session on %q: %w", subject, err)
 	}
 	c.subject = reply.Header.Get(SessionHeader)
 	if c.subject == "" {
-		c.sub.Unsubscribe()
+		c.q.close()
 		var resp struct{ Error *openrpc.Error }
 		if json.Unmarshal(reply.Data, &resp) == nil && resp.Error != nil {
 			return nil, resp.Error
@@ -367,7 +368,7 @@ type clientSession struct {
 	nc       *nats.Conn
 	subject  string
 	inbox    string
-	sub      *nats.Subscription
+	q        *queue
 	interval time.Duration
 
 	mu        sync.Mutex
@@ -417,18 +418,18 @@ func (c *clientSession) lose(err error) {
 		c.err = err
 	}
 	c.mu.Unlock()
-	c.sub.Unsubscribe()
+	c.q.close()
 }
 
 func (c *clientSession) Recv(ctx context.Context) ([]byte, error) {
-	m, err := c.sub.NextMsgWithContext(ctx)
+	m, err := c.q.next(ctx)
 	if err != nil {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if c.err != nil {
 			return nil, c.err
 		}
-		if ctx.Err() == nil && !c.sub.IsValid() {
+		if errors.Is(err, errQueueClosed) {
 			return nil, fmt.Errorf("%w: %v", errSessionLost, err)
 		}
 		return nil, err
@@ -461,4 +462,49 @@ func (c *clientSession) Close() error {
 		<-c.done
 	})
 	return nil
+}
+
+// errQueueClosed is returned by a closed queue.
+var errQueueClosed = errors.New("rpcnats: session closed")
+
+// A queue hands the messages of a subscription to a reader one at a time. NATS keeps the
+// messages not yet read (up to the subscription's pending limits); unlike a synchronous
+// subscription, whose channel takes 512 KiB at once, a queue costs memory only for them.
+type queue struct {
+	sub  *nats.Subscription
+	ch   chan *nats.Msg
+	stop chan struct{}
+	once sync.Once
+}
+
+func subscribeQueue(nc *nats.Conn, subject string) (*queue, error) {
+	q := &queue{ch: make(chan *nats.Msg), stop: make(chan struct{})}
+	var err error
+	q.sub, err = nc.Subscribe(subject, func(m *nats.Msg) {
+		select {
+		case q.ch <- m:
+		case <-q.stop:
+		}
+	})
+	return q, err
+}
+
+// next returns the next message.
+func (q *queue) next(ctx context.Context) (*nats.Msg, error) {
+	select {
+	case m := <-q.ch:
+		return m, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-q.stop:
+		return nil, errQueueClosed
+	}
+}
+
+// close unsubscribes; next returns errQueueClosed.
+func (q *queue) close() {
+	q.once.Do(func() {
+		close(q.stop)
+		q.sub.Unsubscribe()
+	})
 }
