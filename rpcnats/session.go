@@ -285,14 +285,17 @@ type DialOptions struct {
 	PingInterval time.Duration
 	// Timeout bounds the open request when ctx has no deadline, default [DefaultTimeout].
 	Timeout time.Duration
-	// Client configures the client [Dial] returns.
+	// Client configures the client [Dial] returns. Its Observer's Inject adds headers to
+	// the session open request.
 	Client *openrpc.ClientOptions
 }
 
 // Dial opens a session with one instance of the service on subject (the one of its queue
 // group NATS gives the request to) and returns a client over it: a connection, so
 // subscriptions, calls from the server ([openrpc.Peer]) and rpc.cancel work, as over a
-// WebSocket. The client does not own nc: closing the client ends the session and leaves
+// WebSocket. ctx bounds the opening only. Every call of the session carries the open
+// request's headers as its caller details (Transport "nats", Value the open request's
+// *nats.Msg). The client does not own nc: closing the client ends the session and leaves
 // nc open. When the instance goes away, the client's calls fail with
 // [openrpc.ErrConnectionLost]; for a client that redials, pass a function calling
 // [DialConn] to [openrpc.NewReconnectingClient].
@@ -340,6 +343,9 @@ func DialConn(ctx context.Context, nc *nats.Conn, subject string, opts *DialOpti
 	}
 	if opts.BearerToken != "" {
 		req.Header.Set("Authorization", "Bearer "+opts.BearerToken)
+	}
+	if obs := opts.Client; obs != nil && obs.Observer != nil && obs.Observer.Inject != nil {
+		obs.Observer.Inject(ctx, req.Header)
 	}
 	req.Header.Set(SessionHeader, "open")
 	req.Header.Set(sessionInboxHeader, c.inbox)

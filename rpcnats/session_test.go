@@ -3,6 +3,7 @@ package rpcnats_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -89,6 +90,11 @@ func newBlocker(name string) *blocker {
 		}
 		return "hello " + name + " from " + name, nil
 	})
+	openrpc.Register(b.srv, openrpc.Method{Name: "whoami"}, func(ctx context.Context, _ struct{}) (string, error) {
+		c := openrpc.CallerFrom(ctx)
+		h := http.Header(c.Header)
+		return c.Transport + " " + h.Get("Authorization") + " " + h.Get("X-Tenant"), nil
+	})
 	return b
 }
 
@@ -103,7 +109,7 @@ func recv[T any](t *testing.T, ch <-chan T) T {
 	}
 }
 
-// A session carries events in order, calls from the server back to the client (Peer), and
+// A session carries the open request's headers as caller details, events in order, calls from the server back to the client (Peer), and
 // unsubscribing.
 func TestDial_subscriptionAndPeer(t *testing.T) {
 	url := runNATS(t, 0)
@@ -113,7 +119,13 @@ func TestDial_subscriptionAndPeer(t *testing.T) {
 	openrpc.Register(local, openrpc.Method{Name: "name"}, func(ctx context.Context, _ struct{}) (string, error) {
 		return "alice", nil
 	})
-	c := dial(t, connect(t, url), subject, &rpcnats.DialOptions{PingInterval: 20 * time.Millisecond, Client: &openrpc.ClientOptions{Server: local}})
+	c := dial(t, connect(t, url), subject, &rpcnats.DialOptions{
+		PingInterval: 20 * time.Millisecond, Client: &openrpc.ClientOptions{Server: local},
+		BearerToken: "t0k", Header: nats.Header{"x-tenant": {"acme"}},
+	})
+	if got, err := openrpc.Call[string](t.Context(), c, "whoami", nil); err != nil || got != "nats Bearer t0k acme" {
+		t.Errorf("caller details: got %q, %v", got, err)
+	}
 	if got, err := openrpc.Call[string](t.Context(), c, "greet", nil); err != nil || got != "hello alice from alice" {
 		t.Fatalf("greet: got %q, %v", got, err)
 	}
