@@ -3,6 +3,7 @@ package rpcnats_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -267,11 +268,7 @@ func TestDial_instanceShutdown(t *testing.T) {
 	if err := svc.Shutdown(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	for _, err := range sub.Events() {
-		if err != nil {
-			break
-		}
-	}
+	waitEnd(t, sub)
 	if !strings.Contains(sub.Err().Error(), "shutting down") {
 		t.Errorf("the subscription ended with %v, want the server shutting down", sub.Err())
 	}
@@ -297,11 +294,7 @@ func TestDial_instanceKilled(t *testing.T) {
 	}
 	recv(t, b.started)
 	svcConn.Close()
-	for _, err := range sub.Events() {
-		if err != nil {
-			break
-		}
-	}
+	waitEnd(t, sub)
 	if !errors.Is(sub.Err(), openrpc.ErrConnectionLost) {
 		t.Errorf("the subscription ended with %v, want ErrConnectionLost", sub.Err())
 	}
@@ -360,4 +353,56 @@ func TestDialConn_reconnectsToAnotherInstance(t *testing.T) {
 	if got := next(t); got != 2 {
 		t.Fatalf("event %d after the reconnect, want 2", got)
 	}
+}
+
+// An instance that holds a session but no longer answers its pings (hung, or cut off) loses
+// the session after three unanswered pings: Recv fails with an unexpected EOF.
+func TestDialConn_unansweredPings(t *testing.T) {
+	url := runNATS(t, 0)
+	subject := newSubject()
+	hung := connect(t, url)
+	session := subject + ".session.hung"
+	pings := make(chan struct{}, 10)
+	if _, err := hung.Subscribe(session+".ping", func(*nats.Msg) { pings <- struct{}{} }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hung.QueueSubscribe(subject, rpcnats.DefaultQueue, func(m *nats.Msg) {
+		reply := nats.NewMsg(m.Reply)
+		reply.Header.Set(rpcnats.SessionHeader, session)
+		hung.PublishMsg(reply)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := hung.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := rpcnats.DialConn(t.Context(), connect(t, url), subject, shortPings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	_, err = conn.Recv(ctx)
+	if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), "session lost") {
+		t.Errorf("Recv: %v, want the session lost", err)
+	}
+	for range 3 { // the pings it sent reached the instance
+		recv(t, pings)
+	}
+}
+
+// waitEnd waits (at most 10s) for the subscription to end.
+func waitEnd(t *testing.T, sub *openrpc.Subscription[int]) {
+	t.Helper()
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		for _, err := range sub.Events() {
+			if err != nil {
+				return
+			}
+		}
+	}()
+	recv(t, ended)
 }
