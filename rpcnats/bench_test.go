@@ -31,12 +31,18 @@ func BenchmarkTransport(b *testing.B) {
 	b.Cleanup(func() { svc.Shutdown(context.Background()) })
 	ts := httptest.NewServer(rpchttp.NewHandler(srv, nil))
 	b.Cleanup(ts.Close)
+	session, err := rpcnats.Dial(context.Background(), connect(b, url), subject, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { session.Close() })
 
 	for _, tr := range []struct {
 		name   string
 		client *openrpc.Client
 	}{
 		{"nats", rpcnats.NewClient(connect(b, url), subject, nil)},
+		{"nats-session", session},
 		{"http", rpchttp.NewClient(ts.URL, nil)},
 		// net/http keeps 2 idle connections per host by default: with 32 goroutines the
 		// others open and close a connection per call. This client keeps 64.
@@ -111,4 +117,25 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkDial opens and closes a session.
+func BenchmarkDial(b *testing.B) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "bench", Version: "1.0.0"}, nil)
+	url := runNATS(b, 0)
+	subject := newSubject()
+	svc, err := rpcnats.Start(connect(b, url), subject, srv, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { svc.Shutdown(context.Background()) })
+	nc := connect(b, url)
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := rpcnats.Dial(context.Background(), nc, subject, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
 }

@@ -46,6 +46,20 @@
 // [NewClient] returns an [openrpc.Client] whose calls are NATS requests to the subject,
 // with the call's context deadline ([ClientOptions.Timeout] when it has none) and the
 // client's headers.
+//
+// # Sessions
+//
+// Request-reply carries no subscriptions, calls from the server to its client
+// ([openrpc.Peer]) or rpc.cancel: these need a connection. [Dial] opens a session with one
+// instance of the service (the one NATS gives its request to) and returns a client over it,
+// on which all of them work; [DialConn] returns the session's connection, for
+// [openrpc.NewReconnectingClient]. The instance serves the session with
+// [openrpc.Server.ServeConn] on a subject of its own, and the client pings it every
+// [DialOptions.PingInterval]: when the instance goes away the client's calls fail with
+// [openrpc.ErrConnectionLost] (a reconnecting client then opens a session with another
+// instance and restores its subscriptions), and the service ends a session whose client
+// went silent for three intervals. A service holds at most [ServeOptions.MaxSessions]
+// sessions; Shutdown ends them gracefully (the subscriptions' last notifications are sent).
 package rpcnats
 
 import (
@@ -85,6 +99,11 @@ type ServeOptions struct {
 	Metadata map[string]string
 	// Logger receives replies that could not be published. Default: slog.Default.
 	Logger *slog.Logger
+	// MaxSessions is how many sessions (see [Dial]) the service holds at once, default
+	// [DefaultMaxSessions]; past it, a session open request is answered with
+	// [openrpc.CodeOverloaded]. Each session holds at most two max-payload messages
+	// waiting to be read.
+	MaxSessions int
 }
 
 // Service is a server being served on a NATS subject. Start returns it.
@@ -106,6 +125,8 @@ type Service struct {
 	cancel context.CancelFunc
 
 	micro microState
+
+	sessions sessions
 }
 
 // Start subscribes srv to subject in the queue group and returns at once; the service
@@ -127,6 +148,7 @@ func Start(nc *nats.Conn, subject string, srv *openrpc.Server, opts *ServeOption
 		inflight = srv.Limits().MaxInFlight
 	}
 	s.sem = make(chan struct{}, inflight)
+	s.sessions.init(opts)
 	if err := s.micro.init(s, opts); err != nil {
 		return nil, err
 	}
@@ -172,6 +194,7 @@ func Serve(ctx context.Context, nc *nats.Conn, subject string, srv *openrpc.Serv
 // closed instead, the calls in flight finish but their replies cannot be sent.
 func (s *Service) Shutdown(ctx context.Context) error {
 	s.unsubscribe()
+	s.sessions.shutdown()
 	finished := make(chan struct{})
 	go func() {
 		select {
@@ -180,6 +203,7 @@ func (s *Service) Shutdown(ctx context.Context) error {
 			return
 		}
 		s.wg.Wait()
+		s.sessions.wg.Wait()
 		close(finished)
 	}()
 	select {
@@ -188,6 +212,7 @@ func (s *Service) Shutdown(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		s.cancel()
+		s.sessions.closeAll()
 		return ctx.Err()
 	}
 }
@@ -225,6 +250,10 @@ const TimeoutHeader = "Openrpc-Timeout"
 
 // serve answers one message.
 func (s *Service) serve(m *nats.Msg) {
+	if m.Header.Get(SessionHeader) == "open" {
+		s.openSession(m)
+		return
+	}
 	start := time.Now()
 	ctx := s.ctx
 	if ms, err := strconv.ParseInt(m.Header.Get(TimeoutHeader), 10, 64); err == nil {
@@ -294,10 +323,15 @@ func tooLarge(size int, max int64) []byte {
 	data, _ := json.Marshal(map[string]string{
 		"error": fmt.Sprintf("the reply of %d bytes exceeds the NATS max payload of %d bytes", size, max),
 	})
+	return errorReply(&openrpc.Error{Code: openrpc.CodeTooLarge, Message: openrpc.CodeTooLarge.String(), Data: data})
+}
+
+// errorReply is an error response with id null.
+func errorReply(e *openrpc.Error) []byte {
 	msg, _ := json.Marshal(struct {
 		JSONRPC string         `json:"jsonrpc"`
 		Error   *openrpc.Error `json:"error"`
 		ID      any            `json:"id"`
-	}{"2.0", &openrpc.Error{Code: openrpc.CodeTooLarge, Message: openrpc.CodeTooLarge.String(), Data: data}, nil})
+	}{"2.0", e, nil})
 	return msg
 }
