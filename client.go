@@ -328,7 +328,7 @@ func (c *Client) readLoop() {
 		if err != nil {
 			break
 		}
-		if c.dispatchNotification(msg) {
+		if c.dispatchRequest(msg) {
 			continue
 		}
 		responses, perr := splitResponses(msg)

@@ -9,8 +9,6 @@ import (
 	"iter"
 	"strconv"
 	"sync"
-
-	"github.com/openrpc-go/openrpc/internal/wire"
 )
 
 // DefaultClientSubscriptionBuffer is how many events of one subscription a client holds
@@ -232,10 +230,10 @@ func (c *Client) establish(ctx context.Context, sub *clientSub) error {
 	return err
 }
 
-// dispatchNotification handles a request from the server (a message with a method),
-// reporting whether msg was one. Events of subscriptions go to their subscription; other
-// calls and notifications go to the client's Server, or are dropped without one.
-func (c *Client) dispatchNotification(msg []byte) bool {
+// dispatchRequest handles a request from the server (a message with a method), reporting
+// whether msg was one. Events of subscriptions go to their subscription; other calls and
+// notifications go to serve (the client's Server; without one, calls get -32601).
+func (c *Client) dispatchRequest(msg []byte) bool {
 	if !bytes.Contains(msg, []byte(`"method"`)) {
 		return false
 	}
@@ -285,62 +283,3 @@ func (c *Client) dispatchNotification(msg []byte) bool {
 
 // serve answers a call or notification from the server with the client's Server, in its
 // own goroutine so that the reader goes on; without a Server it is dropped.
-// Calls and notifications from the server are served concurrently, up to the client's
-// Server's MaxInFlight: past it, calls are answered with CodeOverloaded and notifications
-// dropped, so that the reader never waits (it also reads the replies those handlers may
-// be waiting for). Without a Server, calls are answered with CodeMethodNotFound: a request
-// with an id always gets a response.
-func (c *Client) serve(msg []byte) {
-	l, _ := c.currentLink() // the connection msg came on: the reply goes back on it only
-	if c.srv == nil {
-		c.refuse(l, msg, CodeMethodNotFound, "this client serves no methods")
-		return
-	}
-	select {
-	case c.serving <- struct{}{}:
-	default:
-		c.refuse(l, msg, CodeOverloaded, "the client is busy with the server's calls")
-		return
-	}
-	msg = bytes.Clone(msg)
-	go func() {
-		defer func() { <-c.serving }()
-		if reply := c.srv.Process(context.Background(), msg); reply != nil {
-			c.sendOn(context.Background(), l, reply)
-		}
-	}()
-}
-
-// refuse answers each call in msg (not its notifications), which came on l, with code.
-func (c *Client) refuse(l *link, msg []byte, code Code, why string) {
-	var reqs []struct {
-		ID *json.RawMessage `json:"id"`
-	}
-	trimmed := bytes.TrimSpace(msg)
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		if json.Unmarshal(trimmed, &reqs) != nil {
-			return
-		}
-	} else {
-		reqs = make([]struct {
-			ID *json.RawMessage `json:"id"`
-		}, 1)
-		if json.Unmarshal(trimmed, &reqs[0]) != nil {
-			return
-		}
-	}
-	var out [][]byte
-	for _, r := range reqs {
-		if r.ID != nil {
-			out = append(out, wire.AppendError(nil, *r.ID, int64(code), code.String(), debugData(why)))
-		}
-	}
-	switch {
-	case len(out) == 0:
-		return
-	case len(trimmed) > 0 && trimmed[0] == '[':
-		c.sendOn(context.Background(), l, append(append([]byte{'['}, bytes.Join(out, []byte{','})...), ']'))
-	default:
-		c.sendOn(context.Background(), l, out[0])
-	}
-}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"sync"
+
+	"github.com/openrpc-go/openrpc/internal/wire"
 )
 
 // Peer returns a client that calls the peer of the connection ctx's call came in on: a
@@ -95,4 +97,64 @@ func isResponse(msg []byte) bool {
 		Error  *json.RawMessage `json:"error"`
 	}
 	return json.Unmarshal(msg, &r) == nil && r.Method == nil && (r.Result != nil || r.Error != nil)
+}
+
+// Calls and notifications from the server are served concurrently, up to the client's
+// Server's MaxInFlight: past it, calls are answered with CodeOverloaded and notifications
+// dropped, so that the reader never waits (it also reads the replies those handlers may
+// be waiting for). Without a Server, calls are answered with CodeMethodNotFound: a request
+// with an id always gets a response.
+func (c *Client) serve(msg []byte) {
+	l, _ := c.currentLink() // the connection msg came on: the reply goes back on it only
+	if c.srv == nil {
+		c.refuse(l, msg, CodeMethodNotFound, "this client serves no methods")
+		return
+	}
+	select {
+	case c.serving <- struct{}{}:
+	default:
+		c.refuse(l, msg, CodeOverloaded, "the client is busy with the server's calls")
+		return
+	}
+	msg = bytes.Clone(msg)
+	go func() {
+		defer func() { <-c.serving }()
+		if reply := c.srv.Process(context.Background(), msg); reply != nil {
+			c.sendOn(context.Background(), l, reply)
+		}
+	}()
+}
+
+// refuse answers each call in msg (not its notifications), which came on l, with code.
+func (c *Client) refuse(l *link, msg []byte, code Code, why string) {
+	var reqs []struct {
+		ID *json.RawMessage `json:"id"`
+	}
+	trimmed := bytes.TrimSpace(msg)
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		if json.Unmarshal(trimmed, &reqs) != nil {
+			return
+		}
+	} else {
+		reqs = make([]struct {
+			ID *json.RawMessage `json:"id"`
+		}, 1)
+		if json.Unmarshal(trimmed, &reqs[0]) != nil {
+			return
+		}
+	}
+	var out [][]byte
+	for _, r := range reqs {
+		if r.ID != nil {
+			out = append(out, wire.AppendError(nil, *r.ID, int64(code), code.String(), debugData(why)))
+		}
+	}
+	switch {
+	case len(out) == 0:
+		return
+	case len(trimmed) > 0 && trimmed[0] == '[':
+		c.sendOn(context.Background(), l, append(append([]byte{'['}, bytes.Join(out, []byte{','})...), ']'))
+	default:
+		c.sendOn(context.Background(), l, out[0])
+	}
 }
