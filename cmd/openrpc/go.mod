@@ -1,0 +1,9 @@
+module github.com/openrpc-go/openrpc/cmd/openrpc
+
+go 1.25.0
+
+require github.com/openrpc-go/openrpc v0.0.0
+
+require github.com/coder/websocket v1.8.15 // indirect
+
+replace github.com/openrpc-go/openrpc => ../..
