@@ -12,12 +12,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sync"
 	"testing"
 
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/internal/exampletest"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -59,15 +59,11 @@ func repoRoot(t *testing.T) string {
 	return filepath.Dir(wd)
 }
 
-var servingRE = regexp.MustCompile(`url=http://([^/\s"]+)/api/v1`)
-
-// startExamplesAuth builds examples/auth, runs it on 127.0.0.1 with a fresh SQLite file and
-// the cheapest bcrypt cost, and returns its base URL once it listens.
+// startExamplesAuth runs examples/auth on a fresh SQLite file with the cheapest bcrypt cost,
+// and returns its base URL once it listens.
 func startExamplesAuth(t *testing.T) string {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "auth.db")
-	return startExample(t, "auth", []string{"AUTH_ADMIN=root:root-password-1", "AUTH_SECRET_KEY="},
-		"-db", db, "-bcrypt-cost", "4")
+	return exampletest.StartAuth(t)
 }
 
 // inprocAuth is the stand-in for examples/auth: the same methods and shapes, users in

@@ -1,83 +1,27 @@
 package e2e
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/openrpc-go/openrpc/docsui"
+	"github.com/openrpc-go/openrpc/internal/exampletest"
 )
 
 // startExample builds and runs one of the example commands (examples/NAME) on 127.0.0.1,
-// with env added to the environment, and returns its base URL once it logs where it serves
-// JSON-RPC.
+// with env added to the environment, and returns its base URL.
 func startExample(t *testing.T, name string, env []string, args ...string) string {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, name)
-	build := exec.Command("go", "build", "-o", bin, "./examples/"+name)
-	build.Dir = repoRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building examples/%s: %v\n%s", name, err, out)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting examples/%s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-	})
-	addr := make(chan string, 1)
-	var mu sync.Mutex
-	var log strings.Builder
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			mu.Lock()
-			log.WriteString(sc.Text() + "\n")
-			mu.Unlock()
-			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case addr <- m[1]:
-				default:
-				}
-			}
-		}
-		close(addr)
-	}()
-	select {
-	case a, ok := <-addr:
-		if ok {
-			t.Logf("examples/%s at http://%s", name, a)
-			return "http://" + a
-		}
-	case <-time.After(60 * time.Second):
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	t.Fatalf("examples/%s did not report its address (a log line with url=http://ADDR/api/v1); its output:\n%s", name, log.String())
-	return ""
+	return exampletest.Start(t, name, env, args...)
 }
 
 // TestDocsUI_SpecExample drives the page examples/spec serves at "/": by-name and
