@@ -6,7 +6,10 @@
 //	curl -d '{"jsonrpc":"2.0","method":"sign_up","params":{"username":"alice","password":"correct horse battery"},"id":1}' localhost:8080/api/v1
 //
 // It serves JSON-RPC at /api/v1 (HTTP POST, and WebSocket on the same path), the OpenRPC
-// document at /openrpc.json, the documentation page at / and a health check at /healthz.
+// document at /openrpc.json, the documentation page at / and a health check at /healthz;
+// with -mcp, the same methods as Model Context Protocol tools at /mcp (streamable HTTP), for
+// AI agents, and with -mcp-stdio, as MCP tools on standard input and output instead of
+// listening, for an agent that starts the command.
 //
 // Flags:
 //
@@ -20,6 +23,10 @@
 //	               instances on any machine share the calls of one subject
 //	-nats-subject  the NATS subject to serve (default auth); instances serving it form one
 //	               queue group
+//	-mcp           also serve the methods as MCP tools at /mcp (streamable HTTP), with the
+//	               same bearer tokens and scopes (package rpcmcp)
+//	-mcp-stdio     serve the methods as MCP tools on standard input and output, and nothing
+//	               else: the command is then started by an agent (logs go to stderr)
 //	-debug         send error details to clients: for development only
 //	-metrics-addr  address of a second listener serving Prometheus metrics at /metrics
 //	               (default none): call counts and durations by method and outcome, calls
@@ -34,6 +41,8 @@
 //	                 restarts and instances sharing a PostgreSQL database share the key.
 //	AUTH_ADMIN       name:password of an administrator, created (or given that password) at
 //	                 start-up, who holds scope admin and so may call grant_scopes.
+//	AUTH_MCP_TOKEN   with -mcp-stdio, an access token of sign_in: the calls of the agent are
+//	                 made with it, as "Authorization: Bearer <token>" is over HTTP.
 //	OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
 //	                 when either is set, every call is traced and the spans are sent there
 //	                 over OTLP/HTTP, with the trace context of the caller's traceparent
@@ -67,6 +76,7 @@ import (
 	"github.com/openrpc-go/openrpc/docsui"
 	"github.com/openrpc-go/openrpc/examples/internal/serveurl"
 	"github.com/openrpc-go/openrpc/rpchttp"
+	"github.com/openrpc-go/openrpc/rpcmcp"
 	"github.com/openrpc-go/openrpc/rpcnats"
 )
 
@@ -92,6 +102,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	slots := fs.Int("bcrypt-slots", runtime.GOMAXPROCS(0), "most bcrypt hashes computed at once; fewer than the cores keeps cores free for other calls during sign-in floods")
 	callTimeout := fs.Duration("call-timeout", defaultCallTimeout, "longest a call may take, queued bcrypt work and database waits included; past it the call fails with -32001")
 	debug := fs.Bool("debug", false, "send error details to clients (development only)")
+	serveMCP := fs.Bool("mcp", false, "also serve the methods as MCP tools at /mcp (streamable HTTP)")
+	mcpStdio := fs.Bool("mcp-stdio", false, "serve the methods as MCP tools on standard input and output instead of listening")
 	natsURL := fs.String("nats", "", "also serve on NATS at this server URL (nats://127.0.0.1:4222)")
 	natsSubject := fs.String("nats-subject", "auth", "the NATS subject to serve; instances serving it share its calls")
 	metricsAddr := fs.String("metrics-addr", "", "address to serve Prometheus metrics on, at /metrics (default none)")
@@ -159,6 +171,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}()
 	srv := svc.newServer(*debug, tel.observers...)
+	if *mcpStdio {
+		logger.Info("serving MCP on standard input and output")
+		var opts rpcmcp.Options
+		if tok := getenv("AUTH_MCP_TOKEN"); tok != "" {
+			opts.Header = http.Header{"Authorization": {"Bearer " + tok}}
+		}
+		err := rpcmcp.ServeStdio(ctx, srv, &opts)
+		logger.Info("stopped", "err", err)
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -169,6 +191,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if *serveMCP {
+		if err := mountMCP(mux, srv); err != nil {
+			ln.Close()
+			return err
+		}
+		logger.Info("serving MCP", "url", serveurl.Of(ln.Addr(), "/mcp"))
 	}
 	if *natsURL != "" {
 		stopNATS, err := serveNATS(*natsURL, *natsSubject, srv, logger)
@@ -259,6 +288,18 @@ func newMux(srv *openrpc.Server, st Store, origins []string) (mux *http.ServeMux
 	// The documentation page (package docsui): "/" and its assets below "/assets/".
 	mux.Handle("/", docsui.NewHandler(nil))
 	return mux, nil
+}
+
+// mountMCP serves the methods of srv as MCP tools at /mcp, over streamable HTTP. Calls go
+// through srv, with the Authorization header of each HTTP request. Browser pages of other
+// origins are refused: the endpoint is for agents.
+func mountMCP(mux *http.ServeMux, srv *openrpc.Server) error {
+	h, err := rpcmcp.NewHandler(srv, nil, nil)
+	if err != nil {
+		return err
+	}
+	mux.Handle("/mcp", http.NewCrossOriginProtection().Handler(h))
+	return nil
 }
 
 // redact hides the password of a database URL for the log.
