@@ -1602,7 +1602,7 @@
       }
       for (const gs of main.querySelectorAll('section.group')) gs.hidden = !gs.querySelector('article.method:not([hidden])');
       for (const ng of nav.querySelectorAll('.nav-group[data-group]')) {
-        if (ng.getAttribute('data-group') === 'schemas') continue;
+        if (ng.getAttribute('data-group') === 'schemas' || ng.getAttribute('data-group') === 'links') continue;
         ng.hidden = !ng.querySelector('li:not([hidden])');
       }
       let schemasShown = 0;
@@ -1615,9 +1615,20 @@
       }
       const ss = document.getElementById('schemas');
       if (ss) ss.hidden = schemasShown === 0;
+      let linksShown = 0;
+      for (const n of linkNames) {
+        const ok = !q || n.toLowerCase().includes(q);
+        document.getElementById(linkAnchor(n)).hidden = !ok;
+        nav.querySelector(`li[data-link="${CSS.escape(n)}"]`).hidden = !ok;
+        if (ok) linksShown++;
+      }
+      const ls = document.getElementById('links');
+      if (ls) ls.hidden = linksShown === 0;
+      const nl = nav.querySelector('.nav-group[data-group="links"]');
+      if (nl) nl.hidden = linksShown === 0;
       const ns = nav.querySelector('.nav-group[data-group="schemas"]');
       if (ns) ns.hidden = schemasShown === 0;
-      noMatch.hidden = !q || shown + schemasShown > 0;
+      noMatch.hidden = !q || shown + schemasShown + linksShown > 0;
       noMatch.textContent = `Nothing matches “${search.value.trim()}”.`;
       searchCount.textContent = q ? `${shown} of ${methods.length} methods, ${schemasShown} schemas match` : '';
     };
@@ -2923,7 +2934,7 @@
       h('header', { class: 'method-head' },
         h('h3', { class: 'method-name', id: anchor + '-title' }, h('a', { href: '#' + anchor, class: 'anchor-link' }, h('code', { text: name }), icon('link', 'anchor-icon'), h('span', { class: 'sr-only', text: ' (link to this link)' })))),
       h('ul', { class: 'links' }, renderLink(deref(link))),
-      from.length ? h('p', { class: 'hint used-by' }, 'Used by ', from.flatMap((n, i) => [i ? ', ' : '', h('a', { href: '#' + methodAnchor(n) }, h('code', { text: n }))])) : null);
+      from.length ? h('p', { class: 'hint used-by' }, 'Used by ', from.flatMap((n, i) => [i ? ', ' : '', h('a', { href: '#' + methodAnchor(n), text: n })])) : null);
   }
 
   // usedBy lists the methods and schemas whose schemas refer to the component.
