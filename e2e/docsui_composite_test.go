@@ -90,6 +90,9 @@ func TestDocsUI_CompositeSchemas(t *testing.T) {
 		{"BlockTag's type", `document.querySelector('#schema-BlockTag .badges .type').textContent`, "Block number | Block hash | Named block"},
 		{"BlockTag's alternatives", `[...document.querySelectorAll('#schema-BlockTag .alt')].map(a => a.querySelector('.alt-label').textContent + ': ' + [...a.querySelectorAll('.chip')].map(c => c.textContent).join(' ')).join('; ')`,
 			`Block number: pattern ^0x([1-9a-f][0-9a-f]*|0)$; Block hash: pattern ^0x[0-9a-f]{64}$; Named block: one of "earliest", "finalized", "safe", "latest", "pending"`},
+		// Alternatives without titles are told apart by their fields, or counted.
+		{"untitled objects", `document.querySelector('article.method[data-method="ledger_receipt_get"] .method-docs .field:nth-child(2) .type').textContent`, "object {emitter} | object {topic, position}"},
+		{"untitled strings", `document.querySelector('article.method[data-method="ledger_receipt_get"] .method-docs .field:nth-child(3) .type').textContent`, "string (any of 2)"},
 		// Nullable results, the null branch titled: the object's fields are shown.
 		{"the nullable result's type", `document.querySelector('article.method[data-method="ledger_transaction_submitSignedTransactionWithLegacyOrDynamicFeeAndWait"] .method-docs > .fields:nth-of-type(2) .type').textContent`, "object | null"},
 		{"the nullable result's fields", `[...document.querySelectorAll('article.method[data-method="ledger_transaction_submitSignedTransactionWithLegacyOrDynamicFeeAndWait"] .method-docs > .fields:nth-of-type(2) .field-name')].map(e => e.textContent).join(',')`, "pending,transactionHash,queuedAt,position"},

@@ -443,6 +443,13 @@
       if (refName(x.$ref)) return refName(x.$ref);
     }
     if (isObj(x) && isText(x.description) && x.description.length <= 48) return x.description;
+    // An object without a title is told apart by its fields, required ones first.
+    const d = describe(x);
+    if (d.kind === 'object' && !d.ref && isObj(d.s.properties) && Object.keys(d.s.properties).length) {
+      const req = listOf(d.s.required);
+      const names = [...new Set([...req.filter((n) => n in d.s.properties), ...Object.keys(d.s.properties)])];
+      return `object {${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}}`;
+    }
     return typeNode(x).textContent;
   }
 
@@ -628,7 +635,8 @@
         const desc = isText(x.description) && x.description !== label ? richText(x.description, 'field-desc') : null;
         const cs = constraintList(a.schema);
         const same = type.textContent === label;
-        const head = [h('span', { class: 'alt-n', 'aria-hidden': 'true', text: String(i + 1) }), h('span', { class: 'alt-label' }, same && x.$ref ? type : label), same ? null : type];
+        const redundant = same || label.startsWith(type.textContent + ' {');
+        const head = [h('span', { class: 'alt-n', 'aria-hidden': 'true', text: String(i + 1) }), h('span', { class: 'alt-label' }, same && x.$ref ? type : label), redundant ? null : type];
         if (!inner.length && !desc) return h('li', { class: 'alt' }, h('div', { class: 'alt-head' }, head), cs);
         return h('li', { class: 'alt' }, h('details', { class: 'alt-details', open: depth < COLLAPSE_DEPTH },
           h('summary', { class: 'alt-head' }, head), cs, desc, inner));
