@@ -124,13 +124,7 @@ func TestDocsUI_CompositeSchemas(t *testing.T) {
 		}
 	}
 
-	// Long names that differ only at their end are shown whole in the contents.
-	names := eval[[]string](t, b, `[...document.querySelectorAll('#nav .nav-name')].filter(e => e.scrollWidth <= e.clientWidth + 1 && e.getBoundingClientRect().right <= e.closest('nav').getBoundingClientRect().right).map(e => e.textContent)`)
-	for _, want := range []string{"ledger_transaction_submitSignedTransactionWithLegacyOrDynamicFee", "ledger_transaction_submitSignedTransactionWithLegacyOrDynamicFeeAndWait"} {
-		if !slices.Contains(names, want) {
-			t.Errorf("the contents do not show %s whole; they show %q", want, names)
-		}
-	}
+	checkWholeNames(t, b)
 
 	// Try it through the Dynamic fee alternative: its fields replace the legacy ones, and
 	// the form checks the params against it before sending.
@@ -214,6 +208,10 @@ func TestDocsUI_CompositeSchemas(t *testing.T) {
 		b.screenshot(t, "docsui-composite-"+strconv.FormatInt(width, 10), true)
 		checkFits(t, b, width)
 	}
+	b.do(t, "open the contents", chromedp.Click(chromedp.CSS(`.menu-toggle`)))
+	b.viewport(t, 390, 900, true)
+	checkWholeNames(t, b)
+	b.screenshot(t, "docsui-composite-390-menu", false)
 	b.checkNoProblems(t)
 }
 
@@ -225,5 +223,17 @@ func checkFits(t *testing.T, b *browser, width int64) {
 	w := strconv.FormatInt(width, 10)
 	if wide := eval[[]string](t, b, `document.documentElement.scrollWidth <= `+w+` ? [] : [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > `+w+` + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > `+w+` + 1)).slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className + ': ' + e.textContent.slice(0, 60))`); len(wide) > 0 {
 		t.Errorf("at %d px the page is wider than the window; these stick out: %q", width, wide)
+	}
+}
+
+// checkWholeNames fails the test unless the contents show the two long method names that
+// differ only at their end whole, neither cut nor hidden.
+func checkWholeNames(t *testing.T, b *browser) {
+	t.Helper()
+	names := eval[[]string](t, b, `[...document.querySelectorAll('#nav .nav-name')].filter(e => e.checkVisibility() && e.scrollWidth <= e.clientWidth + 1 && e.getBoundingClientRect().right <= e.closest('nav').getBoundingClientRect().right).map(e => e.textContent)`)
+	for _, want := range []string{"ledger_transaction_submitSignedTransactionWithLegacyOrDynamicFee", "ledger_transaction_submitSignedTransactionWithLegacyOrDynamicFeeAndWait"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("the contents do not show %s whole; they show %q", want, names)
+		}
 	}
 }
