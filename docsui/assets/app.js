@@ -427,7 +427,7 @@
         }
       }
     }
-    if ((out.oneOf && out.anyOf)) return null;
+    if (out.oneOf && out.anyOf) return null;
     if (parts.length) out.$parts = parts;
     return out;
   }
@@ -2334,7 +2334,7 @@
     else if (isObj(result) && isText(result.externalValue)) resultNode = h('p', { class: 'hint' }, safeLink(result.externalValue, result.externalValue));
     return h('div', { class: 'example' },
       h('div', { class: 'example-head' },
-        h('span', { class: 'example-name', text: isText(ex.name) ? ex.name : 'Example' }),
+        h('span', { class: 'example-name' }, isText(ex.name) ? breakable(ex.name) : 'Example'),
         isText(ex.summary) ? h('span', { class: 'example-summary', text: ex.summary }) : null,
         use),
       richText(ex.description, 'hint'),
