@@ -36,12 +36,25 @@
 //
 // The page reads any OpenRPC document from 1.0.0-rc0 to 1.3.x, not only those this
 // framework generates: local $refs to components (methods, content descriptors, schemas,
-// examples, errors, links, tags) are followed, an allOf of object schemas gets one form,
-// by-name and by-position params both get forms, and absent optional fields are left out
-// rather than shown empty. An example's params are paired with the method's by name when
-// each is named after one of them, else by position (documents such as @open-rpc/examples
-// name example values "two" or "four"). What cannot be shown, such as a $ref that does not
-// resolve, is said on the page.
+// examples, errors, links, tags) are followed, by-name and by-position params both get
+// forms, and absent optional fields are left out rather than shown empty. An example's
+// params are paired with the method's by name when each is named after one of them, else
+// by position (documents such as @open-rpc/examples name example values "two" or "four"),
+// and such an example is shown as the list of values the document gives. What cannot be
+// shown, such as a $ref that does not resolve, is said on the page.
+//
+// Composite schemas are explained rather than shown as "any": an allOf is shown as the
+// object it merges into, with links to the components it takes fields from; a oneOf or
+// anyOf as its alternatives, labelled by their titles, each with its fields, patterns and
+// values; a oneOf or anyOf with a null branch (however written: type "null" with a title
+// beside it, ["null"], enum [null], const null) as a nullable value; tuple items position
+// by position; not, const, additionalProperties and patternProperties in words. Nested
+// structure folds past a few levels, and component schemas, recursive ones included, are
+// links. Try it follows the same shapes: one form for the merged fields of an allOf, a
+// choice of alternative that switches the fields below it (the value is checked against
+// the alternative chosen), a null toggle, one input per tuple position, and a JSON editor
+// for any composite value. Links of methods and of components.links are shown with the
+// method they lead to and the params they map.
 //
 // The page's script and styles are embedded in the binary; it loads nothing from the network
 // but the document and the calls it makes. Every response carries a strict

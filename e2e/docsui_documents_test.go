@@ -330,6 +330,13 @@ func TestDocsUI_ThirdPartyDocuments(t *testing.T) {
 				b.do(t, "follow the link to "+m, chromedp.Evaluate[chromedp.Void](`location.hash = '#method-`+m+`'`))
 				b.screenshot(t, shot+"-"+m, false)
 			}
+			// The whole page at a desktop's width and a phone's: nothing wider than the window.
+			for _, width := range []int64{1400, 390} {
+				b.viewport(t, width, 900, width < 500)
+				b.do(t, "scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+				b.screenshot(t, "docsui-thirdparty-"+strings.TrimSuffix(name, "-openrpc.json")+"-"+strconv.FormatInt(width, 10), true)
+				checkFits(t, b, width)
+			}
 			b.checkNoProblems(t)
 		})
 	}

@@ -202,6 +202,7 @@
 
   let doc = null;
   let docProblems = []; // what the page could not read of the document, in words
+  let rawMethods = []; // the document's methods as written, their own $refs followed
 
   // resolveRef returns the schema a local JSON Pointer ("#/components/schemas/Name") names.
   function resolveRef(ref) {
@@ -288,13 +289,19 @@
   // position (the example's names are then its own, such as "two" for the value 2). A
   // param the example leaves out is MISSING.
   function exampleValues(params, ex) {
+    const byName = pairsByName(params, ex);
     const values = listOf(ex.params).filter((v) => isObj(v) && !v.$unresolved);
-    const names = new Set(params.map((p) => p.name));
-    const byName = values.length > 0 && values.every((v) => names.has(v.name));
     return params.map((p, i) => {
       const v = byName ? values.find((x) => x.name === p.name) : listOf(ex.params)[i];
       return isObj(v) && 'value' in v ? v.value : MISSING;
     });
+  }
+
+  // pairsByName tells whether every param of an example is named after one of the method's.
+  function pairsByName(params, ex) {
+    const values = listOf(ex.params).filter((v) => isObj(v) && !v.$unresolved);
+    const names = new Set(params.map((p) => p.name));
+    return values.length > 0 && values.every((v) => names.has(v.name));
   }
 
   const refName = (ref) => {
@@ -304,10 +311,15 @@
   const schemaAnchor = (name) => 'schema-' + name;
 
   const ANNOTATIONS = new Set(['description', 'title', 'deprecated', 'readOnly', 'writeOnly', 'default', 'examples', 'example', '$comment', 'summary']);
+  const isAnnotation = (k) => ANNOTATIONS.has(k) || k.startsWith('x-') || ['$id', '$schema', '$defs', 'definitions', '$parts'].includes(k);
 
   // describe normalizes a schema for forms and labels: kind is one of string, number,
-  // integer, boolean, null, enum, object, map, array, any; nullable tells whether null is
-  // allowed too; s is the effective schema ($ref resolved); ref the component's name.
+  // integer, boolean, null, enum, object, map, array, tuple, union, allOf, any; nullable
+  // tells whether null is allowed too; s is the effective schema ($ref resolved, allOf
+  // merged); ref the component's name. A union (oneOf or anyOf of two or more non-null
+  // alternatives) has alts, [{schema, index}] with index into the schema's own list, and
+  // key, "oneOf" or "anyOf"; its s holds what the alternatives share (properties of an
+  // object they all extend). An allOf that cannot be merged is kind allOf, with parts.
   function describe(schema, seen = 0) {
     if (schema === true || schema === undefined || schema === null) return { kind: 'any', nullable: false, s: {} };
     if (schema === false || !isObj(schema) || seen > 32) return { kind: 'any', nullable: false, s: {} };
@@ -319,19 +331,29 @@
       if (schema.description) s.description = schema.description;
       return Object.assign({}, d, { s, ref: d.ref || refName(schema.$ref) });
     }
-    if (Array.isArray(schema.allOf) && !schema.oneOf && !schema.anyOf && !schema.not) {
+    if (Array.isArray(schema.allOf)) {
       const merged = mergeAllOf(schema, seen);
       if (merged) return describe(merged, seen + 1);
+      return { kind: 'allOf', nullable: false, s: schema, parts: schema.allOf };
     }
-    const alts = schema.oneOf || schema.anyOf;
-    if (Array.isArray(alts) && alts.length === 2) {
-      const nullIdx = alts.findIndex((a) => isObj(a) && a.type === 'null' && Object.keys(a).length === 1);
-      if (nullIdx >= 0) {
-        const d = describe(alts[1 - nullIdx], seen + 1);
+    for (const key of ['oneOf', 'anyOf']) {
+      const list = schema[key];
+      if (!Array.isArray(list) || !list.length) continue;
+      const alts = list.map((a, index) => ({ schema: a, index })).filter((a) => !isNullSchema(a.schema));
+      const nullable = alts.length < list.length;
+      const nullBranch = list.find(isNullSchema);
+      const rest = Object.assign({}, schema);
+      delete rest[key];
+      if (alts.length === 1) {
+        // One alternative and null: that alternative, nullable. What the schema says
+        // beside the oneOf (properties, a type) applies to it too.
+        const only = Object.keys(rest).some((k) => !isAnnotation(k)) ? mergeAllOf({ allOf: [rest, alts[0].schema] }, seen + 1) : null;
+        const d = describe(only || alts[0].schema, seen + 1);
         const s = Object.assign({}, d.s);
         for (const k of ANNOTATIONS) if (k in schema) s[k] = schema[k];
-        return Object.assign({}, d, { s, nullable: true });
+        return Object.assign({}, d, { s, nullable: true, ref: only ? undefined : d.ref, nullBranch });
       }
+      if (alts.length > 1) return { kind: 'union', key, nullable, s: rest, alts, list, nullBranch };
     }
     let types = schema.type === undefined ? [] : [].concat(schema.type);
     const nullable = types.includes('null') || (Array.isArray(schema.enum) && schema.enum.includes(null));
@@ -340,36 +362,59 @@
       const values = schema.enum.filter((v) => v !== null);
       if (values.length) return { kind: 'enum', nullable, s: schema, values };
     }
-    if ('const' in schema) return { kind: 'enum', nullable, s: schema, values: [schema.const] };
-    if (types.length === 0 && schema.type === 'null') return { kind: 'null', nullable: false, s: schema };
-    if (types.length === 0 && Array.isArray(schema.type) && schema.type.length === 1) return { kind: 'null', nullable: false, s: schema };
+    if ('const' in schema && schema.const !== null) return { kind: 'enum', nullable, s: schema, values: [schema.const], constant: true };
+    if (types.length === 0 && isNullSchema(schema)) return { kind: 'null', nullable: false, s: schema };
     if (types.length === 0) {
-      if (schema.properties) types = ['object'];
-      else if (schema.items) types = ['array'];
+      if (schema.properties || schema.patternProperties || isObj(schema.additionalProperties)) types = ['object'];
+      else if (schema.items || schema.prefixItems) types = ['array'];
     }
-    if (types.length !== 1 || schema.oneOf || schema.anyOf || schema.allOf || schema.not) return { kind: 'any', nullable, s: schema };
+    if (types.length !== 1) return { kind: 'any', nullable, s: schema };
     let kind = types[0];
-    if (kind === 'object' && !schema.properties && isObj(schema.additionalProperties)) kind = 'map';
+    if (kind === 'object' && !schema.properties && (isObj(schema.additionalProperties) || isObj(schema.patternProperties))) kind = 'map';
+    if (kind === 'array' && (Array.isArray(schema.items) || Array.isArray(schema.prefixItems))) {
+      const positions = Array.isArray(schema.prefixItems) ? schema.prefixItems : schema.items;
+      const rest = Array.isArray(schema.prefixItems) ? schema.items : schema.additionalItems;
+      return { kind: 'tuple', nullable, s: schema, positions, rest };
+    }
     if (!['string', 'number', 'integer', 'boolean', 'object', 'map', 'array'].includes(kind)) kind = 'any';
     return { kind, nullable, s: schema };
   }
 
+  // isNullSchema tells a schema that allows null only, however it is written: type "null"
+  // (with a title or description beside it), ["null"], enum [null] or const null.
+  function isNullSchema(x) {
+    for (let i = 0; i < 16 && isObj(x) && typeof x.$ref === 'string'; i++) x = resolveRef(x.$ref);
+    if (!isObj(x)) return false;
+    if (x.type === 'null' || (Array.isArray(x.type) && x.type.length === 1 && x.type[0] === 'null')) return true;
+    if (Array.isArray(x.enum) && x.enum.length === 1 && x.enum[0] === null) return true;
+    return 'const' in x && x.const === null;
+  }
+
   // mergeAllOf folds allOf into one schema when its members only add properties, required
   // names and keywords that agree: the usual way to extend an object schema (Pet is NewPet
-  // and an id). Otherwise it returns null, and the schema is taken as any value (the page
-  // still checks values against the allOf before sending them).
+  // and an id). A member may hold a oneOf or anyOf, which the merged schema keeps (one of
+  // them at most). The components merged in are listed in the result's $parts, for links.
+  // Otherwise it returns null, and the schema is shown part by part (the page still checks
+  // values against the allOf before sending them).
   function mergeAllOf(schema, seen) {
     if (seen > 32) return null;
     const out = Object.assign({}, schema);
     delete out.allOf;
+    const parts = listOf(out.$parts).slice();
     for (let part of schema.allOf) {
-      for (let i = 0; i < 16 && isObj(part) && typeof part.$ref === 'string'; i++) part = resolveRef(part.$ref);
+      for (let i = 0; i < 16 && isObj(part) && typeof part.$ref === 'string'; i++) {
+        const name = refName(part.$ref);
+        if (name && !parts.includes(name)) parts.push(name);
+        part = resolveRef(part.$ref);
+      }
       if (part === true || (isObj(part) && Object.keys(part).length === 0)) continue;
       if (!isObj(part) || typeof part.$ref === 'string') return null;
       if (Array.isArray(part.allOf)) part = mergeAllOf(part, seen + 1);
       if (!part) return null;
       for (const [k, v] of Object.entries(part)) {
-        if (k === 'properties' && isObj(v)) {
+        if (k === '$parts') {
+          for (const n of listOf(v)) if (!parts.includes(n)) parts.push(n);
+        } else if (k === 'properties' && isObj(v)) {
           const props = Object.assign({}, out.properties);
           for (const [name, ps] of Object.entries(v)) props[name] = name in props && stringify(props[name]) !== stringify(ps) ? { allOf: [props[name], ps] } : ps;
           out.properties = props;
@@ -377,12 +422,35 @@
           out.required = [...new Set([...listOf(out.required), ...v])];
         } else if (!(k in out)) {
           out[k] = v;
-        } else if (!ANNOTATIONS.has(k) && stringify(out[k]) !== stringify(v)) {
+        } else if (!isAnnotation(k) && stringify(out[k]) !== stringify(v)) {
           return null;
         }
       }
     }
+    if (out.oneOf && out.anyOf) return null;
+    if (parts.length) out.$parts = parts;
     return out;
+  }
+
+  // altLabel names an alternative of a union: its title, the component it refers to, a
+  // short description, else its type.
+  function altLabel(a) {
+    const x = a.schema;
+    if (isObj(x) && isText(x.title)) return x.title;
+    if (isObj(x) && x.$ref) {
+      const t = resolveRef(x.$ref);
+      if (isObj(t) && isText(t.title)) return t.title;
+      if (refName(x.$ref)) return refName(x.$ref);
+    }
+    if (isObj(x) && isText(x.description) && x.description.length <= 48) return x.description;
+    // An object without a title is told apart by its fields, required ones first.
+    const d = describe(x);
+    if (d.kind === 'object' && !d.ref && isObj(d.s.properties) && Object.keys(d.s.properties).length) {
+      const req = listOf(d.s.required);
+      const names = [...new Set([...req.filter((n) => n in d.s.properties), ...Object.keys(d.s.properties)])];
+      return `object {${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}}`;
+    }
+    return typeNode(x).textContent;
   }
 
   // typeNode is the short type label of a schema, with links to component schemas.
@@ -404,20 +472,30 @@
           if (s.items && !Array.isArray(s.items)) add(box, ' of ', typeNode(s.items, depth + 1));
           break;
         }
+        case 'tuple':
+          add(box, '[', d.positions.map((p, i) => [i ? ', ' : '', typeNode(p, depth + 1)]), isObj(d.rest) || d.rest === true || d.rest === undefined ? ', …' : '', ']');
+          break;
         case 'map':
-          add(box, 'map of ', typeNode(s.additionalProperties, depth + 1));
+          add(box, 'map of ', isObj(s.additionalProperties) ? typeNode(s.additionalProperties, depth + 1) : isObj(s.patternProperties) ? typeNode(Object.values(s.patternProperties)[0], depth + 1) : 'any');
           break;
         case 'enum':
-          add(box, typeof d.values[0] === 'string' ? 'string' : typeof d.values[0] === 'number' ? (s.type === 'integer' || [].concat(s.type).includes('integer') ? 'integer' : 'number') : 'enum');
+          if (d.constant) add(box, h('span', { class: 'const', text: fmtJSON(d.values[0]) }));
+          else add(box, typeof d.values[0] === 'string' ? 'string' : typeof d.values[0] === 'number' ? (s.type === 'integer' || [].concat(s.type).includes('integer') ? 'integer' : 'number') : 'enum');
           break;
-        case 'any': {
-          const alts = s.oneOf || s.anyOf;
-          if (Array.isArray(alts)) {
-            alts.forEach((a, i) => { if (i) add(box, ' | '); add(box, typeNode(a, depth + 1)); });
-          } else if (Array.isArray(s.type)) add(box, s.type.join(' | '));
-          else add(box, s.type ? String(s.type) : 'any');
+        case 'union': {
+          // The alternatives' labels, unless two read alike: then their common type and count.
+          const labels = d.alts.map(altLabel);
+          if (new Set(labels).size === labels.length) d.alts.forEach((a, i) => add(box, i ? ' | ' : '', isObj(a.schema) && a.schema.$ref ? typeNode(a.schema, depth + 1) : labels[i]));
+          else add(box, `${[...new Set(d.alts.map((a) => typeNode(a.schema, depth + 1).textContent))].join(' | ')} (${d.key === 'anyOf' ? 'any' : 'one'} of ${d.alts.length})`);
           break;
         }
+        case 'allOf':
+          add(box, 'all of ', d.parts.map((p, i) => [i ? ' & ' : '', typeNode(p, depth + 1)]));
+          break;
+        case 'any':
+          if (Array.isArray(s.type)) add(box, s.type.join(' | '));
+          else add(box, s.type ? String(s.type) : 'any');
+          break;
         default:
           add(box, d.kind);
       }
@@ -428,6 +506,13 @@
     return box;
   }
 
+  // extendsNode links the components an allOf merged into a schema.
+  function extendsNode(d) {
+    const parts = listOf(d.s && d.s.$parts);
+    if (!parts.length) return null;
+    return h('p', { class: 'hint extends' }, 'Has the fields of ', parts.flatMap((n, i) => [i ? (i === parts.length - 1 ? ' and ' : ', ') : '', h('a', { href: '#' + schemaAnchor(n) }, h('code', { text: n }))]), '.');
+  }
+
   const fmtJSON = (v) => stringify(v);
 
   // constraints lists the validation keywords of a schema in words.
@@ -436,7 +521,7 @@
     const s = d.s;
     const out = [];
     const n = (k) => typeof s[k] === 'number';
-    if (d.kind === 'enum') out.push('one of ' + d.values.map(fmtJSON).join(', '));
+    if (d.kind === 'enum' && !d.constant) out.push('one of ' + d.values.map(fmtJSON).join(', '));
     if (n('minLength') && n('maxLength')) out.push(s.minLength === s.maxLength ? `exactly ${s.minLength} chars` : `${s.minLength}–${s.maxLength} chars`);
     else if (n('minLength')) out.push(`≥ ${s.minLength} chars`);
     else if (n('maxLength')) out.push(`≤ ${s.maxLength} chars`);
@@ -460,15 +545,31 @@
     if ('default' in s) out.push('default ' + fmtJSON(s.default));
     if (Array.isArray(s.examples) && s.examples.length) out.push('e.g. ' + s.examples.map(fmtJSON).join(', '));
     if (s.readOnly) out.push('read-only');
+    if (s.not !== undefined) out.push('not ' + notText(s.not));
+    if (isObj(s.patternProperties)) for (const [re, ps] of Object.entries(s.patternProperties)) out.push(`keys matching ${re}: ${typeNode(ps).textContent}`);
+    if (isObj(s.additionalProperties) && d.kind !== 'map') out.push('other keys: ' + typeNode(s.additionalProperties).textContent);
+    else if (d.kind === 'map' && isObj(s.additionalProperties) && isObj(s.patternProperties)) out.push('other keys: ' + typeNode(s.additionalProperties).textContent);
+    if (typeof s.minProperties === 'number') out.push(`≥ ${s.minProperties} entries`);
+    if (typeof s.maxProperties === 'number') out.push(`≤ ${s.maxProperties} entries`);
     return out;
+  }
+
+  // notText says in words what a "not" schema excludes.
+  function notText(x) {
+    const d = describe(x);
+    if (d.kind === 'enum') return d.values.map(fmtJSON).join(' or ');
+    if (isObj(x) && Array.isArray(x.required) && !x.properties && !x.type) return 'with ' + x.required.join(', ');
+    const cs = constraints(x);
+    const t = typeNode(x).textContent;
+    return cs.length ? `${t === 'any' ? '' : t + ' '}${cs.join(', ')}`.trim() : t;
   }
 
   // schemaFields renders the properties of an object schema as a field list.
   function schemaFields(schema, depth = 0) {
     const d = describe(schema);
     const s = d.s;
-    if (d.kind !== 'object' || !s.properties) return null;
-    const req = new Set(s.required || []);
+    if (!['object', 'union'].includes(d.kind) || !isObj(s.properties) || !Object.keys(s.properties).length) return null;
+    const req = new Set(listOf(s.required));
     const list = h('ul', { class: 'fields' });
     for (const [name, ps] of Object.entries(s.properties)) {
       add(list, fieldItem({ name, required: req.has(name), schema: ps, description: isObj(ps) ? ps.description : '', deprecated: isObj(ps) && ps.deprecated }, depth + 1));
@@ -477,9 +578,81 @@
     return list;
   }
 
+  const COLLAPSE_DEPTH = 3; // nested structure past this depth starts folded
+  const MAX_DOC_DEPTH = 10; // and past this one is not shown
+
+  // schemaBody explains what a schema holds beyond its type: the components it extends, its
+  // properties, the alternatives of a oneOf or anyOf, the positions of a tuple, the parts of
+  // an allOf that cannot be merged, and the items of an array or values of a map given
+  // inline. A schema of a component shows nothing here: its type links to it.
+  function schemaBody(schema, depth) {
+    const d = describe(schema);
+    if (d.ref || depth > MAX_DOC_DEPTH) return [];
+    const s = d.s;
+    const out = [extendsNode(d)];
+    switch (d.kind) {
+      case 'object':
+        out.push(schemaFields(schema, depth));
+        break;
+      case 'union':
+        out.push(schemaFields(schema, depth), alternatives(d, depth));
+        break;
+      case 'allOf':
+        out.push(alternatives({ key: 'allOf', alts: d.parts.map((x, index) => ({ schema: x, index })) }, depth));
+        break;
+      case 'tuple': {
+        const min = typeof s.minItems === 'number' ? s.minItems : d.positions.length;
+        const list = h('ol', { class: 'fields tuple', start: '0' }, d.positions.map((ps, i) => fieldItem({
+          name: `[${i}]`, required: i < min, schema: ps, description: isObj(ps) ? [ps.title, ps.description].filter(isText).join(': ') : '',
+        }, depth + 1)));
+        if (d.rest === false) add(list, h('li', { class: 'field-note', text: 'No more items.' }));
+        else if (isObj(d.rest) && Object.keys(d.rest).length) add(list, h('li', { class: 'field-note' }, 'Then any number of ', typeNode(d.rest), '.'));
+        out.push(list);
+        break;
+      }
+      case 'array':
+        if (isObj(s.items)) out.push(schemaBody(s.items, depth));
+        break;
+      case 'map':
+        if (isObj(s.additionalProperties)) out.push(schemaBody(s.additionalProperties, depth));
+        break;
+      default:
+    }
+    return out.flat(Infinity).filter(Boolean);
+  }
+
+  // alternatives lists the alternatives of a union (or the parts of an allOf), each with
+  // its label, type, constraints and fields, folded past COLLAPSE_DEPTH.
+  function alternatives(d, depth) {
+    const title = { oneOf: 'Exactly one of these:', anyOf: 'One or more of these:', allOf: 'All of these:' }[d.key];
+    return h('div', { class: 'alts', 'data-alts': d.key },
+      h('p', { class: 'alts-title', text: title }),
+      h('ol', { class: 'alt-list' }, d.alts.map((a, i) => {
+        const label = altLabel(a);
+        const type = typeNode(a.schema, 1);
+        const x = isObj(a.schema) ? a.schema : {};
+        const inner = schemaBody(a.schema, depth + 1);
+        const desc = isText(x.description) && x.description !== label ? richText(x.description, 'field-desc') : null;
+        const cs = constraintList(a.schema);
+        const same = type.textContent === label;
+        const redundant = same || label.startsWith(type.textContent + ' {');
+        const head = [h('span', { class: 'alt-n', 'aria-hidden': 'true', text: String(i + 1) }), h('span', { class: 'alt-label' }, same && x.$ref ? type : label), redundant ? null : type];
+        if (!inner.length && !desc) return h('li', { class: 'alt' }, h('div', { class: 'alt-head' }, head), cs);
+        return h('li', { class: 'alt' }, h('details', { class: 'alt-details', open: depth < COLLAPSE_DEPTH },
+          h('summary', { class: 'alt-head' }, head), cs, desc, inner));
+      })));
+  }
+
+  // nullNote says what null means when the null branch of a oneOf or anyOf says so.
+  function nullNote(d) {
+    const n = d.nullBranch;
+    if (!isObj(n) || !(isText(n.title) || isText(n.description))) return null;
+    return h('p', { class: 'hint null-note' }, h('code', { text: 'null' }), ': ', [n.title, n.description].filter(isText).join(' — '));
+  }
+
   // fieldItem renders one param or property: name, type, required (true, false, or null for
   // a result, which is neither), constraints, description, a note such as an unresolved
-  // $ref, and, for inline objects, their properties.
+  // $ref, and what the schema holds (schemaBody), folded past COLLAPSE_DEPTH.
   function fieldItem(f, depth = 0) {
     const d = describe(f.schema);
     const item = h('li', { class: 'field' + (f.deprecated ? ' is-deprecated' : '') },
@@ -490,13 +663,12 @@
         f.deprecated ? h('span', { class: 'tag tag-warn', text: 'deprecated' }) : null,
         f.note),
       constraintList(f.schema),
-      richText(f.description || (d.s && d.s.description), 'field-desc'));
-    if (!d.ref && depth < 4) {
-      let inner = null;
-      if (d.kind === 'object') inner = schemaFields(f.schema, depth);
-      else if (d.kind === 'array' && isObj(d.s.items) && !d.s.items.$ref) inner = schemaFields(d.s.items, depth);
-      if (inner) add(item, inner);
-    }
+      richText(f.description || (d.s && d.s.description), 'field-desc'),
+      nullNote(d));
+    const inner = schemaBody(f.schema, depth);
+    if (inner.length && depth >= COLLAPSE_DEPTH) {
+      add(item, h('details', { class: 'more' }, h('summary', { text: 'Show what it holds' }), inner));
+    } else add(item, inner);
     return item;
   }
 
@@ -534,27 +706,41 @@
     return v;
   }
 
-  // check appends {path, message} to errs for each way value breaks schema.
-  function check(schema, value, path, errs, depth = 0) {
+  // check appends {path, message} to errs for each way value breaks schema. choices maps a
+  // path to the alternative of a oneOf or anyOf the form chose there ({alts, index}): the
+  // value at that path is checked against that alternative alone, so that errors name its
+  // fields rather than saying no alternative matches.
+  function check(schema, value, path, errs, depth = 0, choices = null) {
     if (schema === undefined || schema === true || depth > 64) return;
     if (schema === false) { errs.push({ path, message: 'no value is allowed here' }); return; }
     if (!isObj(schema)) return;
     if (schema.$ref) {
       const t = resolveRef(schema.$ref);
-      if (t) check(t, value, path, errs, depth + 1);
+      if (t) check(t, value, path, errs, depth + 1, choices);
       return;
     }
     for (const key of ['oneOf', 'anyOf']) {
       const alts = schema[key];
       if (!Array.isArray(alts)) continue;
-      const results = alts.map((a) => { const e = []; check(a, value, path, e, depth + 1); return e; });
+      // The alternative the form chose for this value is the one it is checked against.
+      const chosen = choices && choices.get(path);
+      if (chosen && chosen.alts === alts && value !== null) {
+        check(alts[chosen.index], value, path, errs, depth + 1, choices);
+        continue;
+      }
+      const results = alts.map((a) => { const e = []; check(a, value, path, e, depth + 1, choices); return e; });
       if (!results.some((e) => e.length === 0)) {
         const nonNull = alts.map((a, i) => [a, results[i]]).filter(([a]) => !(isObj(a) && a.type === 'null'));
         if (value !== null && nonNull.length === 1) errs.push(...nonNull[0][1]);
         else errs.push({ path, message: 'matches none of the allowed schemas' });
       }
     }
-    if (Array.isArray(schema.allOf)) for (const a of schema.allOf) check(a, value, path, errs, depth + 1);
+    if (Array.isArray(schema.allOf)) for (const a of schema.allOf) check(a, value, path, errs, depth + 1, choices);
+    if (schema.not !== undefined) {
+      const e = [];
+      check(schema.not, value, path, e, depth + 1);
+      if (!e.length) errs.push({ path, message: 'must not be ' + notText(schema.not) });
+    }
     const t = typeOf(value);
     if (schema.type !== undefined) {
       const types = [].concat(schema.type);
@@ -603,16 +789,21 @@
           seen.add(k);
         });
       }
-      if (isObj(schema.items) || schema.items === false) value.forEach((v, i) => check(schema.items, v, ptr(path, i), errs, depth + 1));
-      else if (Array.isArray(schema.items)) schema.items.forEach((s, i) => { if (i < value.length) check(s, value[i], ptr(path, i), errs, depth + 1); });
+      const positions = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : [];
+      const rest = Array.isArray(schema.prefixItems) ? schema.items : Array.isArray(schema.items) ? schema.additionalItems : schema.items;
+      positions.forEach((s, i) => { if (i < value.length) check(s, value[i], ptr(path, i), errs, depth + 1, choices); });
+      if (isObj(rest) || rest === false) value.slice(positions.length).forEach((v, i) => check(rest, v, ptr(path, i + positions.length), errs, depth + 1, choices));
     }
     if (t === 'object') {
       const props = schema.properties || {};
       for (const r of schema.required || []) if (!(r in value)) errs.push({ path: ptr(path, r), message: 'is required' });
       for (const [k, v] of Object.entries(value)) {
-        if (k in props) check(props[k], v, ptr(path, k), errs, depth + 1);
+        const patterns = isObj(schema.patternProperties) ? Object.entries(schema.patternProperties).filter(([re]) => { try { return new RegExp(re, 'u').test(k); } catch { return false; } }) : [];
+        for (const [, ps] of patterns) check(ps, v, ptr(path, k), errs, depth + 1, choices);
+        if (k in props) check(props[k], v, ptr(path, k), errs, depth + 1, choices);
+        else if (patterns.length) continue;
         else if (schema.additionalProperties === false) errs.push({ path: ptr(path, k), message: 'is not an allowed property' });
-        else if (isObj(schema.additionalProperties)) check(schema.additionalProperties, v, ptr(path, k), errs, depth + 1);
+        else if (isObj(schema.additionalProperties)) check(schema.additionalProperties, v, ptr(path, k), errs, depth + 1, choices);
       }
       const n = Object.keys(value).length;
       if (typeof schema.minProperties === 'number' && n < schema.minProperties) errs.push({ path, message: `needs at least ${schema.minProperties} entries` });
@@ -644,6 +835,8 @@
       case 'object': return d.s.properties ? objectControl(d, path, depth) : mapControl({ s: { additionalProperties: {} } }, path, depth);
       case 'map': return mapControl(d, path, depth);
       case 'array': return isObj(d.s.items) || d.s.items === undefined ? arrayControl(d, path, depth) : rawControl(d, path, inputId);
+      case 'tuple': return tupleControl(d, path, depth);
+      case 'union': return unionControl(d, path, inputId, depth);
       default: return rawControl(d, path, inputId);
     }
   }
@@ -842,6 +1035,85 @@
     };
   }
 
+  // tupleControl has one input for each position of a tuple (items or prefixItems given as
+  // a list); positions past minItems may be left out, from the end.
+  function tupleControl(d, path, depth) {
+    const min = typeof d.s.minItems === 'number' ? d.s.minItems : d.positions.length;
+    const fields = d.positions.map((ps, i) => makeField(ps, {
+      name: `[${i}]` + (isObj(ps) && isText(ps.title) ? ' ' + ps.title : ''), path: ptr(path, i), required: i < min, depth: depth + 1,
+      description: isObj(ps) ? ps.description : '',
+    }));
+    return {
+      el: h('div', { class: 'object-control tuple-control' }, fields.map((f) => f.el)), input: null,
+      read: (ctx) => {
+        const values = fields.map((f) => f.read(ctx));
+        let last = -1;
+        values.forEach((v, i) => { if (v !== MISSING) last = i; });
+        return values.slice(0, last + 1).map((v) => v === MISSING ? null : v);
+      },
+      set: (v) => { if (Array.isArray(v)) fields.forEach((f, i) => f.set(i < v.length ? v[i] : MISSING)); },
+      focus: () => fields.length && fields[0].focus(),
+    };
+  }
+
+  // unionControl offers the alternatives of a oneOf or anyOf in a select, and below it the
+  // fields they share (an object that each alternative extends) and those of the
+  // alternative chosen, which switch with the choice. The last choice takes any JSON value.
+  // The value read is checked against the alternative chosen (ctx.choices).
+  function unionControl(d, path, inputId, depth) {
+    const shared = isObj(d.s.properties) && Object.keys(d.s.properties).length ? objectControl({ s: d.s }, path, depth) : null;
+    const base = Object.assign({}, d.s);
+    for (const k of ['properties', 'required', '$parts', 'additionalProperties']) delete base[k];
+    const constrained = Object.keys(base).some((k) => !isAnnotation(k));
+    const schemaOf = (a) => constrained ? { allOf: [base, a.schema] } : a.schema;
+    const RAW = d.alts.length;
+    const sel = h('select', { id: inputId, 'data-path': path, class: 'input select alt-select', 'aria-label': d.key === 'anyOf' ? 'Alternative' : 'Which one' },
+      d.alts.map((a, i) => h('option', { value: String(i), text: altLabel(a) })),
+      h('option', { value: String(RAW), text: 'Any JSON value' }));
+    const box = h('div', { class: 'alt-control' });
+    const controls = new Map(); // choice -> control, kept so that switching back keeps input
+    const current = () => {
+      const i = Number(sel.value);
+      if (!controls.has(i)) {
+        let c;
+        const ad = i === RAW ? null : describe(schemaOf(d.alts[i]));
+        if (i === RAW) c = rawControl({ s: {} }, path, uid('in'));
+        else if (shared && ad.kind === 'object' && !isObj(ad.s.properties)) {
+          const need = listOf(ad.s.required);
+          c = { el: h('p', { class: 'hint', text: need.length ? `Needs ${need.join(', ')} above.` : 'No further fields.' }), input: null, read: () => MISSING, set: () => {}, focus: () => {} };
+        } else c = makeControl(schemaOf(d.alts[i]), path, uid('in'), depth + 1, '');
+        if (c.input && !c.input.hasAttribute('aria-label')) c.input.setAttribute('aria-label', i === RAW ? 'JSON value' : altLabel(d.alts[i]));
+        controls.set(i, c);
+      }
+      return controls.get(i);
+    };
+    const show = () => put(box, current().el);
+    sel.addEventListener('change', show);
+    show();
+    const el = h('div', { class: 'union-control' }, shared ? shared.el : null, h('div', { class: 'alt-choice' }, h('span', { class: 'alt-choice-label', 'aria-hidden': 'true', text: d.key === 'anyOf' ? 'As' : 'One of' }), sel), box);
+    return {
+      el, input: sel,
+      read: (ctx) => {
+        const i = Number(sel.value);
+        const common = shared ? shared.read(ctx) : null;
+        const v = current().read(ctx);
+        if (i !== RAW && ctx.choices) ctx.choices.set(path, { alts: d.list, index: d.alts[i].index });
+        if (common && (isObj(v) || v === MISSING)) return Object.assign(common, v === MISSING ? {} : v);
+        return v;
+      },
+      set: (v) => {
+        // The first alternative the value fits, else the raw editor.
+        let i = d.alts.findIndex((a) => { const e = []; check(schemaOf(a), v, '', e); return !e.length; });
+        if (i < 0) i = RAW;
+        sel.value = String(i);
+        show();
+        if (shared && i !== RAW) shared.set(v);
+        current().set(v);
+      },
+      focus: () => sel.focus(),
+    };
+  }
+
   function mapControl(d, path, depth) {
     const valueSchema = d.s.additionalProperties === true || d.s.additionalProperties === undefined ? {} : d.s.additionalProperties;
     const list = h('div', { class: 'map-entries' });
@@ -890,7 +1162,7 @@
     const errId = uid('err');
     const labelId = uid('lbl');
     let path = opts.path;
-    const composite = ['object', 'map', 'array'].includes(d.kind) && (opts.depth || 0) <= MAX_FORM_DEPTH;
+    const composite = ['object', 'map', 'array', 'tuple', 'union'].includes(d.kind) && (opts.depth || 0) <= MAX_FORM_DEPTH;
     const labelText = h('span', { class: 'label-text', text: opts.name });
     const label = composite
       ? h('span', { class: 'label', id: labelId }, labelText)
@@ -913,6 +1185,32 @@
     let control = null;
     const controlBox = h('div', { class: 'control' });
     add(body, controlBox);
+    // A composite value can also be typed as JSON: the button switches between the form
+    // and a raw editor, carrying the value across.
+    let formControl = null;
+    let rawMode = false;
+    const jsonBtn = composite ? h('button', { type: 'button', class: 'btn btn-ghost btn-sm json-toggle', 'aria-pressed': 'false', title: 'Edit this value as JSON' }, 'JSON', h('span', { class: 'sr-only', text: ' for ' + (opts.name || 'this value') })) : null;
+    if (jsonBtn) {
+      jsonBtn.addEventListener('click', () => {
+        const from = ensureControl();
+        const scratch = { errs: [], fields: new Map(), choices: new Map() };
+        const v = from.read(scratch);
+        if (!rawMode) {
+          formControl = control;
+          control = rawControl(d, path, inputId);
+          if (v !== MISSING) control.set(v);
+        } else {
+          if (scratch.errs.length) { field.showError(scratch.errs[0].message); return; }
+          control = formControl;
+          if (v !== MISSING) control.set(v);
+        }
+        rawMode = !rawMode;
+        put(controlBox, control.el);
+        jsonBtn.setAttribute('aria-pressed', String(rawMode));
+        el.classList.toggle('is-raw', rawMode);
+        control.focus();
+      });
+    }
     const ensureControl = () => {
       if (control) return control;
       control = makeControl(schema, path, inputId, opts.depth || 0, opts.name);
@@ -953,6 +1251,7 @@
         el.classList.toggle('is-null', nullBox.checked);
       });
     }
+    if (jsonBtn) add(head, jsonBtn);
 
     const field = {
       el, name: opts.name,
@@ -1096,6 +1395,7 @@
     }
     doc = loaded.doc;
     const read = readMethods(doc);
+    rawMethods = listOf(doc.methods).map(deref);
     doc = Object.assign({}, doc, { methods: read.methods });
     docProblems = read.problems;
     endpoint = chooseEndpoint(loaded.url);
@@ -1221,7 +1521,7 @@
     for (const g of groups) {
       const items = g.methods.map((m) => {
         const lock = h('span', { class: 'nav-lock' });
-        const a = h('a', { href: '#' + methodAnchor(m.name), class: 'nav-method' + (m.deprecated ? ' is-deprecated' : ''), title: m.name }, h('span', { class: 'nav-name', text: m.name }), lock);
+        const a = h('a', { href: '#' + methodAnchor(m.name), class: 'nav-method' + (m.deprecated ? ' is-deprecated' : ''), title: m.name }, h('span', { class: 'nav-name' }, breakable(m.name)), lock);
         const li = h('li', { 'data-method': m.name }, a);
         methodViews.set(m.name, { navItem: li, navLock: lock });
         return li;
@@ -1229,9 +1529,16 @@
       add(nav, h('div', { class: 'nav-group', 'data-group': g.id }, h('h2', { class: 'nav-heading', text: g.title }), h('ul', { class: 'nav-list' }, items)));
     }
     const schemaNames = Object.keys(componentSchemas).sort((a, b) => a.localeCompare(b));
+    const componentLinks = isObj(doc.components) && isObj(doc.components.links) ? doc.components.links : {};
+    const linkNames = Object.keys(componentLinks).sort((a, b) => a.localeCompare(b));
     if (schemaNames.length) {
       add(nav, h('div', { class: 'nav-group', 'data-group': 'schemas' }, h('h2', { class: 'nav-heading', text: 'Schemas' }),
-        h('ul', { class: 'nav-list' }, schemaNames.map((n) => h('li', { 'data-schema': n }, h('a', { href: '#' + schemaAnchor(n), class: 'nav-schema', text: n }))))));
+        h('ul', { class: 'nav-list' }, schemaNames.map((n) => h('li', { 'data-schema': n }, h('a', { href: '#' + schemaAnchor(n), class: 'nav-schema', title: n }, breakable(n)))))));
+    }
+
+    if (linkNames.length) {
+      add(nav, h('div', { class: 'nav-group', 'data-group': 'links' }, h('h2', { class: 'nav-heading', text: 'Links' }),
+        h('ul', { class: 'nav-list' }, linkNames.map((n) => h('li', { 'data-link': n }, h('a', { href: '#' + linkAnchor(n), class: 'nav-schema', title: n }, breakable(n)))))));
     }
 
     // Main content
@@ -1256,6 +1563,12 @@
       add(main, h('section', { id: 'schemas', class: 'section', 'aria-labelledby': 'schemas-title' },
         h('div', { class: 'group-head' }, h('h2', { id: 'schemas-title', class: 'group-title' }, 'Schemas', h('span', { class: 'count', text: String(schemaNames.length) }))),
         schemaNames.map((n) => renderSchema(n, componentSchemas[n]))));
+    }
+    if (linkNames.length) {
+      add(main, h('section', { id: 'links', class: 'section', 'aria-labelledby': 'links-title' },
+        h('div', { class: 'group-head' }, h('h2', { id: 'links-title', class: 'group-title' }, 'Links', h('span', { class: 'count', text: String(linkNames.length) })),
+          h('p', { class: 'group-desc', text: 'Calls that can follow a method’s result, with the params they take from it.' })),
+        linkNames.map((n) => renderComponentLink(n, componentLinks[n]))));
     }
     const noMatch = h('p', { class: 'empty no-match', hidden: true });
     main.insertBefore(noMatch, methodsSection);
@@ -1297,7 +1610,7 @@
       }
       for (const gs of main.querySelectorAll('section.group')) gs.hidden = !gs.querySelector('article.method:not([hidden])');
       for (const ng of nav.querySelectorAll('.nav-group[data-group]')) {
-        if (ng.getAttribute('data-group') === 'schemas') continue;
+        if (ng.getAttribute('data-group') === 'schemas' || ng.getAttribute('data-group') === 'links') continue;
         ng.hidden = !ng.querySelector('li:not([hidden])');
       }
       let schemasShown = 0;
@@ -1310,9 +1623,20 @@
       }
       const ss = document.getElementById('schemas');
       if (ss) ss.hidden = schemasShown === 0;
+      let linksShown = 0;
+      for (const n of linkNames) {
+        const ok = !q || n.toLowerCase().includes(q);
+        document.getElementById(linkAnchor(n)).hidden = !ok;
+        nav.querySelector(`li[data-link="${CSS.escape(n)}"]`).hidden = !ok;
+        if (ok) linksShown++;
+      }
+      const ls = document.getElementById('links');
+      if (ls) ls.hidden = linksShown === 0;
+      const nl = nav.querySelector('.nav-group[data-group="links"]');
+      if (nl) nl.hidden = linksShown === 0;
       const ns = nav.querySelector('.nav-group[data-group="schemas"]');
       if (ns) ns.hidden = schemasShown === 0;
-      noMatch.hidden = !q || shown + schemasShown > 0;
+      noMatch.hidden = !q || shown + schemasShown + linksShown > 0;
       noMatch.textContent = `Nothing matches “${search.value.trim()}”.`;
       searchCount.textContent = q ? `${shown} of ${methods.length} methods, ${schemasShown} schemas match` : '';
     };
@@ -1341,6 +1665,12 @@
   }
 
   const methodAnchor = (name) => 'method-' + name;
+
+  // breakable is a long name with places to wrap after its dots, slashes and underscores and
+  // before its inner capitals, so that the contents show it whole.
+  function breakable(name) {
+    return String(name).split(/(?<=[._/:-])|(?<=[a-z0-9])(?=[A-Z])/).flatMap((part, i) => [i ? h('wbr') : null, part]);
+  }
 
   function groupByTag(methods) {
     const groups = new Map();
@@ -1876,7 +2206,7 @@
     const badgeSlot = h('span', { class: 'badge-slot' });
     const head = h('header', { class: 'method-head' },
       h('h3', { class: 'method-name', id: anchor + '-title' },
-        h('a', { href: '#' + anchor, class: 'anchor-link' }, h('code', { text: m.name }), icon('link', 'anchor-icon'), h('span', { class: 'sr-only', text: ' (link to this method)' }))),
+        h('a', { href: '#' + anchor, class: 'anchor-link' }, h('code', {}, breakable(m.name)), icon('link', 'anchor-icon'), h('span', { class: 'sr-only', text: ' (link to this method)' }))),
       h('div', { class: 'badges' },
         m.deprecated ? h('span', { class: 'badge badge-warn', text: 'Deprecated' }) : null,
         notification ? h('span', { class: 'badge', title: 'The method has no result: it is called as a notification, without an id.', text: 'Notification' }) : null,
@@ -1992,7 +2322,11 @@
     if (ex.$unresolved) return h('div', { class: 'example' }, unresolved(ex));
     const use = h('button', { type: 'button', class: 'btn btn-sm btn-ghost' }, 'Use in form');
     use.addEventListener('click', () => { tryView().open(); tryView().fill(ex); });
-    const request = { jsonrpc: '2.0', method: m.name, params: examplePayload(m, params, variadic, ex), id: 1 };
+    // An example whose params pair by position is shown as the list the document gives,
+    // unless the method takes its params by name.
+    const positional = !variadic && m.paramStructure !== 'by-name' && listOf(ex.params).length > 0 && !pairsByName(params, ex);
+    const payload = positional ? listOf(ex.params).map((v) => isObj(v) && 'value' in v ? v.value : null) : examplePayload(m, params, variadic, ex);
+    const request = { jsonrpc: '2.0', method: m.name, params: payload, id: 1 };
     const result = ex.result;
     let resultNode = null;
     if (isObj(result) && result.$unresolved) resultNode = unresolved(result);
@@ -2000,7 +2334,7 @@
     else if (isObj(result) && isText(result.externalValue)) resultNode = h('p', { class: 'hint' }, safeLink(result.externalValue, result.externalValue));
     return h('div', { class: 'example' },
       h('div', { class: 'example-head' },
-        h('span', { class: 'example-name', text: isText(ex.name) ? ex.name : 'Example' }),
+        h('span', { class: 'example-name' }, isText(ex.name) ? breakable(ex.name) : 'Example'),
         isText(ex.summary) ? h('span', { class: 'example-summary', text: ex.summary }) : null,
         use),
       richText(ex.description, 'hint'),
@@ -2098,15 +2432,15 @@
 
     // buildParams reads and checks the form: it returns {params, errs, fields}.
     function buildParams() {
-      const ctx = { errs: [], fields: new Map() };
+      const ctx = { errs: [], fields: new Map(), choices: new Map() };
       const values = fields.map((f) => f.read(ctx));
       const errs = ctx.errs;
       if (variadic) {
         const list = values[0] === MISSING ? [] : values[0];
-        list.forEach((v, i) => check(params[0].schema, v, ptr('/' + params[0].name, i), errs));
+        list.forEach((v, i) => check(params[0].schema, v, ptr('/' + params[0].name, i), errs, 0, ctx.choices));
         return { params: list, errs, ctx };
       }
-      params.forEach((p, i) => { if (values[i] !== MISSING && !ctx.errs.some((e) => e.path.startsWith(ptr('', p.name)))) check(p.schema, values[i], ptr('', p.name), errs); });
+      params.forEach((p, i) => { if (values[i] !== MISSING && !ctx.errs.some((e) => e.path.startsWith(ptr('', p.name)))) check(p.schema, values[i], ptr('', p.name), errs, 0, ctx.choices); });
       if (!params.length) return { params: undefined, errs, ctx };
       if (m.paramStructure === 'by-position') {
         let last = -1;
@@ -2585,9 +2919,8 @@
         h('h3', { class: 'method-name', id: anchor + '-title' }, h('a', { href: '#' + anchor, class: 'anchor-link' }, h('code', { text: name }), icon('link', 'anchor-icon'), h('span', { class: 'sr-only', text: ' (link to this schema)' }))),
         h('div', { class: 'badges' }, h('span', { class: 'badge badge-quiet' }, d.kind === 'object' ? 'object' : typeNode(schema.$ref ? schema : Object.assign({}, schema, { description: undefined }))))),
       richText(isObj(schema) ? schema.description : '', 'method-desc'));
-    const fields = schemaFields(schema);
-    if (fields) add(card, fields);
-    else add(card, constraintList(schema));
+    const body = schemaBody(Object.assign({}, schema, { description: undefined }), 0);
+    add(card, constraintList(schema), body);
     const users = usedBy(name);
     if (users.length) add(card, h('p', { class: 'hint used-by' }, 'Used by ', users.flatMap((u, i) => [i ? ', ' : '', h('a', { href: '#' + u.anchor, text: u.name })])));
     const rawId = uid('raw');
@@ -2596,6 +2929,20 @@
     rawBtn.addEventListener('click', () => { raw.hidden = !raw.hidden; rawBtn.setAttribute('aria-expanded', String(!raw.hidden)); });
     add(card, h('div', { class: 'schema-foot' }, rawBtn), raw);
     return card;
+  }
+
+  const linkAnchor = (name) => 'link-' + name;
+
+  // renderComponentLink shows a link of components.links and the methods that use it.
+  function renderComponentLink(name, link) {
+    const anchor = linkAnchor(name);
+    const ref = '#/components/links/' + name.replace(/~/g, '~0').replace(/\//g, '~1');
+    const from = rawMethods.filter((m) => isObj(m) && JSON.stringify(m.links === undefined ? null : m.links).includes(JSON.stringify(ref))).map((m) => m.name).filter(isText);
+    return h('article', { class: 'schema card component-link', id: anchor, tabindex: '-1', 'aria-labelledby': anchor + '-title' },
+      h('header', { class: 'method-head' },
+        h('h3', { class: 'method-name', id: anchor + '-title' }, h('a', { href: '#' + anchor, class: 'anchor-link' }, h('code', { text: name }), icon('link', 'anchor-icon'), h('span', { class: 'sr-only', text: ' (link to this link)' })))),
+      h('ul', { class: 'links' }, renderLink(deref(link))),
+      from.length ? h('p', { class: 'hint used-by' }, 'Used by ', from.flatMap((n, i) => [i ? ', ' : '', h('a', { href: '#' + methodAnchor(n), text: n })])) : null);
   }
 
   // usedBy lists the methods and schemas whose schemas refer to the component.
