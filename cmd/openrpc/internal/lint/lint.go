@@ -141,8 +141,10 @@ func (c *checker) check(raw []byte) {
 	if err != nil {
 		// The meta-schema or the $ref check has said why, in most cases; this says it
 		// where they could not (a $ref chain that loops, for one).
-		ptr, msg := splitPointer(err.Error())
-		c.add(Error, ptr, "%s", msg)
+		if !HasErrors(c.problems) {
+			ptr, msg := splitPointer(err.Error())
+			c.add(Error, ptr, "%s", msg)
+		}
 		return
 	}
 	c.doc = d
@@ -437,7 +439,11 @@ func (c *checker) examples() {
 				}
 			}
 			if len(missing) > 0 && len(pairing.Params) > 0 {
-				c.add(Warning, pat+"/params", "example pairing %q leaves out the required params %s", pairing.Name, strings.Join(missing, ", "))
+				what := "param"
+				if len(missing) > 1 {
+					what = "params"
+				}
+				c.add(Warning, pat+"/params", "example pairing %q leaves out the required %s %s", pairing.Name, what, strings.Join(missing, ", "))
 			}
 			if pairing.Result != nil && m.Result != nil {
 				c.value(pairing.Result, m.Result, c.follow(pat+"/result"), "the result")
