@@ -86,3 +86,31 @@ func TestRealDocumentsAreValid(t *testing.T) {
 		})
 	}
 }
+
+func TestComparePointers(t *testing.T) {
+	ptrs := []string{"/methods/10", "/methods/2/params", "", "/components", "/methods/2"}
+	slices.SortFunc(ptrs, comparePointers)
+	if want := []string{"", "/components", "/methods/2", "/methods/2/params", "/methods/10"}; !slices.Equal(ptrs, want) {
+		t.Errorf("got %q, want %q", ptrs, want)
+	}
+}
+
+// FuzzCheck checks garbage documents: never a panic or a hang, and every problem has a
+// severity and a message.
+func FuzzCheck(f *testing.F) {
+	for _, name := range []string{"refs.json", "examples.json", "codes.json", "metaschema.json"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "validate", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"openrpc": "1.3.2", "methods": [{"$ref": "#/methods/0"}]}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		for _, p := range Check(doc) {
+			if (p.Severity != Error && p.Severity != Warning) || p.Message == "" {
+				t.Errorf("problem %+v", p)
+			}
+		}
+	})
+}
