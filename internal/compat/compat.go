@@ -106,6 +106,8 @@ type comparer struct {
 	changes  []Change
 	// seen holds the pairs of schemas being compared, so recursive schemas end.
 	seen map[seenKey]bool
+	// nullable holds the nullable copies of schemas read from {"oneOf": [S, {"type": "null"}]}.
+	nullable map[*docmodel.Schema]*docmodel.Schema
 }
 
 // seenKey is a pair of schemas compared in a direction: each pair is compared once, at
@@ -278,9 +280,11 @@ func (c *comparer) diff(e effect, d direction, path, format string, args ...any)
 	c.add(e.breaks(d), path, format, args...)
 }
 
-// simplify follows s's $refs and unwraps allOf, anyOf or oneOf of a single schema, so
-// that {"allOf": [{"$ref": "#/components/schemas/A"}]} compares equal to A.
-func simplify(doc *docmodel.Document, s *docmodel.Schema) *docmodel.Schema {
+// simplify follows s's $refs, unwraps allOf, anyOf or oneOf of a single schema and reads
+// anyOf or oneOf of a schema and {"type": "null"} as the schema made nullable, so that
+// {"allOf": [{"$ref": "#/components/schemas/A"}]} compares equal to A and
+// {"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]} to A with null.
+func (c *comparer) simplify(doc *docmodel.Document, s *docmodel.Schema) *docmodel.Schema {
 	for range 16 {
 		r, _, err := doc.Resolve(s)
 		if err != nil || r == nil {
@@ -288,6 +292,7 @@ func simplify(doc *docmodel.Document, s *docmodel.Schema) *docmodel.Schema {
 		}
 		s = r
 		var only *docmodel.Schema
+		nullable := false
 		switch {
 		case len(s.AllOf) == 1 && len(s.AnyOf) == 0 && len(s.OneOf) == 0:
 			only = s.AllOf[0]
@@ -295,7 +300,12 @@ func simplify(doc *docmodel.Document, s *docmodel.Schema) *docmodel.Schema {
 			only = s.AnyOf[0]
 		case len(s.OneOf) == 1 && len(s.AllOf) == 0 && len(s.AnyOf) == 0:
 			only = s.OneOf[0]
-		default:
+		case len(s.AnyOf) == 2 && len(s.AllOf) == 0 && len(s.OneOf) == 0:
+			only, nullable = orNull(s.AnyOf)
+		case len(s.OneOf) == 2 && len(s.AllOf) == 0 && len(s.AnyOf) == 0:
+			only, nullable = orNull(s.OneOf)
+		}
+		if only == nil {
 			return s
 		}
 		rest := *s
@@ -306,12 +316,53 @@ func simplify(doc *docmodel.Document, s *docmodel.Schema) *docmodel.Schema {
 			return s
 		}
 		s = only
+		if nullable {
+			return c.withNull(doc, s)
+		}
 	}
 	return s
 }
 
+// orNull returns the schema of a pair that is not {"type": "null"}, when the other is.
+func orNull(pair []*docmodel.Schema) (*docmodel.Schema, bool) {
+	isNull := func(s *docmodel.Schema) bool {
+		if s == nil || len(s.Type) != 1 || s.Type[0] != "null" {
+			return false
+		}
+		t := *s
+		t.Type, t.Title, t.Description = nil, "", ""
+		return t.IsTrue() && len(t.Extra) == 0
+	}
+	switch {
+	case isNull(pair[1]) && !isNull(pair[0]):
+		return pair[0], true
+	case isNull(pair[0]) && !isNull(pair[1]):
+		return pair[1], true
+	}
+	return nil, false
+}
+
+// withNull returns s, resolved, with nullable set: the same copy for the same schema, so
+// recursive schemas end.
+func (c *comparer) withNull(doc *docmodel.Document, s *docmodel.Schema) *docmodel.Schema {
+	r := c.simplify(doc, s)
+	if r == nil || r.IsTrue() || r.Nullable {
+		return r
+	}
+	if n, ok := c.nullable[r]; ok {
+		return n
+	}
+	n := *r
+	n.Nullable = true
+	if c.nullable == nil {
+		c.nullable = make(map[*docmodel.Schema]*docmodel.Schema)
+	}
+	c.nullable[r] = &n
+	return &n
+}
+
 func (c *comparer) compare(o, n *docmodel.Schema, path string, d direction, depth int) {
-	o, n = simplify(c.old, o), simplify(c.new, n)
+	o, n = c.simplify(c.old, o), c.simplify(c.new, n)
 	if depth > maxDepth || (o == nil && n == nil) {
 		return
 	}
@@ -566,6 +617,9 @@ func (c *comparer) arrays(o, n *docmodel.Schema, path string, d direction, depth
 	if o.AdditionalItems != nil || n.AdditionalItems != nil {
 		c.compare(o.AdditionalItems, n.AdditionalItems, path+"/additionalItems", d, depth+1)
 	}
+	if o.Contains != nil || n.Contains != nil {
+		c.compare(o.Contains, n.Contains, path+"/contains", d, depth+1)
+	}
 }
 
 // closed reports whether s refuses properties it does not name.
@@ -605,6 +659,22 @@ func (c *comparer) objects(o, n *docmodel.Schema, path string, d direction, dept
 			c.diff(looser, d, path+"/properties/"+r, "member now optional")
 		}
 	}
+	for _, p := range o.PatternProperties {
+		pp := path + "/patternProperties/" + p.Name
+		if ns := patternProperty(n, p.Name); ns != nil {
+			c.compare(p.Schema, ns, pp, d, depth+1)
+		} else {
+			c.diff(looser, d, pp, "pattern property removed")
+		}
+	}
+	for _, p := range n.PatternProperties {
+		if patternProperty(o, p.Name) == nil {
+			c.diff(tighter, d, path+"/patternProperties/"+p.Name, "pattern property added")
+		}
+	}
+	if o.PropertyNames != nil || n.PropertyNames != nil {
+		c.compare(o.PropertyNames, n.PropertyNames, path+"/propertyNames", d, depth+1)
+	}
 	switch oc, nc := closed(o), closed(n); {
 	case !oc && nc:
 		c.diff(tighter, d, path, "additionalProperties now false")
@@ -613,6 +683,15 @@ func (c *comparer) objects(o, n *docmodel.Schema, path string, d direction, dept
 	case !oc && !nc && (o.AdditionalProperties != nil || n.AdditionalProperties != nil):
 		c.compare(o.AdditionalProperties, n.AdditionalProperties, path+"/additionalProperties", d, depth+1)
 	}
+}
+
+func patternProperty(s *docmodel.Schema, pattern string) *docmodel.Schema {
+	for _, p := range s.PatternProperties {
+		if p.Name == pattern {
+			return p.Schema
+		}
+	}
+	return nil
 }
 
 func (c *comparer) combinators(o, n *docmodel.Schema, path string, d direction, depth int) {
@@ -646,5 +725,14 @@ func (c *comparer) combinators(o, n *docmodel.Schema, path string, d direction, 
 			inv = input
 		}
 		c.compare(o.Not, n.Not, path+"/not", inv, depth+1)
+	}
+	// if, then and else cannot be ordered: any difference counts both ways.
+	for _, k := range []struct {
+		name string
+		o, n *docmodel.Schema
+	}{{"if", o.If, n.If}, {"then", o.Then, n.Then}, {"else", o.Else, n.Else}} {
+		if !reflect.DeepEqual(k.o, k.n) {
+			c.diff(changed, d, path+"/"+k.name, "%s changed", k.name)
+		}
 	}
 }

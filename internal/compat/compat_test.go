@@ -128,6 +128,19 @@ func TestRules(t *testing.T) {
 			old:  method("", `{"anyOf": [{"type": "string"}, {"type": "integer"}]}`),
 			new:  method("", `{"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}`),
 			want: "m/result: anyOf: 1 schemas added", wantBreaking: true, reverseBreaking: false},
+		{name: "contains tighter", old: method(param("a", true, `{"type": "array", "contains": {"type": "number"}}`), str), new: method(param("a", true, `{"type": "array", "contains": {"type": "integer"}}`), str),
+			want: "m/params/a/contains: type changed from number to integer", wantBreaking: true, reverseBreaking: false},
+		{name: "pattern property added", old: method(param("a", true, `{"type": "object"}`), str), new: method(param("a", true, `{"type": "object", "patternProperties": {"^x-": {"type": "string"}}}`), str),
+			want: "m/params/a/patternProperties/^x-: pattern property added", wantBreaking: true, reverseBreaking: false},
+		{name: "propertyNames", old: method(param("a", true, `{"type": "object"}`), str), new: method(param("a", true, `{"type": "object", "propertyNames": {"maxLength": 3}}`), str),
+			want: "m/params/a/propertyNames: schema constrained", wantBreaking: true, reverseBreaking: false},
+		{name: "if changed", old: method(param("a", true, `{"if": {"type": "string"}, "then": {"minLength": 1}}`), str), new: method(param("a", true, `{"if": {"type": "string"}, "then": {"minLength": 2}}`), str),
+			want: "m/params/a/then: then changed", wantBreaking: true, reverseBreaking: true},
+		{name: "not loosened", old: method(param("a", true, `{"not": {"type": "string"}}`), str), new: method(param("a", true, `{"not": {"type": "string", "minLength": 1}}`), str),
+			want: "m/params/a/not: minLength 1 added", wantBreaking: false, reverseBreaking: true},
+		{name: "result oneOf null", old: method("", `{"$ref": "#/components/schemas/A"}`), new: method("", `{"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}`),
+			schemas: `"A": {"type": "object"}`,
+			want:    "m/result: now nullable: type changed from object to null|object", wantBreaking: true, reverseBreaking: false},
 		{name: "result removed", old: method("", str), new: `{"name": "m", "params": []}`,
 			want: "m/result: result removed", wantBreaking: true, reverseBreaking: false},
 		{name: "deprecated", old: method("", str), new: `{"name": "m", "deprecated": true, "params": [], "result": {"name": "r", "schema": {"type": "string"}}}`,
@@ -262,4 +275,26 @@ func FuzzCompare(f *testing.F) {
 		Compare(db, da)
 		Compare(da, da)
 	})
+}
+
+// TestNullableForms compares the ways documents write "A or null": no change either way.
+func TestNullableForms(t *testing.T) {
+	schemas := `"A": {"type": "object", "properties": {"next": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}}},
+		"B": {"type": "object", "properties": {"next": {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/B"}]}}}`
+	forms := []string{
+		`{"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}`,
+		`{"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/B"}]}`,
+		`{"type": ["object", "null"], "properties": {"next": {"$ref": "#/methods/0/result/schema"}}}`,
+	}
+	for i, a := range forms {
+		for j, b := range forms {
+			if i == j {
+				continue
+			}
+			da, db := doc(t, method(param("p", true, a), a), schemas), doc(t, method(param("p", true, b), b), schemas)
+			if c := Compare(da, db); len(c) > 0 {
+				t.Errorf("%s to %s:\n%s", a, b, Report(c))
+			}
+		}
+	}
 }
