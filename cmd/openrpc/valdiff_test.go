@@ -58,6 +58,7 @@ func TestValidate(t *testing.T) {
 		{"examples.json", nil, 1},
 		{"codes.json", nil, 1},
 		{"metaschema.json", nil, 1},
+		{"links.json", nil, 0},
 		{"extensions.json", nil, 0},
 		{"extensions.json", []string{"--strict"}, 1},
 		{"extensions.json", []string{"--json"}, 0},

@@ -2,7 +2,9 @@
 // (embedded), the resolution of every $ref, and rules the meta-schema cannot express
 // (unique names, required params first, examples that satisfy their schemas, error codes
 // outside the range JSON-RPC reserves, x- fields declared in x-extensions). Every problem
-// carries the JSON Pointer of the place it is about and a severity.
+// carries the JSON Pointer of the place it is about and a severity. The rules past the
+// meta-schema and $refs need the document's structure: they run when its method, content
+// descriptor and example $refs resolve.
 //
 // Severities:
 //   - error: the document breaks the OpenRPC specification or cannot be used as written
@@ -12,7 +14,8 @@
 //   - warning: the document is valid but likely wrong or not portable (a code of the
 //     implementation-defined range -32099..-32000 that the framework does not define, a
 //     reference to another document, which is not checked, an x- field not declared in
-//     x-extensions, an example pairing naming no param or leaving out a required one).
+//     x-extensions, an example pairing with more params than the method or leaving out a
+//     required one, a link to a method the document does not have).
 package lint
 
 import (
@@ -149,6 +152,7 @@ func (c *checker) check(raw []byte) {
 	}
 	c.doc = d
 	c.methods()
+	c.links()
 	c.errorCodes()
 	c.extensions(v)
 	if sd, err := schemacheck.New(raw); err == nil {
@@ -318,6 +322,23 @@ func (c *checker) methods() {
 				c.add(Error, pat+"/required", "required param %q after the optional param %q: OpenRPC puts all required params first", p.Name, m.Params[optional].Name)
 			}
 		}
+	}
+}
+
+// links warns of links to methods the document does not have.
+func (c *checker) links() {
+	check := func(l *docmodel.Link, at string) {
+		if l.Method != "" && c.doc.Method(l.Method) == nil {
+			c.add(Warning, at+"/method", "link to method %q, which the document does not have", l.Method)
+		}
+	}
+	for _, m := range c.doc.Methods {
+		for j, l := range m.Links {
+			check(l, c.follow(m.Pointer+"/links/"+strconv.Itoa(j)))
+		}
+	}
+	for _, l := range c.doc.Components.Links {
+		check(l.Link, "/components/links/"+escape(l.Key))
 	}
 }
 
