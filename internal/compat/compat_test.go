@@ -1,7 +1,10 @@
 package compat
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -297,4 +300,69 @@ func TestNullableForms(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRealDocuments compares each of the OpenRPC project's example documents and the
+// framework's golden documents with itself rewritten: members sorted, descriptions and
+// summaries dropped. No change either way.
+func TestRealDocuments(t *testing.T) {
+	var paths []string
+	for _, pattern := range []string{"../../e2e/testdata/open-rpc-examples/*-openrpc.json", "../../testdata/*.openrpc.golden", "../../examples/*/testdata/*.openrpc.golden"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, m...)
+	}
+	if len(paths) < 10 {
+		t.Fatalf("found %d documents", len(paths))
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v any
+			if err := json.Unmarshal(b, &v); err != nil {
+				t.Fatal(err)
+			}
+			rewritten, err := json.Marshal(dropText(v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := docmodel.Parse(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := docmodel.Parse(rewritten)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range [][]Change{Compare(a, a), Compare(a, r), Compare(r, a)} {
+				if len(c) > 0 {
+					t.Errorf("changes:\n%s", Report(c))
+				}
+			}
+		})
+	}
+}
+
+// dropText removes the string members description and summary of v.
+func dropText(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, c := range x {
+			if _, isString := c.(string); isString && (k == "description" || k == "summary") {
+				delete(x, k)
+				continue
+			}
+			x[k] = dropText(c)
+		}
+	case []any:
+		for i, c := range x {
+			x[i] = dropText(c)
+		}
+	}
+	return v
 }
