@@ -366,3 +366,21 @@ func dropText(v any) any {
 	}
 	return v
 }
+
+// BenchmarkCompare compares the kitchen-sink golden document (26 params of every kind,
+// recursive components) with itself.
+func BenchmarkCompare(b *testing.B) {
+	raw, err := os.ReadFile("../../testdata/kitchensink.openrpc.golden")
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := docmodel.Parse(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if c := Compare(d, d); len(c) > 0 {
+			b.Fatal(c)
+		}
+	}
+}

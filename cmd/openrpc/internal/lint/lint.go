@@ -21,7 +21,6 @@ package lint
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -125,6 +124,7 @@ func HasErrors(ps []Problem) bool {
 type checker struct {
 	problems []Problem
 	doc      *docmodel.Document
+	tree     any // the document decoded
 	schemas  *schemacheck.Document
 }
 
@@ -138,6 +138,7 @@ func (c *checker) check(raw []byte) {
 		c.add(Error, "", "not JSON: %v", err)
 		return
 	}
+	c.tree = v
 	c.metaSchema(v)
 	c.refs(v, v, "", "")
 	d, err := docmodel.Parse(raw)
@@ -271,29 +272,37 @@ func (c *checker) ref(root any, ref, at string) {
 		c.add(Error, at, "$ref %q is not a JSON Pointer", ref)
 		return
 	}
+	if _, err := lookup(root, ptr); err != nil {
+		c.add(Error, at, "$ref %q does not resolve: %v", ref, err)
+	}
+}
+
+// lookup returns the value at the JSON Pointer ptr of the decoded document root.
+func lookup(root any, ptr string) (any, error) {
 	cur := root
+	if ptr == "" {
+		return cur, nil
+	}
 	for _, tok := range strings.Split(ptr, "/")[1:] {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 		switch x := cur.(type) {
 		case map[string]any:
 			v, ok := x[tok]
 			if !ok {
-				c.add(Error, at, "$ref %q does not resolve: no %q", ref, tok)
-				return
+				return nil, fmt.Errorf("no %q", tok)
 			}
 			cur = v
 		case []any:
 			i, err := strconv.Atoi(tok)
 			if err != nil || i < 0 || i >= len(x) {
-				c.add(Error, at, "$ref %q does not resolve: no item %q", ref, tok)
-				return
+				return nil, fmt.Errorf("no item %q", tok)
 			}
 			cur = x[i]
 		default:
-			c.add(Error, at, "$ref %q does not resolve: %q is not inside an object or array", ref, tok)
-			return
+			return nil, fmt.Errorf("%q is not inside an object or array", tok)
 		}
 	}
+	return cur, nil
 }
 
 // methods checks method names, param names and the order of required params.
@@ -345,17 +354,16 @@ func (c *checker) links() {
 // follow returns the pointer of the object at ptr, or of its $ref's target.
 func (c *checker) follow(ptr string) string {
 	for range 64 {
-		raw, err := c.doc.Lookup(ptr)
+		v, err := lookup(c.tree, ptr)
 		if err != nil {
 			return ptr
 		}
-		var ref struct {
-			Ref *string `json:"$ref"`
-		}
-		if json.Unmarshal(raw, &ref) != nil || ref.Ref == nil {
+		m, _ := v.(map[string]any)
+		ref, ok := m["$ref"].(string)
+		if !ok {
 			return ptr
 		}
-		target := docmodel.RefPointer(*ref.Ref)
+		target := docmodel.RefPointer(ref)
 		if target == "" {
 			return ptr
 		}

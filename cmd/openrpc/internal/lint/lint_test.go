@@ -120,3 +120,17 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheck checks the auth example's golden document: meta-schema, $refs, lint rules
+// and examples.
+func BenchmarkCheck(b *testing.B) {
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "examples/auth/testdata/auth.openrpc.golden"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if p := Check(doc); len(p) > 0 {
+			b.Fatal(p)
+		}
+	}
+}
