@@ -108,6 +108,8 @@ type comparer struct {
 	seen map[seenKey]bool
 	// nullable holds the nullable copies of schemas read from {"oneOf": [S, {"type": "null"}]}.
 	nullable map[*docmodel.Schema]*docmodel.Schema
+	// merged holds the schemas read from {"allOf": [S], ...keywords}.
+	merged map[*docmodel.Schema]*docmodel.Schema
 }
 
 // seenKey is a pair of schemas compared in a direction: each pair is compared once, at
@@ -313,6 +315,9 @@ func (c *comparer) simplify(doc *docmodel.Document, s *docmodel.Schema) *docmode
 		rest.Title, rest.Description, rest.Examples, rest.Default = "", "", nil, nil
 		rest.Deprecated, rest.ReadOnly, rest.WriteOnly, rest.Definitions = false, false, false, nil
 		if !rest.IsTrue() || len(rest.Extra) > 0 {
+			if len(s.AllOf) == 1 && !nullable {
+				return c.merge(doc, s)
+			}
 			return s
 		}
 		s = only
@@ -321,6 +326,32 @@ func (c *comparer) simplify(doc *docmodel.Document, s *docmodel.Schema) *docmode
 		}
 	}
 	return s
+}
+
+// merge reads {"allOf": [S], ...keywords} (how the framework writes a $ref with keywords
+// beside it) as S with the keywords set on it: the same copy for the same schema, so
+// recursive schemas end.
+func (c *comparer) merge(doc *docmodel.Document, s *docmodel.Schema) *docmodel.Schema {
+	if m, ok := c.merged[s]; ok {
+		return m
+	}
+	if c.merged == nil {
+		c.merged = make(map[*docmodel.Schema]*docmodel.Schema)
+	}
+	c.merged[s] = s // while merging: a schema that is its own allOf stays as it is
+	base := c.simplify(doc, s.AllOf[0])
+	if base == nil || base.Bool != nil {
+		return s
+	}
+	m := *base
+	dst, src := reflect.ValueOf(&m).Elem(), reflect.ValueOf(s).Elem()
+	for i := range src.NumField() {
+		if f := src.Field(i); !f.IsZero() && src.Type().Field(i).Name != "AllOf" {
+			dst.Field(i).Set(f)
+		}
+	}
+	c.merged[s] = &m
+	return &m
 }
 
 // orNull returns the schema of a pair that is not {"type": "null"}, when the other is.

@@ -222,6 +222,26 @@ func TestEquivalentDocuments(t *testing.T) {
 	}
 }
 
+// TestAllOfWithKeywords reads {"allOf": [{"$ref": A}], keywords}, the framework's way to
+// write keywords beside a $ref, as A with the keywords.
+func TestAllOfWithKeywords(t *testing.T) {
+	schemas := `"Name": {"type": "string", "maxLength": 64}`
+	wrapped := doc(t, method(param("a", true, `{"allOf": [{"$ref": "#/components/schemas/Name"}], "description": "d", "minLength": 3}`), `true`), schemas)
+	inline := doc(t, method(param("a", true, `{"type": "string", "minLength": 3, "maxLength": 64}`), `true`), schemas)
+	if c := Compare(wrapped, inline); len(c) > 0 {
+		t.Errorf("wrapped to inline:\n%s", Report(c))
+	}
+	if c := Compare(inline, wrapped); len(c) > 0 {
+		t.Errorf("inline to wrapped:\n%s", Report(c))
+	}
+	tighter := doc(t, method(param("a", true, `{"type": "string", "minLength": 4, "maxLength": 64}`), `true`), schemas)
+	if got := Report(Compare(wrapped, tighter)); got != "Breaking changes (1):\n  m/params/a: minLength raised from 3 to 4\n" {
+		t.Errorf("got %s", got)
+	}
+	self := doc(t, method(param("a", true, `{"$ref": "#/components/schemas/S"}`), `true`), `"S": {"allOf": [{"$ref": "#/components/schemas/S"}], "minimum": 1}`)
+	Compare(self, self) // ends
+}
+
 // TestRecursiveSchemas compares mutually recursive schemas that differ deep inside.
 func TestRecursiveSchemas(t *testing.T) {
 	schemas := func(max int) string {
