@@ -45,7 +45,8 @@ missing or does not fit its schema: the command names the param and exits with s
 With METHOD "-", standard input holds a batch, one call a line, sent as one JSON-RPC
 batch: "METHOD [JSON | name=value ...]" with shell quoting, or a JSON object
 {"method": ..., "params": ...}. Blank lines and lines starting with # are skipped. Each
-call's outcome is printed on its own line, in order: {"result": ...} or {"error": ...}.
+call's outcome is printed on one line, in order: {"result": ...} or {"error": ...}; the
+errors are also told on standard error with their line number.
 
 The bearer token comes from --bearer or the environment variable OPENRPC_BEARER. Colors
 follow NO_COLOR (set: never) and CLICOLOR_FORCE (set: also when not on a terminal).
@@ -75,6 +76,7 @@ func init() {
 		noDiscover bool
 	)
 	callCmd.flags = func(fs *flag.FlagSet) {
+		headers, o = nil, callOptions{}
 		fs.Var(&headers, "header", "a header to send, `Name: value` (repeatable)")
 		fs.StringVar(&o.bearer, "bearer", "", "a bearer `token` to send as \"Authorization: Bearer TOKEN\" (default $OPENRPC_BEARER)")
 		fs.BoolVar(&o.json, "json", false, "print the result as received (errors as JSON objects)")
@@ -91,6 +93,9 @@ func init() {
 		if !source.IsURL(o.url) {
 			return usagef("%q is not a service URL: give an http, https, ws or wss URL such as http://localhost:8080/api/v1", o.url)
 		}
+		if args[1] == "-" && len(args) > 2 {
+			return usagef("a batch comes from standard input alone: unexpected arguments %q", args[2:])
+		}
 		if o.bearer == "" {
 			o.bearer = e.getenv("OPENRPC_BEARER")
 		}
@@ -105,9 +110,6 @@ func init() {
 		}
 		defer s.client.Close()
 		if args[1] == "-" {
-			if len(args) > 2 {
-				return usagef("a batch comes from standard input alone: unexpected arguments %q", args[2:])
-			}
 			return s.batch(ctx)
 		}
 		return s.call(ctx, args[1], args[2:])
@@ -303,7 +305,7 @@ func (s *callSession) batch(ctx context.Context) error {
 				Result json.RawMessage `json:"result"`
 			}{orNull(results[i])})
 		}
-		s.printJSON(s.e.stdout, out)
+		s.printLine(s.e.stdout, out)
 	}
 	if failed {
 		return exitError(1)
@@ -393,6 +395,16 @@ func asRPCError(err error) (*openrpc.Error, bool) {
 	var e *openrpc.Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// printLine prints a JSON value on one line, colored when colors are on.
+func (s *callSession) printLine(w io.Writer, v json.RawMessage) {
+	if s.color && !s.o.json {
+		colorJSON(w, v)
+		fmt.Fprintln(w)
+		return
+	}
+	fmt.Fprintf(w, "%s\n", v)
 }
 
 func orNull(v json.RawMessage) json.RawMessage {

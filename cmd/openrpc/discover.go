@@ -49,6 +49,7 @@ func init() {
 		asJSON  bool
 	)
 	discoverCmd.flags = func(fs *flag.FlagSet) {
+		headers = nil
 		fs.Var(&headers, "header", "a header for reading the document from a service, `Name: value` (repeatable)")
 		fs.BoolVar(&asJSON, "json", false, "print the document instead of the table")
 	}

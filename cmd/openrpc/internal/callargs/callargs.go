@@ -322,13 +322,20 @@ func (b *Builder) value(p *docmodel.ContentDescriptor, v string, raw bool) (json
 			return compact(v), nil
 		}
 		if !types["string"] {
-			return nil, paramErrorf(p.Name, "%q is not JSON; %s wants %s", v, p.Name, typename.Of(p.Schema))
+			return nil, paramErrorf(p.Name, "want %s, got %q, which is not JSON", typename.Of(p.Schema), v)
 		}
 	}
 	if types["string"] {
 		return quote(v), nil
 	}
-	return nil, paramErrorf(p.Name, "%q is not a %s; write it as %s=VALUE with a %[2]s, or %[3]s:=JSON", v, typename.Of(p.Schema), p.Name)
+	if types["object"] || types["array"] {
+		example := `'{...}'`
+		if types["array"] {
+			example = `'[...]'`
+		}
+		return nil, paramErrorf(p.Name, "want %s, got %q: write it as JSON, %s=%s", typename.Of(p.Schema), v, p.Name, example)
+	}
+	return nil, paramErrorf(p.Name, "want %s, got %q", typename.Of(p.Schema), v)
 }
 
 // types returns the JSON types s accepts, none for any.

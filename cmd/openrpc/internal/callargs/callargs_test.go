@@ -120,14 +120,14 @@ func TestBuildRefuses(t *testing.T) {
 		param  string // the param the error names
 		msg    string // a part of the message
 	}{
-		{"mixed", []string{"i=abc"}, "i", `"abc" is not a integer`},
+		{"mixed", []string{"i=abc"}, "i", `want integer, got "abc"`},
 		{"mixed", []string{"i=1.5"}, "i", "integer"},
 		{"mixed", []string{"i=-1"}, "i", "minimum"},
 		{"mixed", []string{"b=yes"}, "b", "boolean"},
 		{"mixed", []string{"o={\"y\":1}"}, "o", "missing property 'x'"},
 		{"mixed", []string{"o={x"}, "o", "not JSON"},
-		{"mixed", []string{"o=5"}, "o", "is not a Point"},
-		{"mixed", []string{"a=p"}, "a", "is not a []string"},
+		{"mixed", []string{"o=5"}, "o", `want Point, got "5": write it as JSON, o='{...}'`},
+		{"mixed", []string{"a=p"}, "a", `want []string, got "p": write it as JSON, a='[...]'`},
 		{"mixed", []string{"e=up"}, "e", "must be one of"},
 		{"mixed", []string{"s:=nope"}, "s", "not JSON"},
 		{"mixed", []string{"s=1", "s=2"}, "s", "given twice"},
@@ -140,8 +140,8 @@ func TestBuildRefuses(t *testing.T) {
 		{"login", []string{`{"username":"alice","passwrd":"x"}`}, "passwrd", `did you mean "password"?`},
 		{"login", []string{"a", "b", "c"}, "", "takes 2 params"},
 		{"login", []string{"username=alice", "pw"}, "", "comes after params given by name"},
-		{"subtract", []string{"x"}, "minuend", "is not a number"},
-		{"sum", []string{"1", "two"}, "numbers", "is not a number"},
+		{"subtract", []string{"x"}, "minuend", `want number, got "x"`},
+		{"sum", []string{"1", "two"}, "numbers", `want number, got "two"`},
 		{"sum", []string{`[1,"two"]`}, "numbers", "number"},
 		{"none", []string{"x=1"}, "x", "none takes no params"},
 		{"login", []string{`{"username":`}, "", "not a JSON object"},
