@@ -35,10 +35,10 @@ func callRunInProcess(t *testing.T, stdin string, vars map[string]string, args .
 }
 
 type echoParams struct {
-	S    string                   `json:"s"`
-	I    int                      `json:"i"`
-	B    bool                     `json:"b"`
-	Tags []string                 `json:"tags"`
+	S    string                    `json:"s"`
+	I    int                       `json:"i"`
+	B    bool                      `json:"b"`
+	Tags []string                  `json:"tags"`
 	N    openrpc.Optional[float64] `json:"n"`
 }
 
@@ -341,33 +341,51 @@ func startCountingProxy(t *testing.T, target string) *countingProxy {
 	return p
 }
 
-// TestCallBinaryAuth runs the built command against examples/auth, over HTTP through a
-// proxy that counts the calls, and over WebSocket.
-func TestCallBinaryAuth(t *testing.T) {
+// TestLiveExamples runs examples/auth and examples/spec once for the tests of the built
+// command and of discover against live services.
+func TestLiveExamples(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs examples/auth")
+		t.Skip("builds and runs examples/auth and examples/spec")
 	}
 	bin := filepath.Join(t.TempDir(), "openrpc")
 	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, b)
 	}
-	base := exampletest.StartAuth(t)
+	auth := exampletest.StartAuth(t)
+	spec := exampletest.Start(t, "spec", nil)
+	t.Run("CallAuth", func(t *testing.T) { testCallBinaryAuth(t, bin, auth) })
+	t.Run("CallSpec", func(t *testing.T) { testCallSpec(t, spec) })
+	t.Run("Discover", func(t *testing.T) {
+		testDiscoverLive(t, "auth", auth)
+		testDiscoverLive(t, "spec", spec)
+	})
+}
+
+// cliRun runs the built command.
+func cliRun(t *testing.T, bin, stdin string, env []string, args ...string) callOutcome {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), bin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(stdin), &stdout, &stderr
+	cmd.Env = append(os.Environ(), "NO_COLOR=", "CLICOLOR_FORCE=", "OPENRPC_BEARER=")
+	cmd.Env = append(cmd.Env, env...)
+	err := cmd.Run()
+	status := 0
+	if exitErr, ok := err.(*exec.ExitError); ok {
+		status = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return callOutcome{stdout.String(), stderr.String(), status}
+}
+
+// testCallBinaryAuth runs the built command against examples/auth at base, over HTTP
+// through a proxy that counts the calls, and over WebSocket.
+func testCallBinaryAuth(t *testing.T, bin, base string) {
 	proxy := startCountingProxy(t, base+"/api/v1")
 	cli := func(env []string, args ...string) callOutcome {
 		t.Helper()
-		cmd := exec.CommandContext(t.Context(), bin, args...)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		cmd.Env = append(os.Environ(), "NO_COLOR=", "CLICOLOR_FORCE=", "OPENRPC_BEARER=")
-		cmd.Env = append(cmd.Env, env...)
-		err := cmd.Run()
-		status := 0
-		if exitErr, ok := err.(*exec.ExitError); ok {
-			status = exitErr.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return callOutcome{stdout.String(), stderr.String(), status}
+		return cliRun(t, bin, "", env, args...)
 	}
 
 	out := cli(nil, "call", proxy.url, "sign_up", "username=alice", "password=correct-horse-1")
@@ -431,14 +449,42 @@ func TestCallBinaryAuth(t *testing.T) {
 	}
 
 	// A batch on standard input, in one request.
-	cmd := exec.CommandContext(t.Context(), bin, "call", proxy.url, "-")
-	cmd.Stdin = strings.NewReader("sign_in alice correct-horse-1\nget_caller\n")
-	b, err := cmd.Output()
-	if exitErr, ok := err.(*exec.ExitError); !ok || exitErr.ExitCode() != 1 {
-		t.Fatalf("batch: %v, want exit status 1 (get_caller has no token)", err)
+	before = proxy.calls.Load()
+	out = cliRun(t, bin, "sign_in alice correct-horse-1\nget_caller\n", nil, "call", proxy.url, "-")
+	lines := strings.Split(strings.TrimSpace(out.stdout), "\n")
+	if out.status != 1 || len(lines) != 2 || !strings.HasPrefix(lines[0], `{"result":{"access_token":"`) || !strings.HasPrefix(lines[1], `{"error":{"code":-32099`) {
+		t.Errorf("batch: status %d (want 1: get_caller has no token), stdout:\n%s\nstderr:\n%s", out.status, out.stdout, out.stderr)
 	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], `{"result":{"access_token":"`) || !strings.HasPrefix(lines[1], `{"error":{"code":-32099`) {
-		t.Errorf("batch output:\n%s", b)
+	if n := proxy.calls.Load() - before; n != 2 {
+		t.Errorf("the batch reached the server as %d calls, want 2", n)
+	}
+}
+
+// testCallSpec calls the methods of examples/spec at base: params by position, variadic.
+func testCallSpec(t *testing.T, base string) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"subtract", "42", "23"}, "19"},
+		{[]string{"subtract", "subtrahend=23", "minuend=42"}, "19"},
+		{[]string{"sum", "1", "2", "3.5"}, "6.5"},
+		{[]string{"sum", "[1, 2]"}, "3"},
+		{[]string{"add", "a=2", "b=-3"}, "-1"},
+	} {
+		for _, url := range []string{base + "/api/v1", "ws" + strings.TrimPrefix(base, "http") + "/api/v1"} {
+			out := callRunInProcess(t, "", nil, append([]string{"call", url}, tt.args...)...)
+			if out.status != 0 || strings.TrimSpace(out.stdout) != tt.want {
+				t.Errorf("%s %q: status %d, stdout %q, stderr %q; want %s", url, tt.args, out.status, out.stdout, out.stderr, tt.want)
+			}
+		}
+	}
+	out := callRunInProcess(t, "", nil, "call", base+"/api/v1", "add", "a=1.5", "b=1")
+	if out.status != 2 || !strings.Contains(out.stderr, `param "a"`) {
+		t.Errorf("add a=1.5: status %d, stderr %q; want 2, naming a", out.status, out.stderr)
+	}
+	out = callRunInProcess(t, "", nil, "call", "--notify", base+"/api/v1", "notify_hello", "7")
+	if out.status != 0 || out.stdout != "" {
+		t.Errorf("--notify: status %d, stdout %q, stderr %q", out.status, out.stdout, out.stderr)
 	}
 }
