@@ -160,6 +160,8 @@ func startSession(ctx context.Context, e *env, o *callOptions) (*callSession, er
 		err = s.client.Call(ctx, "rpc.discover", nil, &doc)
 		if rpcErr, ok := asRPCError(err); ok && rpcErr.Code == openrpc.CodeMethodNotFound {
 			err = fmt.Errorf("%s does not serve its document (rpc.discover: %s): give --doc FILE, or --no-discover to send the params as given", o.url, rpcErr.Message)
+		} else if _, isRPC := asRPCError(err); err != nil && !isRPC && !errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("reading the document (rpc.discover): %w\ncheck that %s is the service's JSON-RPC endpoint and that the service runs", err, o.url)
 		} else if err != nil {
 			err = fmt.Errorf("reading the document (rpc.discover): %w", err)
 		}
@@ -215,6 +217,9 @@ func (s *callSession) params(method string, args []string) (any, error) {
 		m := s.doc.Method(method)
 		if m == nil {
 			return nil, s.noMethod(method)
+		}
+		if m.Deprecated {
+			fmt.Fprintf(s.e.stderr, "openrpc call: %s is deprecated\n", method)
 		}
 		p, err = s.builder.Build(m, args)
 	}
@@ -367,6 +372,12 @@ func (s *callSession) printError(method string, e *openrpc.Error) {
 	if len(e.Data) > 0 {
 		fmt.Fprint(s.e.stderr, "data: ")
 		s.printJSON(s.e.stderr, e.Data)
+	}
+	if s.doc == nil || s.o.bearer != "" || s.o.header.Get("Authorization") != "" {
+		return
+	}
+	if m := s.doc.Method(method); m != nil && len(m.Security()) > 0 {
+		fmt.Fprintf(s.e.stderr, "%s requires %s: give --bearer TOKEN (or set OPENRPC_BEARER), or --header \"Authorization: ...\"\n", method, security(m))
 	}
 }
 

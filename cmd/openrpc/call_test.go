@@ -52,8 +52,8 @@ type echoResult struct {
 }
 
 // callTestServer serves, in-process over HTTP and WebSocket: echo (its params back), fail
-// (an error with data), slow (no answer until the call is canceled) and whoami (the
-// Authorization header). It counts the calls of echo.
+// (an error with data), slow (no answer until the call is canceled), old (deprecated) and
+// whoami (the Authorization and X-Test headers). It counts the calls of echo.
 type callTestServer struct {
 	url    string // the JSON-RPC endpoint, http://
 	echoes atomic.Int64
@@ -77,6 +77,9 @@ func startCallTestServer(t *testing.T) *callTestServer {
 	openrpc.Register(srv, openrpc.Method{Name: "slow"}, func(ctx context.Context, p struct{}) (struct{}, error) {
 		<-ctx.Done()
 		return struct{}{}, ctx.Err()
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "old", Deprecated: true}, func(ctx context.Context, p struct{}) (int, error) {
+		return 1, nil
 	})
 	openrpc.Register(srv, openrpc.Method{Name: "whoami"}, func(ctx context.Context, p struct{}) (string, error) {
 		c := openrpc.CallerFrom(ctx)
@@ -175,6 +178,14 @@ func TestCallOutput(t *testing.T) {
 		if out.status != 0 || out.stdout != tt.want {
 			t.Errorf("%s: status %d, stdout %q, want %q (stderr %q)", tt.name, out.status, out.stdout, tt.want, out.stderr)
 		}
+	}
+}
+
+func TestCallDeprecated(t *testing.T) {
+	ts := startCallTestServer(t)
+	out := callRunInProcess(t, "", nil, "call", ts.url, "old")
+	if out.status != 0 || out.stdout != "1\n" || out.stderr != "openrpc call: old is deprecated\n" {
+		t.Errorf("status %d, stdout %q, stderr %q; want 0, 1 and a warning", out.status, out.stdout, out.stderr)
 	}
 }
 
@@ -280,6 +291,7 @@ func TestCallUsage(t *testing.T) {
 		{[]string{"call", "openrpc.json", "m"}, `"openrpc.json" is not a service URL`},
 		{[]string{"call", "--timeout", "0s", "http://127.0.0.1:1/", "m"}, "--timeout must be positive"},
 		{[]string{"call", "http://127.0.0.1:1/", "-", "x"}, "a batch comes from standard input alone"},
+		{[]string{"call", "http://127.0.0.1:1/", "m"}, "check that http://127.0.0.1:1/ is the service's JSON-RPC endpoint"},
 	} {
 		out := callRunInProcess(t, "", nil, tt.args...)
 		if out.status != 2 || !strings.Contains(out.stderr, tt.want) {
@@ -422,7 +434,8 @@ func testCallBinaryAuth(t *testing.T, bin, base string) {
 			t.Errorf("%s sign_in with a wrong password: status %d, stdout %q, stderr %q; want 1 and error 1002", url, out.status, out.stdout, out.stderr)
 		}
 		out = cli(nil, "call", url, "get_caller")
-		if out.status != 1 || !strings.Contains(out.stderr, "get_caller: error -32099: ") || !strings.Contains(out.stderr, "unauthenticated") {
+		if out.status != 1 || !strings.Contains(out.stderr, "get_caller: error -32099: ") || !strings.Contains(out.stderr, "unauthenticated") ||
+			!strings.Contains(out.stderr, "get_caller requires Bearer: give --bearer TOKEN") {
 			t.Errorf("%s get_caller without a token: status %d, stderr %q; want 1, -32099 and its data", url, out.status, out.stderr)
 		}
 	}
