@@ -46,7 +46,11 @@ With METHOD "-", standard input holds a batch, one call a line, sent as one JSON
 batch: "METHOD [JSON | name=value ...]" with shell quoting, or a JSON object
 {"method": ..., "params": ...}. Blank lines and lines starting with # are skipped. Each
 call's outcome is printed on one line, in order: {"result": ...} or {"error": ...}; the
-errors are also told on standard error with their line number.
+errors are also told on standard error with their line number. Notifications print
+nothing.
+
+A method the document gives no result is sent as a notification, as is every call with
+--notify: nothing is printed.
 
 The bearer token comes from --bearer or the environment variable OPENRPC_BEARER. Colors
 follow NO_COLOR (set: never) and CLICOLOR_FORCE (set: also when not on a terminal).
@@ -190,7 +194,7 @@ func (s *callSession) call(ctx context.Context, method string, args []string) er
 		}
 		return exitError(2)
 	}
-	if s.o.notify {
+	if s.notify(method) {
 		return s.explain(s.client.Notify(ctx, method, params))
 	}
 	var result json.RawMessage
@@ -203,6 +207,19 @@ func (s *callSession) call(ctx context.Context, method string, args []string) er
 	}
 	s.printJSON(s.e.stdout, result)
 	return nil
+}
+
+// notify reports whether a call of method is sent as a notification: with --notify, or
+// when the document gives the method no result.
+func (s *callSession) notify(method string) bool {
+	if s.o.notify {
+		return true
+	}
+	if s.doc == nil {
+		return false
+	}
+	m := s.doc.Method(method)
+	return m != nil && m.IsNotification()
 }
 
 // params returns the params of a call to method, nil for none.
@@ -284,18 +301,18 @@ func (s *callSession) batch(ctx context.Context) error {
 	calls := make([]openrpc.BatchCall, len(lines))
 	results := make([]json.RawMessage, len(lines))
 	for i, l := range lines {
-		calls[i] = openrpc.BatchCall{Method: l.method, Params: l.params, Result: &results[i], Notify: s.o.notify}
+		calls[i] = openrpc.BatchCall{Method: l.method, Params: l.params, Result: &results[i], Notify: s.notify(l.method)}
 	}
 	if err := s.client.Batch(ctx, calls); err != nil {
 		return s.explain(err)
 	}
-	if s.o.notify {
-		return nil
-	}
 	failed := false
 	for i, c := range calls {
 		var out []byte
-		if c.Err != nil {
+		switch {
+		case c.Notify:
+			continue
+		case c.Err != nil:
 			failed = true
 			rpcErr, ok := asRPCError(c.Err)
 			if !ok {
@@ -305,7 +322,7 @@ func (s *callSession) batch(ctx context.Context) error {
 			out, _ = json.Marshal(struct {
 				Error *openrpc.Error `json:"error"`
 			}{rpcErr})
-		} else {
+		default:
 			out, _ = json.Marshal(struct {
 				Result json.RawMessage `json:"result"`
 			}{orNull(results[i])})

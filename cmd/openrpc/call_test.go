@@ -496,8 +496,24 @@ func testCallSpec(t *testing.T, base string) {
 	if out.status != 2 || !strings.Contains(out.stderr, `param "a"`) {
 		t.Errorf("add a=1.5: status %d, stderr %q; want 2, naming a", out.status, out.stderr)
 	}
-	out = callRunInProcess(t, "", nil, "call", "--notify", base+"/api/v1", "notify_hello", "7")
-	if out.status != 0 || out.stdout != "" {
-		t.Errorf("--notify: status %d, stdout %q, stderr %q", out.status, out.stdout, out.stderr)
+	for _, args := range [][]string{{"--notify", "notify_hello", "7"}, {"update", "1", "2"}} {
+		out = callRunInProcess(t, "", nil, append([]string{"call", base + "/api/v1"}, args...)...)
+		if out.status != 0 || out.stdout != "" || out.stderr != "" {
+			t.Errorf("%q, a notification: status %d, stdout %q, stderr %q", args, out.status, out.stdout, out.stderr)
+		}
+	}
+	out = callRunInProcess(t, "update 1\nadd 1 2\nnotify_sum 4\n", nil, "call", base+"/api/v1", "-")
+	if out.status != 0 || out.stdout != `{"result":3}`+"\n" {
+		t.Errorf("a batch with notifications: status %d, stdout %q, stderr %q", out.status, out.stdout, out.stderr)
+	}
+}
+
+func TestColorJSON(t *testing.T) {
+	var b bytes.Buffer
+	colorJSON(&b, []byte(`{"a: \"b\"":"x\"y: z","c":[1,-2.5e3,null,false]}`))
+	want := "{\x1b[34;1m\"a: \\\"b\\\"\"\x1b[0m:\x1b[32m\"x\\\"y: z\"\x1b[0m,\x1b[34;1m\"c\"\x1b[0m:[" +
+		"\x1b[0m1\x1b[0m,\x1b[0m-2.5e3\x1b[0m,\x1b[1;30mnull\x1b[0m,\x1b[0;39mfalse\x1b[0m]}"
+	if b.String() != want {
+		t.Errorf("colorJSON:\n%q\nwant\n%q", b.String(), want)
 	}
 }
