@@ -280,6 +280,21 @@ func TestCallNoDiscover(t *testing.T) {
 	if out.status != 0 || out.stdout != `"0x10"`+"\n" || got.Load() != `{"a":1,"b":"x","c":"1"}` {
 		t.Errorf("--no-discover: status %d, stdout %q, stderr %q, params sent %v", out.status, out.stdout, out.stderr, got.Load())
 	}
+
+	// --doc gives the document the service does not serve.
+	doc := filepath.Join(t.TempDir(), "doc.json")
+	if err := os.WriteFile(doc, []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},"methods":[
+		{"name":"get","params":[{"name":"a","schema":{"type":"string"}}],"result":{"name":"r","schema":{}}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = callRunInProcess(t, "", nil, "call", "--doc", doc, hs.URL, "get", "a=1")
+	if out.status != 0 || got.Load() != `{"a":"1"}` {
+		t.Errorf("--doc: status %d, stderr %q, params sent %v", out.status, out.stderr, got.Load())
+	}
+	out = callRunInProcess(t, "", nil, "call", "--doc", doc, hs.URL, "get", "b=1")
+	if out.status != 2 || !strings.Contains(out.stderr, `param "b": get has no such param; it takes a`) {
+		t.Errorf("--doc, unknown param: status %d, stderr %q", out.status, out.stderr)
+	}
 }
 
 func TestCallUsage(t *testing.T) {
