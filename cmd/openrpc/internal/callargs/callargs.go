@@ -46,10 +46,12 @@ func paramErrorf(param, format string, args ...any) *Error {
 	return &Error{Param: param, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Builder builds the params of one document's methods.
+// Builder builds the params of one document's methods. It is not safe for concurrent use.
 type Builder struct {
-	doc   *docmodel.Document
-	check *schemacheck.Document
+	doc     *docmodel.Document
+	check   *schemacheck.Document
+	schemas map[string]*schemacheck.Schema // compiled, by pointer; nil for one that does not compile
+	methods map[*docmodel.Method][]param
 }
 
 // NewBuilder returns a Builder for doc; raw is the document's bytes (doc.Raw()).
@@ -58,7 +60,7 @@ func NewBuilder(doc *docmodel.Document) (*Builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Builder{doc: doc, check: check}, nil
+	return &Builder{doc: doc, check: check, schemas: map[string]*schemacheck.Schema{}, methods: map[*docmodel.Method][]param{}}, nil
 }
 
 // param is one of a method's params, as the builder uses it.
@@ -68,10 +70,14 @@ type param struct {
 }
 
 func (b *Builder) params(m *docmodel.Method) []param {
+	if ps, ok := b.methods[m]; ok {
+		return ps
+	}
 	ps := make([]param, len(m.Params))
 	for i, p := range m.Params {
 		ps[i] = param{desc: p, variadic: i == len(m.Params)-1 && IsVariadic(b.doc, p)}
 	}
+	b.methods[m] = ps
 	return ps
 }
 
@@ -381,8 +387,12 @@ func (b *Builder) types(s *docmodel.Schema, depth int) map[string]bool {
 }
 
 func (b *Builder) validate(p *docmodel.ContentDescriptor, v json.RawMessage) error {
-	s, err := b.check.Compile(p.Pointer)
-	if err != nil {
+	s, ok := b.schemas[p.Pointer]
+	if !ok {
+		s, _ = b.check.Compile(p.Pointer)
+		b.schemas[p.Pointer] = s
+	}
+	if s == nil {
 		return nil // a schema the library cannot compile: the server judges
 	}
 	problems := s.Validate(v)
@@ -393,7 +403,11 @@ func (b *Builder) validate(p *docmodel.ContentDescriptor, v json.RawMessage) err
 	for i, pr := range problems {
 		msgs[i] = pr.String()
 	}
-	return paramErrorf(p.Name, "%s (%s)", strings.Join(msgs, "; "), v)
+	msg := strings.Join(msgs, "; ")
+	if len(v) <= 60 && !strings.Contains(msg, strings.Trim(string(v), `"`)) {
+		msg += fmt.Sprintf(" (%s)", v) // the value, unless the message shows it
+	}
+	return paramErrorf(p.Name, "%s", msg)
 }
 
 // Loose builds params without a document: one JSON object or array as it is, name=value

@@ -212,3 +212,21 @@ func TestNearest(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkBuild(b *testing.B) {
+	d, err := docmodel.Parse([]byte(doc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	bl, err := callargs.NewBuilder(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := d.Method("login")
+	args := []string{"username=alice", "password=correct-horse-1"}
+	for b.Loop() {
+		if _, err := bl.Build(m, args); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
