@@ -322,8 +322,9 @@ func TestCallUsage(t *testing.T) {
 // countingProxy forwards HTTP requests to target and counts the JSON-RPC calls in them
 // other than rpc.discover.
 type countingProxy struct {
-	url   string
-	calls atomic.Int64
+	url      string
+	calls    atomic.Int64
+	requests atomic.Int64 // HTTP requests with such calls
 }
 
 func startCountingProxy(t *testing.T, target string) *countingProxy {
@@ -340,10 +341,15 @@ func startCountingProxy(t *testing.T, target string) *countingProxy {
 			json.Unmarshal(body, &one)
 			reqs = append(reqs, one)
 		}
+		n := int64(0)
 		for _, req := range reqs {
 			if req.Method != "rpc.discover" {
-				p.calls.Add(1)
+				n++
 			}
+		}
+		if n > 0 {
+			p.calls.Add(n)
+			p.requests.Add(1)
 		}
 		out, err := http.NewRequestWithContext(r.Context(), r.Method, target, bytes.NewReader(body))
 		if err != nil {
@@ -477,14 +483,14 @@ func testCallBinaryAuth(t *testing.T, bin, base string) {
 	}
 
 	// A batch on standard input, in one request.
-	before = proxy.calls.Load()
+	before, beforeRequests := proxy.calls.Load(), proxy.requests.Load()
 	out = cliRun(t, bin, "sign_in alice correct-horse-1\nget_caller\n", nil, "call", proxy.url, "-")
 	lines := strings.Split(strings.TrimSpace(out.stdout), "\n")
 	if out.status != 1 || len(lines) != 2 || !strings.HasPrefix(lines[0], `{"result":{"access_token":"`) || !strings.HasPrefix(lines[1], `{"error":{"code":-32099`) {
 		t.Errorf("batch: status %d (want 1: get_caller has no token), stdout:\n%s\nstderr:\n%s", out.status, out.stdout, out.stderr)
 	}
-	if n := proxy.calls.Load() - before; n != 2 {
-		t.Errorf("the batch reached the server as %d calls, want 2", n)
+	if n, r := proxy.calls.Load()-before, proxy.requests.Load()-beforeRequests; n != 2 || r != 1 {
+		t.Errorf("the batch reached the server as %d calls in %d requests, want 2 in 1", n, r)
 	}
 }
 
