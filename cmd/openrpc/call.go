@@ -50,7 +50,9 @@ errors are also told on standard error with their line number. Notifications pri
 nothing.
 
 A method the document gives no result is sent as a notification, as is every call with
---notify: nothing is printed.
+--notify: nothing is printed. A subscription method (x-subscription) called over a ws(s)
+URL prints its events, one a line, until the subscription ends, an interrupt or the
+--timeout: then it unsubscribes and exits with status 0.
 
 The bearer token comes from --bearer or the environment variable OPENRPC_BEARER. Colors
 follow NO_COLOR (set: never) and CLICOLOR_FORCE (set: also when not on a terminal).
@@ -197,6 +199,9 @@ func (s *callSession) call(ctx context.Context, method string, args []string) er
 	if s.notify(method) {
 		return s.explain(s.client.Notify(ctx, method, params))
 	}
+	if s.isSubscription(method) {
+		return s.subscribe(ctx, method, params)
+	}
 	var result json.RawMessage
 	if err := s.client.Call(ctx, method, params, &result); err != nil {
 		if rpcErr, ok := asRPCError(err); ok {
@@ -220,6 +225,57 @@ func (s *callSession) notify(method string) bool {
 	}
 	m := s.doc.Method(method)
 	return m != nil && m.IsNotification()
+}
+
+// isSubscription reports whether the document marks method as a subscription and the
+// connection can carry its events.
+func (s *callSession) isSubscription(method string) bool {
+	if s.doc == nil || !(strings.HasPrefix(s.o.url, "ws://") || strings.HasPrefix(s.o.url, "wss://")) {
+		return false
+	}
+	m := s.doc.Method(method)
+	if m == nil {
+		return false
+	}
+	_, ok := m.Subscription()
+	return ok
+}
+
+// subscribe calls a subscription method and prints its events, one a line, until the
+// subscription ends, the command is interrupted or --timeout passes: then it unsubscribes.
+func (s *callSession) subscribe(ctx context.Context, method string, params any) error {
+	sub, err := openrpc.Subscribe[json.RawMessage](ctx, s.client, method, params)
+	if err != nil {
+		if rpcErr, ok := asRPCError(err); ok {
+			s.printError(method, rpcErr)
+			return exitError(1)
+		}
+		return s.explain(err)
+	}
+	fmt.Fprintf(s.e.stderr, "subscription %s: events follow, one a line, until it ends (interrupt or --timeout to unsubscribe)\n", sub.ID())
+	go func() {
+		select {
+		case <-ctx.Done():
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			sub.Unsubscribe(uctx)
+		case <-sub.Done():
+		}
+	}()
+	for ev, err := range sub.Events() {
+		if err != nil {
+			if rpcErr, ok := asRPCError(err); ok {
+				s.printError(method, rpcErr)
+				return exitError(1)
+			}
+			if ctx.Err() != nil {
+				break
+			}
+			return err
+		}
+		s.printLine(s.e.stdout, ev)
+	}
+	return nil
 }
 
 // params returns the params of a call to method, nil for none.
@@ -390,10 +446,17 @@ func (s *callSession) printError(method string, e *openrpc.Error) {
 		fmt.Fprint(s.e.stderr, "data: ")
 		s.printJSON(s.e.stderr, e.Data)
 	}
-	if s.doc == nil || s.o.bearer != "" || s.o.header.Get("Authorization") != "" {
+	if s.doc == nil {
 		return
 	}
-	if m := s.doc.Method(method); m != nil && len(m.Security()) > 0 {
+	m := s.doc.Method(method)
+	if m == nil {
+		return
+	}
+	if _, ok := m.Subscription(); ok && !s.isSubscription(method) {
+		fmt.Fprintf(s.e.stderr, "%s is a subscription: call it with a ws:// or wss:// URL to receive its events\n", method)
+	}
+	if len(m.Security()) > 0 && s.o.bearer == "" && s.o.header.Get("Authorization") == "" {
 		fmt.Fprintf(s.e.stderr, "%s requires %s: give --bearer TOKEN (or set OPENRPC_BEARER), or --header \"Authorization: ...\"\n", method, security(m))
 	}
 }

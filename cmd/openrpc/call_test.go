@@ -523,6 +523,22 @@ func testCallSpec(t *testing.T, base string) {
 			t.Errorf("%q, a notification: status %d, stdout %q, stderr %q", args, out.status, out.stdout, out.stderr)
 		}
 	}
+	// A subscription over WebSocket prints its events until it ends, or until --timeout.
+	ws := "ws" + strings.TrimPrefix(base, "http") + "/api/v1"
+	out = callRunInProcess(t, "", nil, "call", ws, "ticker", "interval_ms=10", "count=3")
+	lines := strings.Split(strings.TrimSpace(out.stdout), "\n")
+	if out.status != 0 || len(lines) != 3 || !strings.HasPrefix(lines[2], `{"n":3,`) || !strings.HasPrefix(out.stderr, "subscription ") {
+		t.Errorf("ticker count=3: status %d, stdout %q, stderr %q; want 3 events", out.status, out.stdout, out.stderr)
+	}
+	out = callRunInProcess(t, "", nil, "call", "--timeout", "1s", ws, "ticker", "interval_ms=10", "count=1000")
+	if lines := strings.Split(strings.TrimSpace(out.stdout), "\n"); out.status != 0 || len(lines) >= 1000 || !strings.HasPrefix(lines[0], `{"n":1,`) {
+		t.Errorf("ticker until --timeout: status %d, %d events, stderr %q; want 0 and fewer than 1000", out.status, len(lines), out.stderr)
+	}
+	out = callRunInProcess(t, "", nil, "call", base+"/api/v1", "ticker", "interval_ms=10", "count=3")
+	if out.status != 1 || !strings.Contains(out.stderr, "ticker is a subscription: call it with a ws:// or wss:// URL") {
+		t.Errorf("ticker over HTTP: status %d, stderr %q; want 1 and a hint to ws://", out.status, out.stderr)
+	}
+
 	out = callRunInProcess(t, "update 1\nadd 1 2\nnotify_sum 4\n", nil, "call", base+"/api/v1", "-")
 	if out.status != 0 || out.stdout != `{"result":3}`+"\n" {
 		t.Errorf("a batch with notifications: status %d, stdout %q, stderr %q", out.status, out.stdout, out.stderr)
