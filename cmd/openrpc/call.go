@@ -145,7 +145,7 @@ type callSession struct {
 func startSession(ctx context.Context, e *env, o *callOptions) (*callSession, error) {
 	s := &callSession{e: e, o: o, color: useColor(e)}
 	copts := &rpchttp.ClientOptions{Header: o.header, BearerToken: o.bearer, PingInterval: -1}
-	if strings.HasPrefix(o.url, "ws://") || strings.HasPrefix(o.url, "wss://") {
+	if isWebSocket(o.url) {
 		c, err := rpchttp.DialWebSocket(ctx, o.url, copts)
 		if err != nil {
 			return s, fmt.Errorf("connecting to %s: %w", o.url, err)
@@ -164,12 +164,15 @@ func startSession(ctx context.Context, e *env, o *callOptions) (*callSession, er
 	} else {
 		var doc json.RawMessage
 		err = s.client.Call(ctx, "rpc.discover", nil, &doc)
-		if rpcErr, ok := asRPCError(err); ok && rpcErr.Code == openrpc.CodeMethodNotFound {
+		rpcErr, isRPC := asRPCError(err)
+		switch {
+		case err == nil:
+		case isRPC && rpcErr.Code == openrpc.CodeMethodNotFound:
 			err = fmt.Errorf("%s does not serve its document (rpc.discover: %s): give --doc FILE, or --no-discover to send the params as given", o.url, rpcErr.Message)
-		} else if _, isRPC := asRPCError(err); err != nil && !isRPC && !errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("reading the document (rpc.discover): %w\ncheck that %s is the service's JSON-RPC endpoint and that the service runs", err, o.url)
-		} else if err != nil {
+		case isRPC || errors.Is(err, context.DeadlineExceeded):
 			err = fmt.Errorf("reading the document (rpc.discover): %w", err)
+		default:
+			err = fmt.Errorf("reading the document (rpc.discover): %w\ncheck that %s is the service's JSON-RPC endpoint and that the service runs", err, o.url)
 		}
 		raw = doc
 	}
@@ -230,7 +233,7 @@ func (s *callSession) notify(method string) bool {
 // isSubscription reports whether the document marks method as a subscription and the
 // connection can carry its events.
 func (s *callSession) isSubscription(method string) bool {
-	if s.doc == nil || !(strings.HasPrefix(s.o.url, "ws://") || strings.HasPrefix(s.o.url, "wss://")) {
+	if s.doc == nil || !isWebSocket(s.o.url) {
 		return false
 	}
 	m := s.doc.Method(method)
@@ -480,6 +483,10 @@ func (s *callSession) printJSON(w io.Writer, v json.RawMessage) {
 		w.Write(b.Bytes())
 	}
 	fmt.Fprintln(w)
+}
+
+func isWebSocket(url string) bool {
+	return strings.HasPrefix(url, "ws://") || strings.HasPrefix(url, "wss://")
 }
 
 func asRPCError(err error) (*openrpc.Error, bool) {
