@@ -47,6 +47,8 @@ var commands = []*command{
 	genCmd,
 	validateCmd,
 	diffCmd,
+	callCmd,
+	discoverCmd,
 }
 
 // env is what a command may touch of the process: tests run commands with their own.
