@@ -67,6 +67,7 @@ func init() {
 		headers  headerFlag
 	)
 	genCmd.flags = func(fs *flag.FlagSet) {
+		doc, out, opts, headers = "", "", genOptions{}, nil
 		fs.StringVar(&doc, "doc", "", "the document: a file, -, or a URL")
 		fs.StringVar(&out, "out", "", "the directory to write to (created if missing)")
 		fs.StringVar(&opts.Package, "package", "", "the Go package name (gen go; default from the directory name)")
