@@ -227,7 +227,7 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 		}
 		event := g.event(m)
 		ret = "Promise<Subscription<" + event + ">>"
-		body = fmt.Sprintf("return this.$subscribe<%s>(%s, %s, %s);", event, quote(m.Name), args, quote(unsubscribe))
+		body = fmt.Sprintf("return this.$subscribe(%s, %s, %s);", quote(m.Name), args, quote(unsubscribe))
 		returns = "The subscription (WebSocket only): its events, as an async iterator; " + unsubscribe + " ends it."
 	default:
 		at := m.Result.Pointer
@@ -236,8 +236,8 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 		}
 		res := g.t.typ(m.Result.Schema, at, "  ")
 		ret = "Promise<" + res + ">"
-		body = fmt.Sprintf("return this.$call<%s>(%s, %s);", res, quote(m.Name), args)
-		returns = firstNonEmpty(m.Result.Description, m.Result.Summary, m.Result.Name)
+		body = fmt.Sprintf("return this.$call(%s, %s);", quote(m.Name), args)
+		returns = firstNonEmpty(m.Result.Description, m.Result.Summary)
 	}
 
 	var doc []string

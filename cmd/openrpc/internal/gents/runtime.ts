@@ -79,8 +79,8 @@ interface Request {
   params?: Params;
 }
 
-/** A request on its way, and what to do with its reply. */
-interface RequestItem {
+/** A request on its way, and what to do with its reply (for Transport and Batch). */
+export interface RequestItem {
   request: Request;
   /** The unsubscribe method, for a subscription. */
   unsubscribe?: string;
