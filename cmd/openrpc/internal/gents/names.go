@@ -75,7 +75,7 @@ var globals = setOf(`Array ArrayBuffer AsyncIterable AsyncIterableIterator Async
 // runtimeNames holds the names the module's runtime exports or uses at the top level.
 var runtimeNames = setOf(`JSONRPCError Params Transport Client ClientOptions Batch Methods
 	Subscription WebSocketLike WebSocketConstructor FetchLike FetchResponse ErrorCode
-	RequestItem Connection Message byName byPosition base64url`)
+	RequestItem Request Connection Message byName byPosition base64url`)
 
 func setOf(s string) map[string]bool {
 	m := map[string]bool{}
