@@ -201,3 +201,28 @@ func FuzzGenerate(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkGenerate(b *testing.B) {
+	for _, name := range []string{"auth", "kitchensink"} {
+		path := filepath.Join("..", "..", "..", "..", "examples", "auth", "testdata", "auth.openrpc.golden")
+		if name == "kitchensink" {
+			path = filepath.Join("..", "..", "..", "..", "testdata", "kitchensink.openrpc.golden")
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := docmodel.Parse(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := Generate(d, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
