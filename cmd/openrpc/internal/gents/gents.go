@@ -71,7 +71,7 @@ func Generate(doc *docmodel.Document, opts Options) (files map[string][]byte, no
 	b.WriteString("//   const result = await client.someMethod(...);\n")
 	if desc := strings.TrimSpace(doc.Info.Description); desc != "" {
 		b.WriteString("//\n")
-		for _, l := range strings.Split(strings.ReplaceAll(desc, "\r\n", "\n"), "\n") {
+		for _, l := range strings.FieldsFunc(desc, isLineEnd) {
 			b.WriteString(strings.TrimRight("// "+l, " \t\r") + "\n")
 		}
 	}
@@ -469,6 +469,11 @@ function byPosition(params: unknown[]): Params {
   return params.slice(0, n).map((v) => (v === undefined ? null : v));
 }
 `
+
+// isLineEnd reports whether r ends a line of JavaScript, and so a // comment.
+func isLineEnd(r rune) bool {
+	return r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029'
+}
 
 func firstNonEmpty(s ...string) string {
 	for _, x := range s {
