@@ -91,6 +91,7 @@ export interface RequestItem {
 
 interface Connection {
   socket: WebSocketLike;
+  closed: boolean;
   pending: Map<number, RequestItem>;
   subscriptions: Map<string, Subscription<unknown>>;
 }
@@ -291,10 +292,11 @@ export class Transport {
     const protocols = ["jsonrpc-2.0"];
     if (this.token !== undefined) protocols.push("openrpc.bearer." + base64url(this.token));
     const connection = new Promise<Connection>((resolve, reject) => {
-      const c: Connection = { socket: new Ctor(this.url, protocols), pending: new Map(), subscriptions: new Map() };
+      const c: Connection = { socket: new Ctor(this.url, protocols), closed: false, pending: new Map(), subscriptions: new Map() };
       c.socket.onopen = () => resolve(c);
       c.socket.onerror = () => {};
       c.socket.onclose = (event: { code?: number; reason?: string }) => {
+        c.closed = true;
         if (this.connection === connection) this.connection = undefined;
         const why = new Error(`${this.url}: WebSocket closed (${event.code ?? 1006}${event.reason ? " " + event.reason : ""})`);
         reject(why);
@@ -354,7 +356,8 @@ export class Transport {
         const unsubscribe = item.unsubscribe;
         const s = new Subscription<unknown>(id, () => {
           c.subscriptions.delete(id);
-          return this.call(unsubscribe, [id]) as Promise<boolean>;
+          // A subscription ends with its connection: no need to open another to end it.
+          return c.closed ? Promise.resolve(false) : (this.call(unsubscribe, [id]) as Promise<boolean>);
         });
         c.subscriptions.set(id, s);
         item.resolve(s);
