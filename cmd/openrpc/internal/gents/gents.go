@@ -150,6 +150,7 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 	ptr := m.Pointer
 	locals := newNamer(setOf("byName byPosition"))
 	var params []param
+	var schemaPtrs []string // of params and result outside the method object ($refs)
 	for i, p := range m.Params {
 		if p == nil {
 			continue
@@ -158,6 +159,7 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 		if at == "" {
 			at = fmt.Sprintf("%s/params/%d/schema", ptr, i)
 		}
+		schemaPtrs = append(schemaPtrs, at)
 		pp := param{
 			wire:     p.Name,
 			ts:       locals.name(camel(p.Name), "param"+strconv.Itoa(i)),
@@ -241,6 +243,7 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 		if at == "" {
 			at = ptr + "/result/schema"
 		}
+		schemaPtrs = append(schemaPtrs, at)
 		res := g.t.typ(m.Result.Schema, at, "  ")
 		ret = "Promise<" + res + ">"
 		body = fmt.Sprintf("return this.$call(%s, %s);", quote(m.Name), args)
@@ -287,6 +290,7 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 			doc = append(doc, fmt.Sprintf("@throws {JSONRPCError} %d %s", e.Code, e.Message))
 		}
 	}
+	doc = append(doc, g.t.notesUnder(slices.Concat([]string{ptr}, schemaPtrs)...)...)
 	if m.Deprecated {
 		doc = append(doc, "@deprecated")
 	}

@@ -128,7 +128,7 @@ func TestMessy(t *testing.T) {
 		t.Error("-32602 listed twice in ErrorCode")
 	}
 	for _, want := range []string{
-		"/components/schemas/A: refers to itself through unions or intersections alone: unknown",
+		"/components/schemas/A: refers to itself through unions or intersections alone, which TypeScript cannot declare: unknown",
 		`/methods/6/result/schema: $ref "https://example.com/other.json#/x" is not a reference inside the document: unknown`,
 		`/methods/7/params/0/schema: $ref "#/components/schemas/Missing" cannot be resolved: unknown`,
 		"/methods/10: x-subscription has no event schema: events are unknown",

@@ -29,8 +29,9 @@ type types struct {
 	byPtr  map[string]*named
 	order  []*named // declaration order: components first, then in order of discovery
 	notes  map[string]bool
-	cur    *named // the named type being declared, for its direct references
-	guards int    // > 0 inside an object member, array item or index signature
+	noted  []noteAt // the notes in the order they were made, for doc comments
+	cur    *named   // the named type being declared, for its direct references
+	guards int      // > 0 inside an object member, array item or index signature
 	depth  int
 }
 
@@ -50,11 +51,33 @@ func newTypes(doc *docmodel.Document) *types {
 	return t
 }
 
+// noteAt is a simplification and the JSON Pointer of the schema it concerns.
+type noteAt struct{ ptr, msg string }
+
 func (t *types) note(ptr, format string, args ...any) {
 	if ptr == "" {
 		ptr = "/"
 	}
-	t.notes[ptr+": "+fmt.Sprintf(format, args...)] = true
+	msg := fmt.Sprintf(format, args...)
+	if !t.notes[ptr+": "+msg] {
+		t.notes[ptr+": "+msg] = true
+		t.noted = append(t.noted, noteAt{ptr, msg})
+	}
+}
+
+// notesUnder returns the doc comment lines of the notes about the schemas at or under
+// the pointers.
+func (t *types) notesUnder(ptrs ...string) []string {
+	var lines []string
+	for _, n := range t.noted {
+		for _, p := range ptrs {
+			if p != "" && (n.ptr == p || strings.HasPrefix(n.ptr, p+"/")) {
+				lines = append(lines, "Simplified: "+n.msg+" ("+n.ptr+").")
+				break
+			}
+		}
+	}
+	return lines
 }
 
 // declare registers a named type for the schema at ptr.
@@ -100,14 +123,15 @@ func (t *types) declareAll() {
 		} else {
 			n.decl = "export type " + n.name + " = " + t.typ(n.schema, n.ptr, "") + ";"
 		}
+		n.doc = append(n.doc, t.notesUnder(n.ptr)...)
 		t.cur = nil
 	}
 	for _, n := range t.order {
 		if t.cyclic(n) {
 			n.invalid = true
 			n.decl = "export type " + n.name + " = unknown;"
-			n.doc = append(n.doc, "The schema refers to itself through unions or intersections alone, which TypeScript cannot declare: unknown.")
-			t.note(n.ptr, "refers to itself through unions or intersections alone: unknown")
+			t.note(n.ptr, "refers to itself through unions or intersections alone, which TypeScript cannot declare: unknown")
+			n.doc = append(schemaDoc(n.schema), t.notesUnder(n.ptr)...)
 		}
 	}
 }
