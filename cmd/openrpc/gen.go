@@ -45,8 +45,10 @@ method per OpenRPC method, the document's errors as codes for errors.Is and erro
 With --server it also writes a Service interface and a Register function, for services
 designed from their document. The code depends on github.com/openrpc-go/openrpc alone.
 
-gen ts writes one self-contained TypeScript module to DIR (no runtime dependency: fetch
-for http URLs, WebSocket for ws URLs).
+gen ts writes one self-contained TypeScript module, DIR/client.ts (no runtime dependency:
+fetch for http URLs, WebSocket for ws URLs): types for the schemas, a Client class with
+one async method per OpenRPC method, subscriptions as async iterators, batches, and
+JSONRPCError with the document's error codes. It compiles with tsc --strict.
 
 What the generator cannot express in the target language becomes raw JSON with a comment;
 the command lists those simplifications on standard error.
