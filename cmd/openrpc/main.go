@@ -45,6 +45,8 @@ type command struct {
 // commands lists the subcommands in the order "openrpc help" shows them.
 var commands = []*command{
 	genCmd,
+	docsCmd,
+	mockCmd,
 }
 
 // env is what a command may touch of the process: tests run commands with their own.
