@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -275,4 +276,40 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 	x, err1 := decode(a)
 	y, err2 := decode(b)
 	return err1 == nil && err2 == nil && equalJSON(x, y)
+}
+
+// BenchmarkMock_call measures one call through the server: params checked against their
+// schemas, the example pairings compared, the result sent.
+func BenchmarkMock_call(b *testing.B) {
+	raw, err := os.ReadFile("../../../../e2e/testdata/open-rpc-examples/petstore-expanded-openrpc.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	mk, err := New(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := []byte(`{"jsonrpc":"2.0","id":1,"method":"get_pets","params":[["cat","dog"],10]}`)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if reply := mk.Server.Process(ctx, msg); !bytes.Contains(reply, []byte(`"result"`)) {
+			b.Fatalf("%s", reply)
+		}
+	}
+}
+
+// BenchmarkNew measures building the mock of a document: parsing, compiling the param
+// schemas, generating and checking every result.
+func BenchmarkNew(b *testing.B) {
+	raw, err := os.ReadFile("../../../../testdata/kitchensink.openrpc.golden")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
