@@ -33,7 +33,7 @@ func newRecordingBackend(t *testing.T) *recordingBackend {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mk, err := mock.New(raw)
+	mk, err := mock.New(raw, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

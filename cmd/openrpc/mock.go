@@ -69,7 +69,7 @@ func init() {
 		if err != nil {
 			return err
 		}
-		mk, err := mock.New(raw)
+		mk, err := mock.New(raw, nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w; check it with \"openrpc validate %s\"", args[0], err, args[0])
 		}

@@ -5,6 +5,11 @@
 // does not fit gets -32602 Invalid params with every problem and its JSON Pointer, like the
 // framework's openrpc.InvalidParamsData.
 //
+// A method the document marks with "x-subscription" (the framework's subscriptions) is a
+// subscription: over a connection (WebSocket), a call answers with a subscription id and
+// events generated from the event schema follow, one per Options.EventInterval, until the
+// caller unsubscribes.
+//
 // The service is an *openrpc.Server, so it speaks strict JSON-RPC 2.0 (batches,
 // notifications, limits) on every transport the framework has; rpc.discover returns the
 // document as given.
@@ -18,6 +23,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/schemacheck"
@@ -26,6 +32,15 @@ import (
 
 // attempts is how many seeds Generate tries for a result before settling for an example.
 const attempts = 8
+
+// Options configures a mock. The zero value (or nil) gives the defaults.
+type Options struct {
+	// EventInterval is the time between two events of a subscription, default 1s.
+	EventInterval time.Duration
+}
+
+// eventCycle is how many different events a subscription cycles through.
+const eventCycle = 8
 
 // Mock is a mock service for one document.
 type Mock struct {
@@ -37,8 +52,9 @@ type Mock struct {
 	// a result it could not generate valid. They are worth showing to the user.
 	Notes []string
 
-	raw     []byte
-	methods map[string]*method
+	raw      []byte
+	methods  map[string]*method
+	interval time.Duration
 }
 
 // method is what the mock knows of one method, computed once.
@@ -49,6 +65,8 @@ type method struct {
 	result json.RawMessage
 	// examples are the pairings with a result, their params by name.
 	examples []example
+	// events are those a subscription emits in turn; nil when m is no subscription.
+	events []json.RawMessage
 }
 
 type param struct {
@@ -63,7 +81,11 @@ type example struct {
 
 // New reads the document raw and builds its mock. A method it cannot serve (a reserved
 // "rpc." name, a schema that does not compile) is left out or served loosely, with a note.
-func New(raw []byte) (*Mock, error) {
+func New(raw []byte, opts *Options) (*Mock, error) {
+	interval := time.Second
+	if opts != nil && opts.EventInterval > 0 {
+		interval = opts.EventInterval
+	}
 	doc, err := docmodel.Parse(raw)
 	if err != nil {
 		return nil, err
@@ -72,12 +94,22 @@ func New(raw []byte) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
-	mk := &Mock{Doc: doc, raw: bytes.Clone(raw), methods: map[string]*method{}}
+	mk := &Mock{Doc: doc, raw: bytes.Clone(raw), methods: map[string]*method{}, interval: interval}
+	// The unsubscribe methods of subscriptions come with them (openrpc.RegisterSubscription).
+	unsubscribes := map[string]bool{}
+	for _, m := range doc.Methods {
+		if unsub, ok := m.Subscription(); ok && unsub == m.Name+openrpc.UnsubscribeSuffix {
+			unsubscribes[unsub] = true
+		}
+	}
 	mk.Server = openrpc.NewServer(openrpc.Info{Title: doc.Info.Title, Version: doc.Info.Version},
 		&openrpc.ServerOptions{Middleware: []openrpc.Middleware{mk.discover}})
 	for _, m := range doc.Methods {
 		if strings.HasPrefix(m.Name, "rpc.") || m.Name == "" {
 			mk.note("method %q is not served: names starting with \"rpc.\" are reserved", m.Name)
+			continue
+		}
+		if unsubscribes[m.Name] {
 			continue
 		}
 		if _, dup := mk.methods[m.Name]; dup {
@@ -96,6 +128,13 @@ func New(raw []byte) (*Mock, error) {
 			me.examples = examplesOf(m)
 			me.result = mk.generate(check, m, me.examples)
 		}
+		if unsub, ok := m.Subscription(); ok {
+			if unsub == m.Name+openrpc.UnsubscribeSuffix {
+				me.events = mk.events(check, m)
+			} else {
+				mk.note("method %q: served as a plain method: its unsubscribe method %q is not named %q, as the framework's subscriptions are", m.Name, unsub, m.Name+openrpc.UnsubscribeSuffix)
+			}
+		}
 		mk.methods[m.Name] = me
 		mk.register(me)
 	}
@@ -110,6 +149,26 @@ func (mk *Mock) note(format string, args ...any) {
 // notification, as OpenRPC says.
 func (mk *Mock) register(me *method) {
 	om := openrpc.Method{Name: me.m.Name, Summary: me.m.Summary, Deprecated: me.m.Deprecated}
+	if me.events != nil {
+		openrpc.RegisterSubscription(mk.Server, om, func(ctx context.Context, params json.RawMessage, emit func(json.RawMessage) error) error {
+			if _, err := me.bind(params); err != nil {
+				return err
+			}
+			tick := time.NewTicker(mk.interval)
+			defer tick.Stop()
+			for i := 0; ; i++ {
+				if err := emit(me.events[i%len(me.events)]); err != nil {
+					return nil // ended: unsubscribed, gone, or shutting down
+				}
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-tick.C:
+				}
+			}
+		})
+		return
+	}
 	if me.m.Result == nil {
 		openrpc.RegisterNotification(mk.Server, om, func(ctx context.Context, params json.RawMessage) error {
 			_, err := me.bind(params)
@@ -197,6 +256,46 @@ func (mk *Mock) generate(check *schemacheck.Document, m *docmodel.Method, exampl
 	}
 	mk.note("method %q: the generated result does not satisfy its schema (%s): it is sent anyway", m.Name, firstProblems[0])
 	return first
+}
+
+// events returns the events a subscription cycles through, generated from the event schema
+// of its x-subscription, each checked against it.
+func (mk *Mock) events(check *schemacheck.Document, m *docmodel.Method) []json.RawMessage {
+	ptr := m.Pointer + "/x-subscription/event"
+	raw, err := mk.Doc.Lookup(ptr)
+	event := new(docmodel.Schema)
+	if err == nil {
+		err = json.Unmarshal(raw, event)
+	}
+	if err != nil {
+		mk.note("method %q: its events are null: the event schema cannot be read: %v", m.Name, err)
+		return []json.RawMessage{json.RawMessage("null")}
+	}
+	schema, err := check.Compile(ptr)
+	if err != nil {
+		mk.note("method %q: its event schema is not checked: %v", m.Name, err)
+	}
+	var out []json.RawMessage
+	var problem string
+	for i := range eventCycle {
+		v, err := Generate(mk.Doc, event, m.Name+"/event/"+strconv.Itoa(i))
+		if err != nil {
+			problem = err.Error()
+			continue
+		}
+		if schema != nil {
+			if p := schema.Validate(v); len(p) > 0 {
+				problem = p[0].String()
+				continue
+			}
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		mk.note("method %q: no event could be generated (%s): its events are null", m.Name, problem)
+		return []json.RawMessage{json.RawMessage("null")}
+	}
+	return out
 }
 
 // examplesOf returns m's pairings that have a result, their params by name: paired with the

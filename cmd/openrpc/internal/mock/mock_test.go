@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/schemacheck"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
 	"github.com/openrpc-go/openrpc/rpchttp"
@@ -87,7 +89,7 @@ func call(t *testing.T, url, method string, params any) reply {
 
 func serve(t *testing.T, raw []byte) (*Mock, string) {
 	t.Helper()
-	mk, err := New(raw)
+	mk, err := New(raw, &Options{EventInterval: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +146,10 @@ func TestMock_documents(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if unsub, ok := m.Subscription(); ok && unsub == m.Name+openrpc.UnsubscribeSuffix {
+					checkSubscription(t, url, check, mk.Doc, m)
+					continue
+				}
 				r := call(t, url, m.Name, validParams(t, mk.Doc, m))
 				if r.Error != nil {
 					t.Errorf("%s: error %d %s %s", m.Name, r.Error.Code, r.Error.Message, r.Error.Data)
@@ -160,6 +166,47 @@ func TestMock_documents(t *testing.T) {
 				checkBadParams(t, url, m)
 			}
 		})
+	}
+}
+
+// checkSubscription subscribes to m over WebSocket and wants events that satisfy the event
+// schema, then unsubscribes.
+func checkSubscription(t *testing.T, url string, check *schemacheck.Document, doc *docmodel.Document, m *docmodel.Method) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	schema, err := check.Compile(m.Pointer + "/x-subscription/event")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := rpchttp.DialWebSocket(ctx, "ws"+strings.TrimPrefix(url, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sub, err := openrpc.Subscribe[json.RawMessage](ctx, c, m.Name, validParams(t, doc, m))
+	if err != nil {
+		t.Fatalf("%s: %v", m.Name, err)
+	}
+	n := 0
+	for ev, err := range sub.Events() {
+		if err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if p := schema.Validate(ev); len(p) > 0 {
+			t.Errorf("%s: event %s does not satisfy its schema: %v", m.Name, ev, p)
+		}
+		if n++; n == 3 {
+			break
+		}
+	}
+	t.Logf("%s: %d events", m.Name, n)
+	if err := sub.Unsubscribe(ctx); err != nil {
+		t.Errorf("%s: unsubscribe: %v", m.Name, err)
+	}
+	// Over HTTP POST, a subscription is refused: it needs a connection.
+	if r := call(t, url, m.Name, validParams(t, doc, m)); r.Error == nil || r.Error.Code != -32600 {
+		t.Errorf("%s over HTTP: %s", m.Name, mustJSON(t, r))
 	}
 }
 
@@ -285,7 +332,7 @@ func BenchmarkMock_call(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	mk, err := New(raw)
+	mk, err := New(raw, &Options{EventInterval: time.Millisecond})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -308,7 +355,7 @@ func BenchmarkNew(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := New(raw); err != nil {
+		if _, err := New(raw, &Options{EventInterval: time.Millisecond}); err != nil {
 			b.Fatal(err)
 		}
 	}
