@@ -28,7 +28,9 @@ client configured with any endpoint path reaches it, and the document itself at
   - otherwise with a value generated to satisfy the method's result schema (type, enum,
     const, format, pattern, bounds, lengths, required properties, allOf/oneOf/anyOf,
     recursive $refs), the same for every call;
-  - and a method without a result is a notification: accepted, never answered.
+  - a method without a result is a notification: accepted, never answered;
+  - a subscription (x-subscription) answers over WebSocket with an id, then sends an
+    event generated from its event schema every second until it is unsubscribed.
 
 Params are checked against the document's own schemas first: a call that does not fit
 gets -32602 Invalid params, its data listing each problem with a JSON Pointer to it:

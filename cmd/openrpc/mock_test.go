@@ -151,6 +151,10 @@ func TestMock_serves(t *testing.T) {
 	if !strings.Contains(body, `"code":-32602`) || !strings.Contains(body, `"path":"/limit"`) {
 		t.Errorf("list_pets with a string limit: %s", body)
 	}
+	_, body = rpcPost(t, s.base, nil, `{"jsonrpc":"2.0","id":3,"method":"list_pets","params":{"limt":2}}`)
+	if !strings.Contains(body, `"path":"/limt","message":"unknown param: did you mean \"limit\"?"`) {
+		t.Errorf("list_pets with a typo: %s", body)
+	}
 	// The document, at /openrpc.json and from rpc.discover, is the file's.
 	want, err := os.ReadFile(petstore)
 	if err != nil {

@@ -483,10 +483,12 @@ func (me *method) bind(params json.RawMessage) (map[string]any, error) {
 	return named, nil
 }
 
-// suggest names a param that differs from name only in case.
+// suggest names a param that differs from name in case or by a typo or two, else lists
+// the method's params.
 func (me *method) suggest(name string) string {
 	for _, p := range me.params {
-		if strings.EqualFold(p.cd.Name, name) {
+		d := distance(strings.ToLower(p.cd.Name), strings.ToLower(name))
+		if d <= 2 && d*3 <= len(name) {
 			return fmt.Sprintf(": did you mean %q?", p.cd.Name)
 		}
 	}
@@ -498,6 +500,31 @@ func (me *method) suggest(name string) string {
 		return ": the method takes no params"
 	}
 	return ": the method takes " + strings.Join(names, ", ")
+}
+
+// distance is the Levenshtein distance between a and b, in bytes; past 8 bytes of
+// difference in length it is not computed.
+func distance(a, b string) int {
+	if len(a)-len(b) > 8 || len(b)-len(a) > 8 || len(a) > 64 || len(b) > 64 {
+		return 99
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func invalid(problems []openrpc.ParamError) error {
