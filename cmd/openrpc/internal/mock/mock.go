@@ -28,6 +28,7 @@ import (
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/schemacheck"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
+	"github.com/openrpc-go/openrpc/internal/suggest"
 )
 
 // attempts is how many seeds Generate tries for a result before settling for an example.
@@ -483,14 +484,11 @@ func (me *method) bind(params json.RawMessage) (map[string]any, error) {
 	return named, nil
 }
 
-// suggest names a param that differs from name in case or by a typo or two, else lists
-// the method's params.
+// suggest names the param name is a near miss of (another case, a typo), else lists the
+// method's params.
 func (me *method) suggest(name string) string {
-	for _, p := range me.params {
-		d := distance(strings.ToLower(p.cd.Name), strings.ToLower(name))
-		if d <= 2 && d*3 <= len(name) {
-			return fmt.Sprintf(": did you mean %q?", p.cd.Name)
-		}
+	if near := suggest.Nearest(name, len(me.params), func(i int) string { return me.params[i].cd.Name }); near != "" {
+		return fmt.Sprintf(": did you mean %q?", near)
 	}
 	names := make([]string, len(me.params))
 	for i, p := range me.params {
@@ -500,31 +498,6 @@ func (me *method) suggest(name string) string {
 		return ": the method takes no params"
 	}
 	return ": the method takes " + strings.Join(names, ", ")
-}
-
-// distance is the Levenshtein distance between a and b, in bytes; past 8 bytes of
-// difference in length it is not computed.
-func distance(a, b string) int {
-	if len(a)-len(b) > 8 || len(b)-len(a) > 8 || len(a) > 64 || len(b) > 64 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func invalid(problems []openrpc.ParamError) error {
