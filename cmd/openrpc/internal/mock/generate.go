@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -246,19 +247,19 @@ func mergeInto(s, p *docmodel.Schema) {
 	if s.Pattern == "" {
 		s.Pattern = p.Pattern
 	}
-	s.Minimum = tighter(s.Minimum, p.Minimum, math.Max)
-	s.ExclusiveMinimum = tighter(s.ExclusiveMinimum, p.ExclusiveMinimum, math.Max)
-	s.Maximum = tighter(s.Maximum, p.Maximum, math.Min)
-	s.ExclusiveMaximum = tighter(s.ExclusiveMaximum, p.ExclusiveMaximum, math.Min)
+	s.Minimum = tighter(s.Minimum, p.Minimum, false)
+	s.ExclusiveMinimum = tighter(s.ExclusiveMinimum, p.ExclusiveMinimum, false)
+	s.Maximum = tighter(s.Maximum, p.Maximum, true)
+	s.ExclusiveMaximum = tighter(s.ExclusiveMaximum, p.ExclusiveMaximum, true)
 	if s.MultipleOf == nil {
 		s.MultipleOf = p.MultipleOf
 	}
-	s.MinLength = tighterInt(s.MinLength, p.MinLength, maxInt)
-	s.MaxLength = tighterInt(s.MaxLength, p.MaxLength, minInt)
-	s.MinItems = tighterInt(s.MinItems, p.MinItems, maxInt)
-	s.MaxItems = tighterInt(s.MaxItems, p.MaxItems, minInt)
-	s.MinProperties = tighterInt(s.MinProperties, p.MinProperties, maxInt)
-	s.MaxProperties = tighterInt(s.MaxProperties, p.MaxProperties, minInt)
+	s.MinLength = tighter(s.MinLength, p.MinLength, false)
+	s.MaxLength = tighter(s.MaxLength, p.MaxLength, true)
+	s.MinItems = tighter(s.MinItems, p.MinItems, false)
+	s.MaxItems = tighter(s.MaxItems, p.MaxItems, true)
+	s.MinProperties = tighter(s.MinProperties, p.MinProperties, false)
+	s.MaxProperties = tighter(s.MaxProperties, p.MaxProperties, true)
 	s.UniqueItems = s.UniqueItems || p.UniqueItems
 	if s.Items == nil {
 		s.Items = p.Items
@@ -292,30 +293,18 @@ func mergeInto(s, p *docmodel.Schema) {
 	s.AnyOf = append(slices.Clip(s.AnyOf), p.AnyOf...)
 }
 
-func tighter(a, b *float64, pick func(x, y float64) float64) *float64 {
-	if a == nil {
+// tighter returns the tighter of two bounds, either of which may be absent: the larger of
+// two lower bounds, the smaller of two upper ones.
+func tighter[T cmp.Ordered](a, b *T, upper bool) *T {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	case (*b < *a) == upper:
 		return b
 	}
-	if b == nil {
-		return a
-	}
-	v := pick(*a, *b)
-	return &v
-}
-
-func maxInt(a, b int) int { return max(a, b) }
-
-func minInt(a, b int) int { return min(a, b) }
-
-func tighterInt(a, b *int, pick func(x, y int) int) *int {
-	if a == nil {
-		return b
-	}
-	if b == nil {
-		return a
-	}
-	v := pick(*a, *b)
-	return &v
+	return a
 }
 
 // typeOf chooses the JSON type to generate: one of the schema's types, or the one its
@@ -527,7 +516,7 @@ func (g *generator) str(s *docmodel.Schema) (any, error) {
 	if l := utf8.RuneCountInString(v); l >= minLen && l <= maxLen {
 		return v, nil
 	}
-	if s.Pattern != "" || ok(s.Format) {
+	if s.Pattern != "" || knownFormat(s.Format) {
 		// Padding would break the format or the pattern: try the document's own values.
 		if alt, ok := g.sample(s); ok {
 			return alt, nil
@@ -552,7 +541,8 @@ func (g *generator) str(s *docmodel.Schema) (any, error) {
 	return string(r), nil
 }
 
-func ok(format string) bool { _, found := formats[format]; return found }
+// knownFormat reports whether the generator writes values of format.
+func knownFormat(format string) bool { _, found := formats[format]; return found }
 
 // sample returns the schema's first example, or its default.
 func (g *generator) sample(s *docmodel.Schema) (any, bool) {
