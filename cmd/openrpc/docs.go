@@ -44,8 +44,9 @@ Without one, Try it answers with an error saying so. Calls are forwarded over HT
 and WebSocket upgrades too, with the Authorization header and API keys the page adds;
 cookies, and requests from pages of other origins, are not passed.
 
-It listens on the loopback interface only unless --addr says otherwise; stop it with
-Ctrl-C.
+It listens on the loopback interface only unless --addr says otherwise, and answers
+requests for an IP address or localhost only (not for other host names, which a web
+site could point at this machine); stop it with Ctrl-C.
 
 Examples:
 

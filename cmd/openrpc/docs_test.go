@@ -285,3 +285,15 @@ func TestDocs_usage(t *testing.T) {
 		t.Errorf("docs of a service that is down: %d %s", code, errOut)
 	}
 }
+
+// TestDocs_ofMock is the README's session: a mock, and the docs of it, calls going through.
+func TestDocs_ofMock(t *testing.T) {
+	m := startServing(t, "mock", petstore)
+	d := startServing(t, "docs", m.base)
+	if !strings.Contains(d.out, "Try it calls go through "+d.base+"rpc to "+m.base) {
+		t.Errorf("stdout:\n%s", d.out)
+	}
+	if code, reply := rpcPost(t, d.base+"rpc", nil, `{"jsonrpc":"2.0","id":1,"method":"get_pet","params":[7]}`); code != http.StatusOK || !strings.Contains(reply, `"fluffy"`) {
+		t.Errorf("get_pet through docs and mock: %d %s", code, reply)
+	}
+}

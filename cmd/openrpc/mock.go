@@ -5,9 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/mock"
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/source"
+	"github.com/openrpc-go/openrpc/docsui"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -20,8 +22,9 @@ DOC is a file, - for standard input, the URL of a document, or a live service's 
 (http, https, ws, wss), whose rpc.discover is called.
 
 The mock serves JSON-RPC 2.0 over HTTP POST and WebSocket at every path of --addr, so a
-client configured with any endpoint path reaches it, and the document itself at
-/openrpc.json. Each method answers:
+client configured with any endpoint path reaches it; a browser gets the documentation
+page at /, whose Try it calls the mock, and the document at /openrpc.json. Each method
+answers:
 
   - with the result of the document's example pairing whose params are those of the call
     (by name or by position);
@@ -79,10 +82,14 @@ func init() {
 			fmt.Fprintf(e.stderr, "note: %s\n", n)
 		}
 		rpc := rpchttp.NewHandler(mk.Server, nil)
+		var page http.Handler
+		if checkDocument(raw) == nil {
+			page = docsui.NewHandler(&docsui.Options{Document: raw, Endpoint: "/"})
+		}
 		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/openrpc.json" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-				w.Header().Set("Content-Type", "application/json")
-				w.Write(mk.Document())
+			read := (r.Method == http.MethodGet || r.Method == http.MethodHead) && !isUpgrade(r)
+			if page != nil && read && (r.URL.Path == "/" || r.URL.Path == "/openrpc.json" || strings.HasPrefix(r.URL.Path, "/assets/")) {
+				page.ServeHTTP(w, r) // the documentation page, the document and the page's assets
 				return
 			}
 			rpc.ServeHTTP(w, r)
@@ -92,8 +99,8 @@ func init() {
 			title = args[0]
 		}
 		return serveHTTP(ctx, e, addr, func(base string) (http.Handler, string, error) {
-			return h, fmt.Sprintf("mocking %s (%d methods) at %s (JSON-RPC over HTTP POST and WebSocket; the document at %sopenrpc.json)",
-				title, len(mk.Doc.Methods), base, base), nil
+			return h, fmt.Sprintf("mocking %s (%d methods) at %s (JSON-RPC over HTTP POST and WebSocket; open it in a browser for the documentation page)",
+				title, len(mk.Doc.Methods), base), nil
 		})
 	}
 }

@@ -138,7 +138,7 @@ const petstore = "../../e2e/testdata/open-rpc-examples/petstore-openrpc.json"
 
 func TestMock_serves(t *testing.T) {
 	s := startServing(t, "mock", petstore)
-	if !strings.Contains(s.out, "mocking Petstore (3 methods) at "+s.base) {
+	if !strings.Contains(s.out, "mocking Petstore (3 methods) at "+s.base+" (JSON-RPC over HTTP POST and WebSocket") {
 		t.Errorf("stdout: %s", s.out)
 	}
 	// An example pairing's params get its result, over HTTP.
@@ -155,18 +155,20 @@ func TestMock_serves(t *testing.T) {
 	if !strings.Contains(body, `"path":"/limt","message":"unknown param: did you mean \"limit\"?"`) {
 		t.Errorf("list_pets with a typo: %s", body)
 	}
+	// The documentation page, whose Try it calls the mock.
+	res, page := get(t, s.base)
+	if res.StatusCode != http.StatusOK || !strings.Contains(page, "assets/app.js") || !strings.Contains(page, `data-endpoint="/"`) {
+		t.Errorf("GET /: %d\n%s", res.StatusCode, page)
+	}
+	if res, _ := get(t, s.base+"api/v1"); res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET /api/v1: %s, want the JSON-RPC endpoint's 405", res.Status)
+	}
 	// The document, at /openrpc.json and from rpc.discover, is the file's.
 	want, err := os.ReadFile(petstore)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := http.Get(s.base + "openrpc.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(want)) {
+	if _, got := get(t, s.base+"openrpc.json"); !bytes.Equal(bytes.TrimSpace([]byte(got)), bytes.TrimSpace(want)) {
 		t.Errorf("GET /openrpc.json is not the document")
 	}
 	// Over WebSocket, through the framework's client: generated results are stable.
