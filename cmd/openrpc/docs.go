@@ -399,8 +399,13 @@ func writeRPCError(w http.ResponseWriter, r *http.Request, status int, message s
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{
-		"jsonrpc": "2.0", "id": id,
-		"error": map[string]any{"code": -32000, "message": message},
-	})
+	type rpcError struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	json.NewEncoder(w).Encode(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		Error   rpcError        `json:"error"`
+		ID      json.RawMessage `json:"id"`
+	}{"2.0", rpcError{-32000, message}, id})
 }

@@ -54,6 +54,8 @@ type generator struct {
 	doc  *docmodel.Document
 	rng  *rand.Rand
 	refs map[string]int // $refs being expanded, with their depth of nesting
+	// name is the property being generated, which plain strings start with ("name-42").
+	name string
 }
 
 // deep reports whether the generator should keep values minimal at depth: past maxDepth,
@@ -501,7 +503,11 @@ func (g *generator) str(s *docmodel.Schema) (any, error) {
 		}
 		v = p
 	default:
-		v = "value-" + strconv.Itoa(n)
+		prefix := "value"
+		if g.name != "" && len(g.name) <= 24 && isWord(g.name) {
+			prefix = g.name
+		}
+		v = prefix + "-" + strconv.Itoa(n)
 	}
 	minLen, maxLen := 0, math.MaxInt
 	if s.MinLength != nil {
@@ -658,7 +664,7 @@ func (g *generator) array(s *docmodel.Schema, depth int) (any, error) {
 	}
 	n := lo
 	if !g.deep(depth) {
-		n = max(lo, min(len(s.TupleItems)+1, maxItems))
+		n = max(lo, min(max(len(s.TupleItems), 2), maxItems))
 	}
 	n = max(n, 0)
 	if len(s.TupleItems) > n && n < hi {
@@ -674,6 +680,9 @@ func (g *generator) array(s *docmodel.Schema, depth int) (any, error) {
 	seen := map[string]bool{}
 	for i := 0; len(out) < n; i++ {
 		if i > n+20 {
+			if len(out) >= lo {
+				break // as many distinct items as there are, enough for minItems
+			}
 			return nil, errors.New("could not generate enough unique items")
 		}
 		item := s.Items
@@ -704,6 +713,16 @@ func (g *generator) array(s *docmodel.Schema, depth int) (any, error) {
 	return out, nil
 }
 
+// isWord reports whether s is made of ASCII letters, digits and underscores.
+func isWord(s string) bool {
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
 func orTrue(s *docmodel.Schema) *docmodel.Schema {
 	if s == nil {
 		return &docmodel.Schema{}
@@ -719,7 +738,10 @@ func (g *generator) object(s *docmodel.Schema, depth int) (any, error) {
 		maxProps = *s.MaxProperties
 	}
 	add := func(name string, schema *docmodel.Schema) error {
+		outer := g.name
+		g.name = name
 		v, err := g.value(schema, depth+1)
+		g.name = outer
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
