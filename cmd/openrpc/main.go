@@ -49,6 +49,8 @@ var commands = []*command{
 	diffCmd,
 	callCmd,
 	discoverCmd,
+	docsCmd,
+	mockCmd,
 }
 
 // env is what a command may touch of the process: tests run commands with their own.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openrpc-go/openrpc/internal/exampletest"
 )
@@ -21,7 +22,9 @@ func runCommand(t *testing.T, stdin string, args ...string) (stdout, stderr stri
 	t.Helper()
 	var out, errOut bytes.Buffer
 	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	status = run(context.Background(), e, args)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	status = run(ctx, e, args)
 	return out.String(), errOut.String(), status
 }
 
