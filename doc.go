@@ -18,8 +18,9 @@
 // structure, errors, examples, external docs, servers and links. [RegisterNotification] adds
 // a method that only accepts notifications (OpenRPC's method without a result). All the
 // reflection happens in Register; mistakes there (an empty, taken or reserved name, a type
-// that JSON cannot represent) panic with a message naming the method, like
-// http.ServeMux.Handle. Names starting with "rpc." are reserved for the framework.
+// that JSON cannot represent, an example pairing the method would refuse) panic with a
+// message naming the method, like http.ServeMux.Handle. Names starting with "rpc." are
+// reserved for the framework.
 //
 // A [Router] collects methods so a package can offer them without knowing the server;
 // [Server.Include] adds them under a name prefix, with extra tags. [Server.Remove] takes a

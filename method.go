@@ -27,7 +27,11 @@ type Method struct {
 	ParamStructure ParamStructure
 	// Errors lists the application errors the method may return.
 	Errors []Error
-	// Examples pair sample params with their result.
+	// Examples pair sample params with their result. Each Example of a pairing's Params
+	// names a param; a by-position method takes them in the pairing's order. Register
+	// panics when the method would refuse a pairing's params, or when its result does not
+	// decode into the result type (a type the framework does not decode, such as an
+	// interface with methods, leaves results unchecked).
 	Examples []ExamplePairing
 	// ExternalDocs points at more documentation.
 	ExternalDocs *ExternalDocs
@@ -100,8 +104,9 @@ func (m *method) notificationOnly() bool { return m.resultType == nil }
 // a slice type for variadic params taken by position; or json.RawMessage for the params as
 // sent. The result R is encoded with encoding/json; struct{} encodes as null.
 //
-// Register panics, naming the method, when the name is empty, taken or reserved, or when P or
-// R cannot be represented in JSON.
+// Register panics, naming the method, when the name is empty, taken or reserved, when P or R
+// cannot be represented in JSON, or when an example pairing shows a call the method would
+// refuse ([Method.Examples]).
 func Register[P, R any](r Registrar, m Method, h func(ctx context.Context, params P) (R, error)) {
 	mm := newMethod[P](m, h == nil)
 	rt := reflect.TypeFor[R]()
@@ -222,18 +227,29 @@ func checkExamples(m *method) error {
 			continue
 		}
 		if result == nil {
-			if checkDecodable(m.resultType) != nil {
-				return nil
-			}
-			if result, err = compileDecoder(m.resultType, nil); err != nil {
-				return nil
-			}
+			result = resultDecoder(m.resultType)
+		}
+		if result.decode == nil {
+			continue
 		}
 		if errs := result.set(value, reflect.New(m.resultType).Elem(), nil); len(errs) > 0 {
 			return fmt.Errorf("example pairing %q: result: %s", ex.Name, formatParamErrors(capErrors(errs)))
 		}
 	}
 	return nil
+}
+
+// resultDecoder returns the strict decoder of result type t, or a decoder without a decode
+// func when the framework does not decode t.
+func resultDecoder(t reflect.Type) *decoder {
+	if checkDecodable(t) != nil {
+		return &decoder{}
+	}
+	d, err := compileDecoder(t, nil)
+	if err != nil {
+		return &decoder{}
+	}
+	return d
 }
 
 // exampleParams returns the params of an example pairing as JSON: an array of the values

@@ -88,6 +88,10 @@ func TestRegister_examplesAreChecked(t *testing.T) {
 			openrpc.Register(r, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{pairing("any", "whatever")}},
 				func(context.Context, struct{}) (fmt.Stringer, error) { return nil, nil })
 		}, ""},
+		{"params checked after an unchecked result", func(r openrpc.Registrar) {
+			openrpc.Register(r, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{pairing("any", "whatever"), pairing("bad", "x", "extra", 1)}},
+				func(context.Context, struct{}) (fmt.Stringer, error) { return nil, nil })
+		}, `example pairing "bad": params: /extra: `},
 		{"value JSON cannot encode", func(r openrpc.Registrar) {
 			openrpc.Register(r, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{pairing("ch", ann, "name", make(chan int))}}, newPerson)
 		}, `example pairing "ch": params: "name": json: unsupported type: chan int`},
