@@ -18,8 +18,9 @@
 // structure, errors, examples, external docs, servers and links. [RegisterNotification] adds
 // a method that only accepts notifications (OpenRPC's method without a result). All the
 // reflection happens in Register; mistakes there (an empty, taken or reserved name, a type
-// that JSON cannot represent) panic with a message naming the method, like
-// http.ServeMux.Handle. Names starting with "rpc." are reserved for the framework.
+// that JSON cannot represent, an example pairing the method would refuse) panic with a
+// message naming the method, like http.ServeMux.Handle. Names starting with "rpc." are
+// reserved for the framework.
 //
 // A [Router] collects methods so a package can offer them without knowing the server;
 // [Server.Include] adds them under a name prefix, with extra tags. [Server.Remove] takes a
@@ -28,13 +29,23 @@
 // # Params
 //
 // When P is a struct, each exported field is one param, named by its json tag. A call may
-// pass params by name (an object) or by position (an array, in field order), unless
-// [Method.ParamStructure] says otherwise, which is enforced. Fields of embedded structs are
-// params too. A field is required unless it is a pointer, an interface, a json.RawMessage,
-// an [Optional], or tagged omitempty or omitzero. [Optional] tells an absent param from an
-// explicit null and from a value. A struct without fields, like struct{}, takes no params;
-// a struct whose fields are all unexported (or json:"-") is refused at registration, since
-// it would silently take none.
+// pass params by name (an object) or by position (an array, in the document's order),
+// unless [Method.ParamStructure] says otherwise, which is enforced. Fields of embedded
+// structs are params too. A field is required unless it is a pointer, an interface, a
+// json.RawMessage, an [Optional], tagged omitempty or omitzero, or has a default.
+// [Optional] tells an absent param from an explicit null and from a value. The document
+// lists the required params first, then the optional ones, each group in field order, as
+// OpenRPC demands, and positions follow it: for
+//
+//	struct {
+//		Name  string `json:"name"`
+//		Limit *int   `json:"limit"`
+//		Sort  string `json:"sort"`
+//	}
+//
+// a call by position is ["ann", "asc", 10]. A struct without fields, like struct{}, takes
+// no params; a struct whose fields are all unexported (or json:"-") is refused at
+// registration, since it would silently take none.
 //
 // When P is a slice, the method is variadic: it takes its params by position, any number
 // of them, each decoded as the slice's element. When P is json.RawMessage, the handler gets

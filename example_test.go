@@ -31,6 +31,43 @@ func ExampleRegister() {
 	// {"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/b","message":"required param is missing"}]}},"id":3}
 }
 
+// Positions follow the document, which lists the required params first: here "query" and
+// "sort", then the optional "limit".
+func ExampleRegister_positions() {
+	srv := openrpc.NewServer(openrpc.Info{Title: "Search", Version: "1.0.0"}, nil)
+	type SearchParams struct {
+		Query string `json:"query"`
+		Limit *int   `json:"limit"`
+		Sort  string `json:"sort" enum:"asc,desc"`
+	}
+	openrpc.Register(srv, openrpc.Method{
+		Name: "search",
+		Examples: []openrpc.ExamplePairing{{
+			Name:   "first ten",
+			Params: []openrpc.Example{{Name: "query", Value: "go"}, {Name: "sort", Value: "asc"}, {Name: "limit", Value: 10}},
+			Result: &openrpc.Example{Name: "result", Value: "go asc 10"},
+		}},
+	}, func(ctx context.Context, p SearchParams) (string, error) {
+		limit := 20
+		if p.Limit != nil {
+			limit = *p.Limit
+		}
+		return fmt.Sprintf("%s %s %d", p.Query, p.Sort, limit), nil
+	})
+	doc, _ := srv.Document()
+	for _, p := range doc.Methods[0].Params {
+		fmt.Println(p.Name, p.Required)
+	}
+	fmt.Printf("%s\n", srv.Process(context.Background(), []byte(`{"jsonrpc":"2.0","method":"search","params":["go","asc",10],"id":1}`)))
+	fmt.Printf("%s\n", srv.Process(context.Background(), []byte(`{"jsonrpc":"2.0","method":"search","params":["go","asc"],"id":2}`)))
+	// Output:
+	// query true
+	// sort true
+	// limit false
+	// {"jsonrpc":"2.0","result":"go asc 10","id":1}
+	// {"jsonrpc":"2.0","result":"go asc 20","id":2}
+}
+
 func ExampleRegister_variadic() {
 	srv := openrpc.NewServer(openrpc.Info{Title: "Calculator", Version: "1.0.0"}, nil)
 	openrpc.Register(srv, openrpc.Method{Name: "sum"}, func(ctx context.Context, xs []float64) (float64, error) {

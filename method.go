@@ -27,7 +27,11 @@ type Method struct {
 	ParamStructure ParamStructure
 	// Errors lists the application errors the method may return.
 	Errors []Error
-	// Examples pair sample params with their result.
+	// Examples pair sample params with their result. Each Example of a pairing's Params
+	// names a param; a by-position method takes them in the pairing's order. Register
+	// panics when the method would refuse a pairing's params, or when its result does not
+	// decode into the result type (a type the framework does not decode, such as an
+	// interface with methods, leaves results unchecked).
 	Examples []ExamplePairing
 	// ExternalDocs points at more documentation.
 	ExternalDocs *ExternalDocs
@@ -95,12 +99,14 @@ type method struct {
 func (m *method) notificationOnly() bool { return m.resultType == nil }
 
 // Register adds a method to r. The handler's params type P is a struct whose exported fields
-// are the params, in order for calls by position and by their json names for calls by name;
+// are the params, by their json names for calls by name and in the document's order (the
+// required params first, then the optional ones, each in field order) for calls by position;
 // a slice type for variadic params taken by position; or json.RawMessage for the params as
 // sent. The result R is encoded with encoding/json; struct{} encodes as null.
 //
-// Register panics, naming the method, when the name is empty, taken or reserved, or when P or
-// R cannot be represented in JSON.
+// Register panics, naming the method, when the name is empty, taken or reserved, when P or R
+// cannot be represented in JSON, or when an example pairing shows a call the method would
+// refuse ([Method.Examples]).
 func Register[P, R any](r Registrar, m Method, h func(ctx context.Context, params P) (R, error)) {
 	mm := newMethod[P](m, h == nil)
 	rt := reflect.TypeFor[R]()
@@ -176,11 +182,114 @@ func newMethod[P any](m Method, nilHandler bool) *method {
 	return &method{Method: m, paramsType: pt, params: dec}
 }
 
-// mustDescribe panics when the document cannot describe m's types.
+// mustDescribe panics when the document cannot describe m's types, or when an example
+// pairing shows a call the method would refuse.
 func mustDescribe(m *method) {
 	if err := checkDescribable(m); err != nil {
 		panic(fmt.Sprintf("openrpc: Register %q: %v", m.Name, err))
 	}
+	if err := checkExamples(m); err != nil {
+		panic(fmt.Sprintf("openrpc: Register %q: %v", m.Name, err))
+	}
+}
+
+// checkExamples reports an example pairing of m that does not hold: its params, sent as a
+// client would (by position, in the pairing's order, when the method takes params by
+// position; else by name), refused by m's own params decoder, or its result refused by the
+// strict decoder of the result type. A result type the framework does not decode (such as
+// an interface with methods) leaves results unchecked.
+func checkExamples(m *method) error {
+	var result *decoder
+	for _, ex := range m.Examples {
+		raw, err := exampleParams(ex.Params, m.ParamStructure == ByPosition)
+		if err != nil {
+			return fmt.Errorf("example pairing %q: params: %w", ex.Name, err)
+		}
+		if e := m.params.decode(raw, reflect.New(m.paramsType).Elem()); e != nil {
+			var data InvalidParamsData
+			_ = json.Unmarshal(e.Data, &data)
+			return fmt.Errorf("example pairing %q: params: %s", ex.Name, formatParamErrors(data.Errors))
+		}
+		if ex.Result == nil {
+			continue
+		}
+		if m.notificationOnly() {
+			return fmt.Errorf("example pairing %q: has a result, but the method only accepts notifications", ex.Name)
+		}
+		value, err := json.Marshal(ex.Result.Value)
+		if err != nil {
+			return fmt.Errorf("example pairing %q: result: %w", ex.Name, err)
+		}
+		if m.resultType == emptyStructType {
+			if string(value) != "null" {
+				return fmt.Errorf("example pairing %q: result: must be null: the method returns struct{}, which encodes as null", ex.Name)
+			}
+			continue
+		}
+		if result == nil {
+			result = resultDecoder(m.resultType)
+		}
+		if result.decode == nil {
+			continue
+		}
+		if errs := result.set(value, reflect.New(m.resultType).Elem(), nil); len(errs) > 0 {
+			return fmt.Errorf("example pairing %q: result: %s", ex.Name, formatParamErrors(capErrors(errs)))
+		}
+	}
+	return nil
+}
+
+// resultDecoder returns the strict decoder of result type t, or a decoder without a decode
+// func when the framework does not decode t.
+func resultDecoder(t reflect.Type) *decoder {
+	if checkDecodable(t) != nil {
+		return &decoder{}
+	}
+	d, err := compileDecoder(t, nil)
+	if err != nil {
+		return &decoder{}
+	}
+	return d
+}
+
+// exampleParams returns the params of an example pairing as JSON: an array of the values
+// in order when byPosition, else an object of the values by the examples' names.
+func exampleParams(params []Example, byPosition bool) ([]byte, error) {
+	start, end := byte('{'), byte('}')
+	if byPosition {
+		start, end = '[', ']'
+	}
+	raw := []byte{start}
+	for i, p := range params {
+		value, err := json.Marshal(p.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", p.Name, err)
+		}
+		if i > 0 {
+			raw = append(raw, ',')
+		}
+		if !byPosition {
+			name, _ := json.Marshal(p.Name)
+			raw = append(append(raw, name...), ':')
+		}
+		raw = append(raw, value...)
+	}
+	return append(raw, end), nil
+}
+
+// formatParamErrors lists problems on one line: "/b: required param is missing; /c: ...".
+func formatParamErrors(errs []ParamError) string {
+	var b strings.Builder
+	for i, e := range errs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if e.Path != "" {
+			b.WriteString(e.Path + ": ")
+		}
+		b.WriteString(e.Message)
+	}
+	return b.String()
 }
 
 func checkName(name string) {

@@ -124,12 +124,23 @@ func hasNamedFields(t reflect.Type) bool {
 	return false
 }
 
-// addFields adds the params of struct t.
+// addFields adds the params of struct t in the document's order: the required params first,
+// then the optional ones (OpenRPC puts all required params before any optional one), each
+// group in field order. Positions in by-position calls follow that order.
 func (d *paramsDecoder) addFields(t reflect.Type) error {
 	fields, err := structFields(t)
 	if err != nil {
 		return err
 	}
+	slices.SortStableFunc(fields, func(a, b fieldInfo) int {
+		switch {
+		case a.required == b.required:
+			return 0
+		case a.required:
+			return -1
+		}
+		return 1
+	})
 	if len(fields) == 0 && hasNamedFields(t) {
 		return fmt.Errorf("params type %s has fields but none is a JSON member (unexported or json:\"-\"), so the method would take no params: export them, or use struct{} for a method without params", t)
 	}

@@ -526,3 +526,66 @@ func TestRegister_blankFieldsMeanNoParams(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// Regression: by-position calls followed the fields' order, so a struct with an optional
+// field before a required one was published with the required param after the optional
+// one (against OpenRPC) and took positions the document did not show.
+func TestRegister_positionsFollowTheDocument(t *testing.T) {
+	type Owner struct {
+		Note  string `json:"note,omitempty"`
+		Owner string `json:"owner"`
+	}
+	type searchParams struct {
+		Owner
+		Limit *int                     `json:"limit"`
+		Query string                   `json:"query" minLength:"2"`
+		Page  int                      `json:"page" default:"1"`
+		Sort  openrpc.Optional[string] `json:"sort"`
+		Kind  string                   `json:"kind"`
+	}
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "search"}, func(_ context.Context, p searchParams) (string, error) {
+		limit := "nil"
+		if p.Limit != nil {
+			limit = fmt.Sprint(*p.Limit)
+		}
+		sort := "absent"
+		if v, ok := p.Sort.Get(); ok {
+			sort = v
+		}
+		return fmt.Sprintf("owner=%s query=%s kind=%s note=%s limit=%s page=%d sort=%s", p.Owner.Owner, p.Query, p.Kind, p.Note, limit, p.Page, sort), nil
+	})
+
+	doc, err := srv.Document()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, p := range doc.Methods[0].Params {
+		order = append(order, fmt.Sprintf("%s:%v", p.Name, p.Required))
+	}
+	if got, want := strings.Join(order, " "), "owner:true query:true kind:true note:false limit:false page:false sort:false"; got != want {
+		t.Errorf("document params %s, want %s", got, want)
+	}
+
+	for _, tt := range []struct{ params, want string }{
+		{`["ann","ab","k","n",5,2,"asc"]`, `"owner=ann query=ab kind=k note=n limit=5 page=2 sort=asc"`},
+		{`["ann","ab","k"]`, `"owner=ann query=ab kind=k note= limit=nil page=1 sort=absent"`},
+		{`["ann","ab","k","n",null]`, `"owner=ann query=ab kind=k note=n limit=nil page=1 sort=absent"`},
+		{`{"kind":"k","owner":"ann","query":"ab","limit":5}`, `"owner=ann query=ab kind=k note= limit=5 page=1 sort=absent"`},
+	} {
+		checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"search","params":`+tt.params+`,"id":1}`),
+			`{"jsonrpc":"2.0","result":`+tt.want+`,"id":1}`)
+	}
+
+	// Problems name the param at the position the document gives it.
+	for _, tt := range []struct{ params, errors string }{
+		{`["ann","a","k"]`, `[{"path":"/query","message":"length must be >= 2"}]`},
+		{`["ann","ab"]`, `[{"path":"/kind","message":"required param is missing"}]`},
+		{`["ann","ab","k","n","five"]`, `[{"path":"/limit","message":"expected integer, got string"}]`},
+		{`["ann","ab","k","n",5,2,"asc",9]`, `[{"path":"/7","message":"unexpected param at position 7: the method takes 7"}]`},
+	} {
+		checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"search","params":`+tt.params+`,"id":1}`),
+			`{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":`+tt.errors+`}},"id":1}`)
+	}
+}

@@ -47,7 +47,7 @@ type (
 )
 
 var (
-	fuzzParamNames = []string{"name", "kind", "count", "ratio", "step", "even", "tags", "ptr", "opt", "inner", "items", "byName", "byID", "fixed", "any"}
+	fuzzParamNames = []string{"name", "count", "kind", "ratio", "step", "even", "tags", "ptr", "opt", "inner", "items", "byName", "byID", "fixed", "any"}
 	fuzzInnerNames = []string{"x", "label", "next", "vals"}
 	fuzzNameRE     = regexp.MustCompile(`^[a-z]+$`)
 	fuzzTagRE      = regexp.MustCompile(`^[a-z0-9]*$`)
@@ -64,7 +64,7 @@ func FuzzValidate(f *testing.F) {
 		`{"name":"ada","kind":"b","count":-5,"ratio":0.5,"step":1.5,"even":4,"tags":["a","b1"],"ptr":0,"opt":"x1",` +
 			`"inner":{"x":3,"label":"on","next":{"x":100,"vals":[-1,7]}},"items":[{"x":0},{"x":1,"label":null}],` +
 			`"byName":{"k":{"x":2}},"byID":{"-3":255},"fixed":[true,false],"any":{"z":[1,"2"]}}`,
-		`["ada","c",2,0.25]`,
+		`["ada",2,"c",0.25]`,
 		`{"name":"Ada","count":9,"extra":1}`,
 		`{"name":"ada","count":1,"tags":["a","a"],"inner":{"next":{"y":1}}}`,
 		`{"name":"ada","count":1.0,"even":3,"step":0.3,"byID":{"x":1,"200":1}}`,
@@ -169,7 +169,8 @@ func checkFuzzCall(t *testing.T, srv *openrpc.Server, got *fuzzParams, params []
 	}
 }
 
-// positionalToObject names the params of an array after the fields, in order.
+// positionalToObject names the params of an array after the fields, in the document's order
+// (required ones first, then optional ones, each in field order).
 func positionalToObject(t *testing.T, params []byte) []byte {
 	var items []json.RawMessage
 	if err := json.Unmarshal(params, &items); err != nil {

@@ -35,22 +35,12 @@ func TestEmbeddedMetaSchemaIsTheRepositorysCopy(t *testing.T) {
 }
 
 // knownProblems are the real problems of the documents: the OpenRPC project's link example
-// links to methods by names it does not use (getRepository for get_repository), and the
-// framework's golden documents have problems the framework has to fix: the kitchen-sink document (document_test.go) lists people.create's params in
-// the fields' order, with required params after the optional "score", against OpenRPC's
-// rule for params, and its example pairing, which the framework accepts as written, does
-// not satisfy the schemas.
+// links to methods by names it does not use (getRepository for get_repository).
 var knownProblems = map[string][]string{
 	"link-example-openrpc.json": {
 		`/components/links/PullRequestMerge/method: warning: link to method "mergePullRequest", which the document does not have`,
 		`/components/links/RepositoryPullRequests/method: warning: link to method "getPullRequestsByRepository", which the document does not have`,
 		`/components/links/UserRepository/method: warning: link to method "getRepository", which the document does not have`,
-	},
-	"kitchensink.openrpc.golden": {
-		`/methods/0/examples/0/params: warning: example pairing "ann" leaves out the required params "createdBy", "email", "age", "tags", "home"`,
-		`/methods/0/examples/0/result/value: the example does not satisfy the schema of the result: missing properties 'createdBy', 'email', 'age', 'tags', 'home'`,
-		`/methods/0/params/7/required: required param "tags" after the optional param "score": OpenRPC puts all required params first`,
-		`/methods/0/params/10/required: required param "home" after the optional param "score": OpenRPC puts all required params first`,
 	},
 }
 
