@@ -195,10 +195,19 @@ func (g *gen) refType(s *docmodel.Schema, ptr string, depth int) goType {
 		// A chain of references that comes back to itself before any type.
 		return g.raw(ptr, fmt.Sprintf("$ref %q refers to itself", s.Ref))
 	}
-	rs, _, err := g.doc.Resolve(s)
+	ts, err := g.doc.Schema(s.Ref)
 	if err != nil {
 		return g.raw(ptr, err.Error())
 	}
+	if ts.Ref != "" {
+		// A reference to a reference: the type of the last one.
+		g.resolving[target] = true
+		t := g.refType(ts, target, depth+1)
+		delete(g.resolving, target)
+		g.refs[target] = t
+		return t
+	}
+	rs := ts
 	name := docmodel.RefName(s.Ref)
 	if rs.Title != "" && !strings.HasPrefix(target, "/components/schemas/") {
 		name = rs.Title
@@ -468,15 +477,14 @@ func (g *gen) union(s *docmodel.Schema, ptr, hint string, depth int) goType {
 	for _, a := range list {
 		doc = append(doc, a.t.expr)
 	}
-	text := joinText(s.Title, s.Description)
-	if text != "" {
-		text += "\n\n"
-	}
 	what := "one"
 	if key == "/anyOf/" {
 		what = "any"
 	}
-	text += fmt.Sprintf("It is %s of %s; it keeps the JSON it was decoded from, and the As methods decode it.", what, strings.Join(doc, ", "))
+	text := fmt.Sprintf("%s of %s: it keeps the JSON it was decoded from, and the As methods decode it.", what, strings.Join(doc, ", "))
+	if d := joinText(s.Title, s.Description); d != "" {
+		text += "\n\n" + d
+	}
 	s2 := &docmodel.Schema{Description: text, Deprecated: s.Deprecated}
 	g.decl(name, s2, b.String())
 	return goType{expr: name, kind: kindUnion, named: name, nullable: nullable, schema: s}
@@ -603,11 +611,11 @@ var formats = map[string]bool{
 // framework's schema keywords that fit its type, so a server publishes the constraints.
 func (g *gen) tag(name string, optional bool, t goType, desc, ptr string) string {
 	jsonName := name
-	if name == "-" {
-		jsonName = "-,"
-	}
-	if optional {
+	switch {
+	case optional:
 		jsonName += ",omitzero"
+	case name == "-":
+		jsonName = "-,"
 	}
 	parts := []string{"json:" + strconv.Quote(jsonName)}
 	add := func(key, val string) { parts = append(parts, key+":"+strconv.Quote(val)) }
