@@ -136,6 +136,9 @@ func TestGenGo(t *testing.T) {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				t.Fatal(err)
 			}
+			if server {
+				files["register_test.go"] = []byte(fmt.Sprintf(registerTest, pkg))
+			}
 			for name, b := range files {
 				if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 					t.Fatal(err)
@@ -147,7 +150,7 @@ func TestGenGo(t *testing.T) {
 	goCmd(t, mod, nil, "vet", "./...")
 	served := filepath.Join(t.TempDir(), "served.json")
 	goCmd(t, mod, []string{"AUTH_URL=" + authURL, "SPEC_URL=" + specURL, "SERVED_DOC=" + served},
-		"test", "-count=1", "./authclient", "./specclient", "./specserver")
+		"test", "-count=1", "./...")
 
 	src, err := os.ReadFile(specDoc)
 	if err != nil {
@@ -159,6 +162,25 @@ func TestGenGo(t *testing.T) {
 	}
 	checkEquivalent(t, src, got)
 }
+
+// registerTest is the test of every generated server: Register accepts every method (it
+// panics on a struct tag the framework refuses) and the server builds its document.
+const registerTest = `package %s
+
+import (
+	"testing"
+
+	"github.com/openrpc-go/openrpc"
+)
+
+func TestRegister(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "generated", Version: "1"}, &openrpc.ServerOptions{SecuritySchemes: SecuritySchemes()})
+	Register(srv, nil)
+	if _, err := srv.DocumentJSON(); err != nil {
+		t.Fatal(err)
+	}
+}
+`
 
 // generateTwice generates the package of a document twice, fails t unless both runs give
 // the same bytes and the code is gofmt-clean, and returns the files.

@@ -102,7 +102,7 @@ func Generate(doc *docmodel.Document, opts Options) (files map[string][]byte, no
 		named:     map[string]bool{},
 		imports:   map[string]bool{},
 	}
-	for _, n := range []string{"Client", "NewClient", "Service", "Register", "remoteError", "wrapError", "unionSchema"} {
+	for _, n := range []string{"Client", "NewClient", "Service", "Register", "SecuritySchemes", "remoteError", "wrapError", "unionSchema"} {
 		g.names.take(n)
 	}
 	for _, c := range doc.Components.Schemas {

@@ -1,6 +1,7 @@
 package gengo
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -40,8 +41,93 @@ func (g *gen) serverFile() string {
 	for _, mm := range served {
 		g.register(&b, mm)
 	}
-	b.WriteString("}\n")
+	b.WriteString("}\n\n")
+	g.securitySchemes(&b)
 	return b.String()
+}
+
+// securitySchemes writes SecuritySchemes: the schemes of the document's
+// components["x-securitySchemes"], and those its methods require without declaring them
+// (as bearer tokens).
+func (g *gen) securitySchemes(b *strings.Builder) {
+	type flow struct {
+		AuthorizationURL string            `json:"authorizationUrl"`
+		TokenURL         string            `json:"tokenUrl"`
+		RefreshURL       string            `json:"refreshUrl"`
+		Scopes           map[string]string `json:"scopes"`
+	}
+	type scheme struct {
+		Type         string `json:"type"`
+		Description  string `json:"description"`
+		Scheme       string `json:"scheme"`
+		BearerFormat string `json:"bearerFormat"`
+		Name         string `json:"name"`
+		In           string `json:"in"`
+		Flows        struct {
+			AuthorizationCode *flow `json:"authorizationCode"`
+			ClientCredentials *flow `json:"clientCredentials"`
+			Password          *flow `json:"password"`
+		} `json:"flows"`
+	}
+	schemes := map[string]scheme{}
+	if raw, ok := g.doc.Components.Extensions["x-securitySchemes"]; ok {
+		if err := json.Unmarshal(raw, &schemes); err != nil {
+			g.note("/components/x-securitySchemes", "not read: %v", err)
+		}
+	}
+	for _, m := range g.doc.Methods {
+		for _, req := range m.Security() {
+			for name := range req {
+				if _, ok := schemes[name]; !ok {
+					g.note(m.Pointer, "security scheme %q is not declared: a bearer token", name)
+					schemes[name] = scheme{Type: "http", Scheme: "bearer"}
+				}
+			}
+		}
+	}
+	q := strconv.Quote
+	comment(b, "SecuritySchemes returns the security schemes of the document, for\nopenrpc.ServerOptions.SecuritySchemes: a server must declare those its methods require.")
+	b.WriteString("func SecuritySchemes() map[string]openrpc.SecurityScheme {\n\treturn map[string]openrpc.SecurityScheme{\n")
+	names := make([]string, 0, len(schemes))
+	for name := range schemes {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		sc := schemes[name]
+		switch {
+		case sc.Type == "apiKey":
+			fmt.Fprintf(b, "%s: openrpc.APIKeyAuth{In: %s, Name: %s, Description: %s},\n", q(name), q(sc.In), q(sc.Name), q(sc.Description))
+		case sc.Type == "oauth2":
+			fmt.Fprintf(b, "%s: openrpc.OAuth2Auth{Description: %s, Flows: openrpc.OAuthFlows{\n", q(name), q(sc.Description))
+			for _, f := range []struct {
+				field string
+				flow  *flow
+			}{{"AuthorizationCode", sc.Flows.AuthorizationCode}, {"ClientCredentials", sc.Flows.ClientCredentials}, {"Password", sc.Flows.Password}} {
+				if f.flow == nil {
+					continue
+				}
+				fmt.Fprintf(b, "%s: &openrpc.OAuthFlow{AuthorizationURL: %s, TokenURL: %s, RefreshURL: %s, Scopes: map[string]string{",
+					f.field, q(f.flow.AuthorizationURL), q(f.flow.TokenURL), q(f.flow.RefreshURL))
+				scopes := make([]string, 0, len(f.flow.Scopes))
+				for s := range f.flow.Scopes {
+					scopes = append(scopes, s)
+				}
+				slices.Sort(scopes)
+				for _, s := range scopes {
+					fmt.Fprintf(b, "%s: %s, ", q(s), q(f.flow.Scopes[s]))
+				}
+				b.WriteString("}},\n")
+			}
+			b.WriteString("}},\n")
+		default:
+			if sc.Type != "http" || !strings.EqualFold(sc.Scheme, "bearer") {
+				g.note("/components/x-securitySchemes", "security scheme %q of type %q %q: a bearer token", name, sc.Type, sc.Scheme)
+			}
+			fmt.Fprintf(b, "%s: openrpc.BearerAuth{Format: %s, Description: %s},\n", q(name), q(sc.BearerFormat), q(sc.Description))
+		}
+	}
+	b.WriteString("}\n}\n")
 }
 
 // paramsType returns the Go type of a method's params on the server.
