@@ -338,6 +338,7 @@ func (g *gen) structOf(s *docmodel.Schema, props []docmodel.Property, required [
 // struct.
 func (g *gen) allOf(s *docmodel.Schema, ptr, hint string, depth int) goType {
 	var parts []*docmodel.Schema
+	seen := map[*docmodel.Schema]bool{}
 	var flatten func(x *docmodel.Schema, n int) bool
 	flatten = func(x *docmodel.Schema, n int) bool {
 		if n > maxDepth {
@@ -347,6 +348,11 @@ func (g *gen) allOf(s *docmodel.Schema, ptr, hint string, depth int) goType {
 		if err != nil || x == nil {
 			return false
 		}
+		if seen[x] {
+			// A part met before (allOf of a schema referring to itself): nothing new.
+			return true
+		}
+		seen[x] = true
 		if x.IsTrue() {
 			return true
 		}
