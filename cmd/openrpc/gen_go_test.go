@@ -296,13 +296,47 @@ func TestGenGoCommand(t *testing.T) {
 // schemas (types, properties, required, enums, bounds, $refs resolved).
 func checkEquivalent(t *testing.T, src, served []byte) {
 	t.Helper()
-	a, err := docmodel.Parse(src)
+	for _, p := range equivalenceProblems(src, served) {
+		t.Error(p)
+	}
+}
+
+// TestCheckEquivalent checks that checkEquivalent sees the differences it should.
+func TestCheckEquivalent(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(exampletest.RepoRoot(t), "examples/spec/testdata/spec.openrpc.golden"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if p := equivalenceProblems(src, src); len(p) > 0 {
+		t.Errorf("a document differs from itself: %q", p)
+	}
+	for _, change := range [][2]string{
+		{`"minimum": 10`, `"minimum": 11`},
+		{`"name": "subtrahend"`, `"name": "subtrahendx"`},
+		{`"paramStructure": "by-position"`, `"paramStructure": "by-name"`},
+		{`"name": "get_data"`, `"name": "get_datum"`},
+	} {
+		changed := strings.Replace(string(src), change[0], change[1], 1)
+		if changed == string(src) {
+			t.Fatalf("%s is not in the document", change[0])
+		}
+		if p := equivalenceProblems(src, []byte(changed)); len(p) == 0 {
+			t.Errorf("%s -> %s: no difference seen", change[0], change[1])
+		}
+	}
+}
+
+// equivalenceProblems lists how served differs from src, as checkEquivalent reads them.
+func equivalenceProblems(src, served []byte) []string {
+	var problems []string
+	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	a, err := docmodel.Parse(src)
+	if err != nil {
+		return []string{err.Error()}
+	}
 	b, err := docmodel.Parse(served)
 	if err != nil {
-		t.Fatal(err)
+		return []string{err.Error()}
 	}
 	names := func(d *docmodel.Document) []string {
 		var out []string
@@ -312,7 +346,7 @@ func checkEquivalent(t *testing.T, src, served []byte) {
 		return out
 	}
 	if !slices.Equal(names(a), names(b)) {
-		t.Fatalf("methods %v, served %v", names(a), names(b))
+		return []string{fmt.Sprintf("methods %v, served %v", names(a), names(b))}
 	}
 	structure := func(m *docmodel.Method) string {
 		if m.ParamStructure == "" {
@@ -323,43 +357,43 @@ func checkEquivalent(t *testing.T, src, served []byte) {
 	for _, ma := range a.Methods {
 		mb := b.Method(ma.Name)
 		if structure(ma) != structure(mb) {
-			t.Errorf("%s: paramStructure %s, served %s", ma.Name, structure(ma), structure(mb))
+			errorf("%s: paramStructure %s, served %s", ma.Name, structure(ma), structure(mb))
 		}
 		if len(ma.Params) != len(mb.Params) {
-			t.Errorf("%s: %d params, served %d", ma.Name, len(ma.Params), len(mb.Params))
+			errorf("%s: %d params, served %d", ma.Name, len(ma.Params), len(mb.Params))
 			continue
 		}
 		for i, pa := range ma.Params {
 			pb := mb.Params[i]
 			if pa.Name != pb.Name || pa.Required != pb.Required {
-				t.Errorf("%s: param %d is %s (required %v), served %s (required %v)", ma.Name, i, pa.Name, pa.Required, pb.Name, pb.Required)
+				errorf("%s: param %d is %s (required %v), served %s (required %v)", ma.Name, i, pa.Name, pa.Required, pb.Name, pb.Required)
 			}
-			if x, y := canonical(t, a, pa.Schema, 0), canonical(t, b, pb.Schema, 0); x != y {
-				t.Errorf("%s: param %s schema\n%s\nserved\n%s", ma.Name, pa.Name, x, y)
+			if x, y := canonical(a, pa.Schema, 0), canonical(b, pb.Schema, 0); x != y {
+				errorf("%s: param %s schema\n%s\nserved\n%s", ma.Name, pa.Name, x, y)
 			}
 		}
 		if (ma.Result == nil) != (mb.Result == nil) {
-			t.Errorf("%s: result %v, served %v", ma.Name, ma.Result != nil, mb.Result != nil)
+			errorf("%s: result %v, served %v", ma.Name, ma.Result != nil, mb.Result != nil)
 			continue
 		}
 		if ma.Result != nil {
-			if x, y := canonical(t, a, ma.Result.Schema, 0), canonical(t, b, mb.Result.Schema, 0); x != y {
-				t.Errorf("%s: result schema\n%s\nserved\n%s", ma.Name, x, y)
+			if x, y := canonical(a, ma.Result.Schema, 0), canonical(b, mb.Result.Schema, 0); x != y {
+				errorf("%s: result schema\n%s\nserved\n%s", ma.Name, x, y)
 			}
 		}
 	}
+	return problems
 }
 
 // canonical returns the JSON of what a schema accepts: $refs resolved, annotations
 // (descriptions, examples, titles) left out.
-func canonical(t *testing.T, d *docmodel.Document, s *docmodel.Schema, depth int) string {
-	t.Helper()
+func canonical(d *docmodel.Document, s *docmodel.Schema, depth int) string {
 	if depth > 16 {
 		return `"..."`
 	}
 	s, _, err := d.Resolve(s)
 	if err != nil {
-		t.Fatal(err)
+		return fmt.Sprintf("%q", err.Error())
 	}
 	if s == nil || s.IsTrue() {
 		return "true"
@@ -390,12 +424,12 @@ func canonical(t *testing.T, d *docmodel.Document, s *docmodel.Schema, depth int
 		m["enum"] = s.Enum
 	}
 	if s.Items != nil {
-		m["items"] = json.RawMessage(canonical(t, d, s.Items, depth+1))
+		m["items"] = json.RawMessage(canonical(d, s.Items, depth+1))
 	}
 	if len(s.Properties) > 0 {
 		props := map[string]json.RawMessage{}
 		for _, p := range s.Properties {
-			props[p.Name] = json.RawMessage(canonical(t, d, p.Schema, depth+1))
+			props[p.Name] = json.RawMessage(canonical(d, p.Schema, depth+1))
 		}
 		m["properties"] = props
 		req := slices.Clone(s.Required)
@@ -404,7 +438,7 @@ func canonical(t *testing.T, d *docmodel.Document, s *docmodel.Schema, depth int
 	}
 	b, err := json.Marshal(m)
 	if err != nil {
-		t.Fatal(err)
+		return fmt.Sprintf("%q", err.Error())
 	}
 	return string(b)
 }
