@@ -46,7 +46,7 @@ type gen struct {
 	named     map[string]bool
 	types     []string
 	imports   map[string]bool
-	usesUnion bool
+	usesSchema bool
 	methods   []*method
 	errs      []errorCode
 }
@@ -102,7 +102,7 @@ func Generate(doc *docmodel.Document, opts Options) (files map[string][]byte, no
 		named:     map[string]bool{},
 		imports:   map[string]bool{},
 	}
-	for _, n := range []string{"Client", "NewClient", "Service", "Register", "SecuritySchemes", "remoteError", "wrapError", "unionSchema"} {
+	for _, n := range []string{"Client", "NewClient", "Service", "Register", "SecuritySchemes", "remoteError", "wrapError", "documentSchema"} {
 		g.names.take(n)
 	}
 	for _, c := range doc.Components.Schemas {
@@ -161,10 +161,37 @@ func (g *gen) collectMethods() {
 				mm.resultNull = true
 			}
 			t := g.typeOf(m.Result.Schema, m.Result.Pointer, mm.goName+" Result", 0)
+			t = g.constrained(t, m.Result.Pointer, mm.goName+"Result")
 			mm.result = &t
 		}
 		g.methods = append(g.methods, mm)
 	}
+}
+
+// constrained returns a result of a basic type whose schema has constraints a struct tag
+// would carry on a field (bounds, lengths, a pattern, an enum) as a type of its own that
+// publishes the document's schema, so a server's document keeps them.
+func (g *gen) constrained(t goType, ptr, name string) goType {
+	s := t.schema
+	switch {
+	case s == nil || t.nullable || s.Ref != "":
+		return t
+	case t.expr != "string" && t.expr != "int64" && t.expr != "int32" && t.expr != "float64":
+		return t
+	case s.Minimum == nil && s.Maximum == nil && s.ExclusiveMinimum == nil && s.ExclusiveMaximum == nil &&
+		s.MultipleOf == nil && s.MinLength == nil && s.MaxLength == nil && s.Pattern == "":
+		return t
+	}
+	doc := g.schemaJSON(ptr)
+	if doc == "{}" {
+		return t
+	}
+	name = g.names.take(name)
+	g.usesSchema = true
+	g.decl(name, s, fmt.Sprintf("type %s %s\n\n// JSONSchema describes the value as the document does.\nfunc (%s) JSONSchema() *openrpc.Schema {\n\treturn documentSchema(%s)\n}\n",
+		name, t.expr, name, strconv.Quote(doc)))
+	t.expr = name
+	return t
 }
 
 // isVariadic reports whether the param descriptor says x-variadic: true.
@@ -222,7 +249,11 @@ func (g *gen) paramsStruct(mm *method) {
 			}
 			comment(&b, "Deprecated: the document marks it deprecated.")
 		}
-		fmt.Fprintf(&b, "%s %s %s\n", fname, g.field(t), g.tag(p.Name, !p.Required, t, desc, p.Pointer))
+		ft := g.field(t)
+		if p.Required && strings.HasPrefix(ft, "*") {
+			g.note(p.Pointer, "required param %q is a pointer (it may be null): a server built from this package publishes it as optional", p.Name)
+		}
+		fmt.Fprintf(&b, "%s %s %s\n", fname, ft, g.tag(p.Name, !p.Required, t, desc, p.Pointer))
 		mm.fields = append(mm.fields, paramField{name: fname, required: p.Required})
 	}
 	b.WriteString("}\n")
@@ -289,10 +320,10 @@ func (g *gen) typesFile() string {
 		}
 		b.WriteString(")\n")
 	}
-	if g.usesUnion {
+	if g.usesSchema {
 		b.WriteString(`
-// unionSchema returns a union's schema as the document writes it, for a server to publish.
-func unionSchema(doc string) *openrpc.Schema {
+// documentSchema returns a schema as the document writes it, for a server to publish.
+func documentSchema(doc string) *openrpc.Schema {
 	var s openrpc.Schema
 	if err := json.Unmarshal([]byte(doc), &s); err != nil {
 		return &openrpc.Schema{}

@@ -214,7 +214,7 @@ func (g *gen) refType(s *docmodel.Schema, ptr string, depth int) goType {
 	}
 	if !needsName(rs) {
 		g.resolving[target] = true
-		t := g.typeOf(rs, target, name, depth+1)
+		t := g.constrained(g.typeOf(rs, target, name, depth+1), target, exportName(name))
 		delete(g.resolving, target)
 		g.refs[target] = t
 		return t
@@ -327,7 +327,11 @@ func (g *gen) structOf(s *docmodel.Schema, props []docmodel.Property, required [
 			comment(&b, "Deprecated: the document marks it deprecated.")
 		}
 		opt := !slices.Contains(required, p.Name)
-		fmt.Fprintf(&b, "%s %s %s\n", fname, g.field(t), g.tag(p.Name, opt, t, desc, fptr))
+		ft := g.field(t)
+		if !opt && strings.HasPrefix(ft, "*") {
+			g.note(fptr, "required property %q is a pointer (it may be null, or its type contains itself): a server built from this package publishes it as optional", p.Name)
+		}
+		fmt.Fprintf(&b, "%s %s %s\n", fname, ft, g.tag(p.Name, opt, t, desc, fptr))
 	}
 	b.WriteString("}\n")
 	g.decl(name, s, b.String())
@@ -466,8 +470,8 @@ func (g *gen) union(s *docmodel.Schema, ptr, hint string, depth int) goType {
 		"func (u %s) MarshalJSON() ([]byte, error) {\n\tif u.raw == nil {\n\t\treturn []byte(\"null\"), nil\n\t}\n\treturn u.raw, nil\n}\n\n", name)
 	fmt.Fprintf(&b, "// UnmarshalJSON keeps the value as it is, for the As accessors to decode.\n"+
 		"func (u *%s) UnmarshalJSON(b []byte) error {\n\tu.raw = append(json.RawMessage(nil), b...)\n\treturn nil\n}\n\n", name)
-	fmt.Fprintf(&b, "// JSONSchema describes the value as the document does.\nfunc (%s) JSONSchema() *openrpc.Schema {\n\treturn unionSchema(%s)\n}\n", name, strconv.Quote(g.schemaJSON(ptr)))
-	g.usesUnion = true
+	fmt.Fprintf(&b, "// JSONSchema describes the value as the document does.\nfunc (%s) JSONSchema() *openrpc.Schema {\n\treturn documentSchema(%s)\n}\n", name, strconv.Quote(g.schemaJSON(ptr)))
+	g.usesSchema = true
 	for i, a := range list {
 		n := names[i]
 		fmt.Fprintf(&b, "\n// As%s decodes the value as %s.\nfunc (u %s) As%s() (%s, error) {\n\tvar v %s\n\terr := json.Unmarshal(u.raw, &v)\n\treturn v, err\n}\n",
