@@ -43,12 +43,12 @@ type gen struct {
 	// needs a pointer.
 	building map[string]bool
 	// named holds names reserved for the type being defined next.
-	named     map[string]bool
-	types     []string
-	imports   map[string]bool
+	named      map[string]bool
+	types      []string
+	imports    map[string]bool
 	usesSchema bool
-	methods   []*method
-	errs      []errorCode
+	methods    []*method
+	errs       []errorCode
 }
 
 // method is what the client and the server need of a method.
