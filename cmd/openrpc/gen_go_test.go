@@ -121,6 +121,22 @@ func TestGenGo(t *testing.T) {
 	copyFile(t, "authclient_test.go", filepath.Join(mod, "authclient"))
 	runGen(t, "go", "--doc", "ws"+strings.TrimPrefix(specURL, "http")+"/api/v1", "--out", filepath.Join(mod, "specclient"))
 	copyFile(t, "specclient_test.go", filepath.Join(mod, "specclient"))
+	// The same document with subtract taking its params by position: the client sends them
+	// as an array.
+	specURLDoc := filepath.Join(mod, "specclient", "..", "spec-by-position.json")
+	b, err := os.ReadFile(filepath.Join(exampletest.RepoRoot(t), "examples/spec/testdata/spec.openrpc.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPosition := strings.Replace(string(b), `"name": "subtract",`, `"name": "subtract", "paramStructure": "by-position",`, 1)
+	if byPosition == string(b) {
+		t.Fatal("no subtract in examples/spec's document")
+	}
+	if err := os.WriteFile(specURLDoc, []byte(byPosition), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runGen(t, "go", "--doc", specURLDoc, "--out", filepath.Join(mod, "specposition"))
+	copyFile(t, "specposition_test.go", filepath.Join(mod, "specposition"))
 	specDoc := filepath.Join(exampletest.RepoRoot(t), "examples/spec/testdata/spec.openrpc.golden")
 	runGen(t, "go", "--server", "--doc", specDoc, "--package", "specserver", "--out", filepath.Join(mod, "specserver"))
 	copyFile(t, "specserver_test.go", filepath.Join(mod, "specserver"))

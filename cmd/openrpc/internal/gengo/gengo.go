@@ -45,7 +45,6 @@ type gen struct {
 	// named holds names reserved for the type being defined next.
 	named      map[string]bool
 	types      []string
-	imports    map[string]bool
 	usesSchema bool
 	methods    []*method
 	errs       []errorCode
@@ -100,7 +99,6 @@ func Generate(doc *docmodel.Document, opts Options) (files map[string][]byte, no
 		resolving: map[string]bool{},
 		building:  map[string]bool{},
 		named:     map[string]bool{},
-		imports:   map[string]bool{},
 	}
 	for _, n := range []string{"Client", "NewClient", "Service", "Register", "SecuritySchemes", "remoteError", "wrapError", "documentSchema"} {
 		g.names.take(n)

@@ -224,3 +224,20 @@ func FuzzGenerate(f *testing.F) {
 		_ = d
 	})
 }
+
+// BenchmarkGenerate generates the client and server of examples/auth's document.
+func BenchmarkGenerate(b *testing.B) {
+	raw, err := os.ReadFile("../../../../examples/auth/testdata/auth.openrpc.golden")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		d, err := docmodel.Parse(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := Generate(d, Options{Package: "auth", Server: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

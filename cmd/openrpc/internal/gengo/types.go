@@ -142,7 +142,6 @@ func (g *gen) typeOf(s *docmodel.Schema, ptr, hint string, depth int) goType {
 	switch types[0] {
 	case "string":
 		if s.Format == "date-time" {
-			g.imports["time"] = true
 			return with(goType{expr: "time.Time", kind: kindTime})
 		}
 		return with(goType{expr: "string", kind: kindString})
