@@ -222,7 +222,13 @@ func (g *gen) refType(s *docmodel.Schema, ptr string, depth int) goType {
 	goName := g.names.take(exportName(name))
 	g.refs[target] = goType{expr: goName, kind: kindStruct, named: goName, schema: rs}
 	g.building[goName] = true
-	t := g.define(goName, rs, target, depth+1)
+	ds := rs
+	if rs.Title == "" && rs.Description == "" {
+		c := *rs
+		c.Description = fmt.Sprintf("the schema %s of the document.", strconv.Quote(docmodel.RefName(s.Ref)))
+		ds = &c
+	}
+	t := g.define(goName, ds, target, depth+1)
 	delete(g.building, goName)
 	g.refs[target] = t
 	return t
@@ -266,7 +272,7 @@ func (g *gen) decl(name string, s *docmodel.Schema, code string) {
 		text = joinText(s.Title, s.Description)
 	}
 	if text == "" {
-		text = "is generated from the document."
+		text = "is a schema of the document."
 	} else {
 		text = "is " + lowerFirst(text)
 	}
