@@ -77,6 +77,14 @@ func newGoModule(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The framework's go.sum: the module needs nothing else, so no checksum is looked up.
+	sum, err := os.ReadFile(filepath.Join(exampletest.RepoRoot(t), "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 
