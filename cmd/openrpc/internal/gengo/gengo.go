@@ -42,6 +42,8 @@ type gen struct {
 	// building holds the struct types being declared, whose use in their own fields
 	// needs a pointer.
 	building map[string]bool
+	// recursive holds the types that refer to themselves.
+	recursive map[string]bool
 	// named holds names reserved for the type being defined next.
 	named      map[string]bool
 	types      []string
@@ -98,6 +100,7 @@ func Generate(doc *docmodel.Document, opts Options) (files map[string][]byte, no
 		refs:      map[string]goType{},
 		resolving: map[string]bool{},
 		building:  map[string]bool{},
+		recursive: map[string]bool{},
 		named:     map[string]bool{},
 	}
 	for _, n := range []string{"Client", "NewClient", "Service", "Register", "SecuritySchemes", "remoteError", "wrapError", "documentSchema"} {
@@ -134,10 +137,16 @@ func Generate(doc *docmodel.Document, opts Options) (files map[string][]byte, no
 
 // collectMethods reads every method's params, result and events into types.
 func (g *gen) collectMethods() {
+	// The methods that end subscriptions: openrpc.RegisterSubscription adds them, named
+	// after the subscription with openrpc.UnsubscribeSuffix.
 	ends := map[string]bool{}
 	for _, m := range g.doc.Methods {
-		if u, ok := m.Subscription(); ok && u != "" {
-			ends[u] = true
+		if u, ok := m.Subscription(); ok {
+			ends[m.Name+"_unsubscribe"] = true
+			if u != "" && u != m.Name+"_unsubscribe" {
+				ends[u] = true
+				g.note(m.Pointer, "subscription %q is ended by %q: a server built from this package ends it with %q", m.Name, u, m.Name+"_unsubscribe")
+			}
 		}
 	}
 	methodNames := namespace{}

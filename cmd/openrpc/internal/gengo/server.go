@@ -16,15 +16,21 @@ func (g *gen) serverFile() string {
 		title = "the service"
 	}
 	var served []*method
+	seen := map[string]bool{}
 	for _, mm := range g.methods {
 		switch {
 		case strings.HasPrefix(mm.m.Name, "rpc."):
 			g.note(mm.m.Pointer, "method %q is reserved for the framework: not in Service", mm.m.Name)
+		case mm.m.Name == "":
+			g.note(mm.m.Pointer, "a method without a name: not in Service")
+		case seen[mm.m.Name]:
+			g.note(mm.m.Pointer, "method %q is listed twice: the first is in Service", mm.m.Name)
 		case mm.unsubscribe:
 			// RegisterSubscription registers it.
 		default:
 			served = append(served, mm)
 		}
+		seen[mm.m.Name] = true
 	}
 	comment(&b, fmt.Sprintf("Service is implemented by a server of %s: one method per OpenRPC method.\nRegister adds an implementation's methods to a server.", title))
 	b.WriteString("type Service interface {\n")

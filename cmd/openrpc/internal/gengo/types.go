@@ -188,6 +188,9 @@ func (g *gen) refType(s *docmodel.Schema, ptr string, depth int) goType {
 		return g.raw(ptr, fmt.Sprintf("$ref %q is not in this document", s.Ref))
 	}
 	if t, ok := g.refs[target]; ok {
+		if g.building[t.named] {
+			g.recursive[t.named] = true
+		}
 		return t
 	}
 	if g.resolving[target] {
@@ -255,7 +258,16 @@ func (g *gen) define(name string, s *docmodel.Schema, ptr string, depth int) goT
 		t.expr, t.named = name, name
 		return t
 	case kindSlice, kindMap, kindString, kindInt, kindFloat, kindBool:
-		g.decl(name, s, fmt.Sprintf("type %s %s\n", name, t.expr))
+		code := fmt.Sprintf("type %s %s\n", name, t.expr)
+		if g.recursive[name] && (t.kind == kindSlice || t.kind == kindMap) {
+			// The framework describes only struct types that contain themselves.
+			what := map[kind]string{kindSlice: "array", kindMap: "object"}[t.kind]
+			g.note(ptr, "%s contains itself: a server built from this package publishes it as any %s", name, what)
+			g.usesSchema = true
+			code += fmt.Sprintf("\n// JSONSchema describes the value as any %s: the framework describes only struct types that contain themselves.\nfunc (%s) JSONSchema() *openrpc.Schema {\n\treturn documentSchema(%s)\n}\n",
+				what, name, strconv.Quote(`{"type":"`+what+`"}`))
+		}
+		g.decl(name, s, code)
 		t.expr = name
 		return t
 	}
@@ -543,10 +555,12 @@ func (g *gen) enum(s *docmodel.Schema, types []string, ptr, hint string) goType 
 	}
 	var strs []string
 	var ints []int64
-	nulls := false
+	nulls, floats, bools := false, 0, 0
 	for _, v := range values {
 		var str string
 		var n int64
+		var f float64
+		var b bool
 		switch {
 		case string(bytes.TrimSpace(v)) == "null":
 			nulls = true
@@ -554,9 +568,22 @@ func (g *gen) enum(s *docmodel.Schema, types []string, ptr, hint string) goType 
 			strs = append(strs, str)
 		case json.Unmarshal(v, &n) == nil:
 			ints = append(ints, n)
+		case json.Unmarshal(v, &f) == nil:
+			floats++
+		case json.Unmarshal(v, &b) == nil:
+			bools++
 		default:
-			return g.raw(ptr, "enum of values other than strings and integers")
+			return g.raw(ptr, "enum of objects or arrays")
 		}
+	}
+	switch {
+	case floats > 0 && len(strs) == 0 && bools == 0:
+		// Numbers that are not all integers: float64, the enum tag lists them.
+		return goType{expr: "float64", kind: kindFloat, nullable: nulls, schema: s}
+	case bools > 0 && len(strs) == 0 && len(ints) == 0 && floats == 0:
+		return goType{expr: "bool", kind: kindBool, nullable: nulls, schema: s}
+	case floats > 0 || bools > 0:
+		return g.raw(ptr, "enum of values of several types")
 	}
 	base, k := "string", kindString
 	switch {
@@ -683,7 +710,7 @@ func (g *gen) tag(name string, optional bool, t goType, desc, ptr string) string
 			}
 		}
 		if (vt.kind == kindString || vt.kind == kindInt || vt.kind == kindFloat) && (len(s.Enum) > 0 || s.Const != nil) {
-			if e, ok := enumTag(s); ok {
+			if e, ok := enumTag(s, vt.kind); ok {
 				add("enum", e)
 			}
 		}
@@ -701,27 +728,41 @@ func (g *gen) tag(name string, optional bool, t goType, desc, ptr string) string
 	return "`" + tag + "`"
 }
 
-// enumTag returns the enum tag of s's values, when they are strings or numbers without
-// commas.
-func enumTag(s *docmodel.Schema) (string, bool) {
+// enumTag returns the enum tag of s's values, when they fit a field of kind k: strings
+// without commas, integers in int64, finite numbers.
+func enumTag(s *docmodel.Schema, k kind) (string, bool) {
 	values := s.Enum
 	if len(values) == 0 {
 		values = []json.RawMessage{s.Const}
 	}
 	var out []string
 	for _, v := range values {
+		dec := json.NewDecoder(bytes.NewReader(v))
+		dec.UseNumber()
 		var x any
-		if json.Unmarshal(v, &x) != nil {
+		if dec.Decode(&x) != nil {
 			return "", false
 		}
 		switch x := x.(type) {
 		case string:
-			if strings.Contains(x, ",") || x == "" {
+			if k != kindString || strings.Contains(x, ",") || x == "" {
 				return "", false
 			}
 			out = append(out, x)
-		case float64:
-			out = append(out, strconv.FormatFloat(x, 'g', -1, 64))
+		case json.Number:
+			switch k {
+			case kindInt:
+				if _, err := strconv.ParseInt(x.String(), 10, 64); err != nil {
+					return "", false
+				}
+			case kindFloat:
+				if f, err := x.Float64(); err != nil || math.IsInf(f, 0) {
+					return "", false
+				}
+			default:
+				return "", false
+			}
+			out = append(out, x.String())
 		case nil:
 		default:
 			return "", false
