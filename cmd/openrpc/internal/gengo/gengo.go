@@ -539,8 +539,31 @@ func comment(b *strings.Builder, text string) {
 			b.WriteString("//\n")
 			continue
 		}
-		b.WriteString("// " + line + "\n")
+		for _, l := range wrap(line, 90) {
+			b.WriteString("// " + l + "\n")
+		}
 	}
+}
+
+// wrap breaks a line of prose longer than width at spaces; an indented line (code, in
+// CommonMark) stays whole.
+func wrap(line string, width int) []string {
+	if utf8.RuneCountInString(line) <= width || strings.HasPrefix(line, " ") {
+		return []string{line}
+	}
+	var out []string
+	cur := ""
+	for _, w := range strings.Fields(line) {
+		if cur != "" && utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) > width {
+			out = append(out, cur)
+			cur = ""
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += w
+	}
+	return append(out, cur)
 }
 
 // joinText joins a summary or title and a description as paragraphs.
