@@ -1,0 +1,539 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/gengo"
+	"github.com/openrpc-go/openrpc/internal/docmodel"
+	"github.com/openrpc-go/openrpc/internal/exampletest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of generated code")
+
+// genDocuments lists the documents every generator test reads: the OpenRPC project's
+// examples, the repository's golden documents, and the messy ones of testdata.
+func genDocuments(t *testing.T) []string {
+	t.Helper()
+	root := exampletest.RepoRoot(t)
+	var docs []string
+	for _, pattern := range []string{
+		filepath.Join(root, "e2e/testdata/open-rpc-examples/*.json"),
+		filepath.Join(root, "testdata/*.openrpc.golden"),
+		filepath.Join(root, "examples/*/testdata/*.openrpc.golden"),
+		"testdata/*.openrpc.json",
+	} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, m...)
+	}
+	if len(docs) < 12 {
+		t.Fatalf("found %d documents: %v", len(docs), docs)
+	}
+	return docs
+}
+
+// packageName makes a package name of a document's file name.
+func packageName(path string) string {
+	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".golden")
+	base = strings.TrimSuffix(strings.TrimSuffix(base, ".openrpc"), "-openrpc")
+	name := strings.ToLower(regexp.MustCompile(`[^A-Za-z0-9]`).ReplaceAllString(base, ""))
+	if filepath.Base(filepath.Dir(filepath.Dir(path))) != "cmd" && strings.Contains(path, "examples/") && !strings.Contains(path, "open-rpc-examples") {
+		name = "example" + name
+	}
+	return name
+}
+
+// runGen runs "openrpc gen" in-process and fails t unless it succeeds.
+func runGen(t *testing.T, args ...string) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	if code := run(context.Background(), e, append([]string{"gen"}, args...)); code != 0 {
+		t.Fatalf("openrpc gen %s: exit status %d\n%s", strings.Join(args, " "), code, stderr.String())
+	}
+	return stderr.String()
+}
+
+// newGoModule writes a module "gentest" using the framework of this repository.
+func newGoModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	mod := fmt.Sprintf("module gentest\n\ngo 1.25.0\n\nrequire github.com/openrpc-go/openrpc v0.0.0\n\nreplace github.com/openrpc-go/openrpc => %s\n", exampletest.RepoRoot(t))
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The framework's go.sum: the module needs nothing else, so no checksum is looked up.
+	sum, err := os.ReadFile(filepath.Join(exampletest.RepoRoot(t), "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// goCmd runs the go command in dir, outside the workspace, and fails t unless it succeeds.
+func goCmd(t *testing.T, dir string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), append([]string{"GOWORK=off", "GOFLAGS=-mod=mod"}, env...)...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	t.Logf("go %s:\n%s", strings.Join(args, " "), out)
+}
+
+// copyFile copies a file of testdata/gengo into dir.
+func copyFile(t *testing.T, name, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata/gengo", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestGenGo generates Go packages, clients and servers, from every document and from the
+// live rpc.discover of examples/auth (over HTTP) and examples/spec (over WebSocket), checks
+// them with go vet, and runs tests of them against the running services: one go vet and
+// one go test for all of them.
+func TestGenGo(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Fatal("the go command is needed")
+	}
+	authURL := exampletest.StartAuth(t)
+	specURL := exampletest.Start(t, "spec", nil)
+	mod := newGoModule(t)
+
+	runGen(t, "go", "--doc", authURL+"/api/v1", "--package", "authclient", "--out", filepath.Join(mod, "authclient"))
+	copyFile(t, "authclient_test.go", filepath.Join(mod, "authclient"))
+	runGen(t, "go", "--doc", "ws"+strings.TrimPrefix(specURL, "http")+"/api/v1", "--out", filepath.Join(mod, "specclient"))
+	copyFile(t, "specclient_test.go", filepath.Join(mod, "specclient"))
+	// The same document with subtract taking its params by position: the client sends them
+	// as an array.
+	specURLDoc := filepath.Join(mod, "specclient", "..", "spec-by-position.json")
+	b, err := os.ReadFile(filepath.Join(exampletest.RepoRoot(t), "examples/spec/testdata/spec.openrpc.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPosition := strings.Replace(string(b), `"name": "subtract",`, `"name": "subtract", "paramStructure": "by-position",`, 1)
+	if byPosition == string(b) {
+		t.Fatal("no subtract in examples/spec's document")
+	}
+	if err := os.WriteFile(specURLDoc, []byte(byPosition), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runGen(t, "go", "--doc", specURLDoc, "--out", filepath.Join(mod, "specposition"))
+	copyFile(t, "specposition_test.go", filepath.Join(mod, "specposition"))
+	specDoc := filepath.Join(exampletest.RepoRoot(t), "examples/spec/testdata/spec.openrpc.golden")
+	runGen(t, "go", "--server", "--doc", specDoc, "--package", "specserver", "--out", filepath.Join(mod, "specserver"))
+	copyFile(t, "specserver_test.go", filepath.Join(mod, "specserver"))
+
+	servedDocs := map[string]string{} // source document by package
+	for _, path := range genDocuments(t) {
+		servedDocs[packageName(path)+"server"] = path
+		for _, server := range []bool{false, true} {
+			pkg := packageName(path)
+			if server {
+				pkg += "server"
+			}
+			files := generateTwice(t, path, pkg, server)
+			dir := filepath.Join(mod, "docs", pkg)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if server {
+				files["register_test.go"] = []byte(fmt.Sprintf(registerTest, pkg))
+			}
+			for name, b := range files {
+				if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+
+	goCmd(t, mod, nil, "vet", "./...")
+	servedDir := t.TempDir()
+	served := filepath.Join(servedDir, "spec.json")
+	goCmd(t, mod, []string{"AUTH_URL=" + authURL, "SPEC_URL=" + specURL, "SERVED_DOC=" + served, "SERVED_DIR=" + servedDir},
+		"test", "-count=1", "./...")
+
+	src, err := os.ReadFile(specDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(served)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEquivalent(t, src, got)
+
+	for _, pkg := range slices.Sorted(maps.Keys(servedDocs)) {
+		src, err := os.ReadFile(servedDocs[pkg])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(servedDir, pkg+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The messy documents hold what Go cannot express: their servers publish the
+		// simplified schemas, listed here; every other server publishes its source.
+		messy := strings.HasPrefix(filepath.Base(servedDocs[pkg]), "messy")
+		for _, p := range equivalenceProblems(src, got) {
+			if messy {
+				t.Logf("%s (simplified): %s", pkg, p)
+			} else {
+				t.Errorf("%s: %s", pkg, p)
+			}
+		}
+	}
+}
+
+// registerTest is the test of every generated server: Register accepts every method (it
+// panics on a struct tag the framework refuses) and the server builds its document.
+const registerTest = `package %[1]s
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/openrpc-go/openrpc"
+)
+
+func TestRegister(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "generated", Version: "1"}, &openrpc.ServerOptions{SecuritySchemes: SecuritySchemes()})
+	Register(srv, nil)
+	doc, err := srv.DocumentJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(os.Getenv("SERVED_DIR"), %[1]q+".json"), doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+`
+
+// generateTwice generates the package of a document twice, fails t unless both runs give
+// the same bytes and the code is gofmt-clean, and returns the files.
+func generateTwice(t *testing.T, path, pkg string, server bool) map[string][]byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs [2]map[string][]byte
+	for i := range runs {
+		doc, err := docmodel.Parse(b)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		runs[i], _, err = gengo.Generate(doc, gengo.Options{Package: pkg, Source: filepath.Base(path), Server: server})
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+	if !maps.EqualFunc(runs[0], runs[1], bytes.Equal) {
+		t.Errorf("%s: two runs generate different code", path)
+	}
+	for _, name := range slices.Sorted(maps.Keys(runs[0])) {
+		cmd := exec.Command("gofmt", "-s", "-l")
+		cmd.Stdin = bytes.NewReader(runs[0][name])
+		if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+			t.Errorf("%s: %s is not gofmt -s clean: %v %s", path, name, err, out)
+		}
+	}
+	return runs[0]
+}
+
+// TestGenGoGolden compares the code generated for a few documents with golden files;
+// go test -update rewrites them.
+func TestGenGoGolden(t *testing.T) {
+	root := exampletest.RepoRoot(t)
+	for _, tt := range []struct{ doc, pkg string }{
+		{filepath.Join(root, "examples/auth/testdata/auth.openrpc.golden"), "auth"},
+		{filepath.Join(root, "e2e/testdata/open-rpc-examples/petstore-expanded-openrpc.json"), "petstore"},
+		{"testdata/messy.openrpc.json", "messy"},
+	} {
+		t.Run(tt.pkg, func(t *testing.T) {
+			files := generateTwice(t, tt.doc, tt.pkg, true)
+			for _, name := range slices.Sorted(maps.Keys(files)) {
+				golden := filepath.Join("testdata/gengo", tt.pkg, strings.TrimSuffix(name, ".go")+".go.golden")
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(golden, files[name], 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to write it)", err)
+				}
+				if !bytes.Equal(want, files[name]) {
+					t.Errorf("%s differs from %s (go test -update rewrites it):\n%s", name, golden, firstDiff(want, files[name]))
+				}
+			}
+		})
+	}
+}
+
+// firstDiff shows the first line that differs.
+func firstDiff(want, got []byte) string {
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := range max(len(w), len(g)) {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, a, b)
+		}
+	}
+	return ""
+}
+
+// TestGenGoCommand runs the command on a document file and checks what it prints.
+func TestGenGoCommand(t *testing.T) {
+	out := t.TempDir()
+	stderr := runGen(t, "go", "--doc", "testdata/messy.openrpc.json", "--out", filepath.Join(out, "messy"))
+	if !strings.Contains(stderr, "simplified: ") || !strings.Contains(stderr, "wrote ") {
+		t.Errorf("stderr does not list simplifications and files:\n%s", stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "messy", "client.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte("\npackage messy\n")) {
+		t.Errorf("client.go is not package messy (the directory's name):\n%s", b[:min(len(b), 300)])
+	}
+	if _, err := os.Stat(filepath.Join(out, "messy", "server.go")); err == nil {
+		t.Error("server.go written without --server")
+	}
+	var stdout, errs bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &errs, getenv: func(string) string { return "" }}
+	if code := run(context.Background(), e, []string{"gen", "go", "--doc", "testdata/messy.openrpc.json", "--package", "not-a-name", "--out", out}); code == 0 {
+		t.Error("a package name that is not an identifier was accepted")
+	}
+	io.Copy(io.Discard, &errs)
+}
+
+// checkEquivalent fails t unless served describes the same methods as src: the same
+// names, params (names, order, required), param structure, and results, with equivalent
+// schemas (types, properties, required, enums, bounds, $refs resolved).
+func checkEquivalent(t *testing.T, src, served []byte) {
+	t.Helper()
+	for _, p := range equivalenceProblems(src, served) {
+		t.Error(p)
+	}
+}
+
+// TestCheckEquivalent checks that checkEquivalent sees the differences it should.
+func TestCheckEquivalent(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(exampletest.RepoRoot(t), "examples/spec/testdata/spec.openrpc.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := equivalenceProblems(src, src); len(p) > 0 {
+		t.Errorf("a document differs from itself: %q", p)
+	}
+	for _, change := range [][2]string{
+		{`"minimum": 10`, `"minimum": 11`},
+		{`"name": "subtrahend"`, `"name": "subtrahendx"`},
+		{`"paramStructure": "by-position"`, `"paramStructure": "by-name"`},
+		{`"name": "get_data"`, `"name": "get_datum"`},
+	} {
+		changed := strings.Replace(string(src), change[0], change[1], 1)
+		if changed == string(src) {
+			t.Fatalf("%s is not in the document", change[0])
+		}
+		if p := equivalenceProblems(src, []byte(changed)); len(p) == 0 {
+			t.Errorf("%s -> %s: no difference seen", change[0], change[1])
+		}
+	}
+}
+
+// equivalenceProblems lists how served differs from src, as checkEquivalent reads them.
+func equivalenceProblems(src, served []byte) []string {
+	var problems []string
+	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	a, err := docmodel.Parse(src)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	b, err := docmodel.Parse(served)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	names := func(d *docmodel.Document) []string {
+		var out []string
+		for _, m := range d.Methods {
+			out = append(out, m.Name)
+		}
+		return out
+	}
+	if !slices.Equal(names(a), names(b)) {
+		return []string{fmt.Sprintf("methods %v, served %v", names(a), names(b))}
+	}
+	structure := func(m *docmodel.Method) string {
+		if m.ParamStructure == "" {
+			return "either"
+		}
+		return m.ParamStructure
+	}
+	for _, ma := range a.Methods {
+		mb := b.Method(ma.Name)
+		if structure(ma) != structure(mb) {
+			errorf("%s: paramStructure %s, served %s", ma.Name, structure(ma), structure(mb))
+		}
+		if len(ma.Params) != len(mb.Params) {
+			errorf("%s: %d params, served %d", ma.Name, len(ma.Params), len(mb.Params))
+			continue
+		}
+		for i, pa := range ma.Params {
+			pb := mb.Params[i]
+			if pa.Name != pb.Name || pa.Required != pb.Required {
+				errorf("%s: param %d is %s (required %v), served %s (required %v)", ma.Name, i, pa.Name, pa.Required, pb.Name, pb.Required)
+			}
+			if x, y := canonical(a, pa.Schema, 0), canonical(b, pb.Schema, 0); x != y {
+				errorf("%s: param %s schema\n%s\nserved\n%s", ma.Name, pa.Name, x, y)
+			}
+		}
+		if (ma.Result == nil) != (mb.Result == nil) {
+			errorf("%s: result %v, served %v", ma.Name, ma.Result != nil, mb.Result != nil)
+			continue
+		}
+		if ma.Result != nil {
+			if x, y := canonical(a, ma.Result.Schema, 0), canonical(b, mb.Result.Schema, 0); x != y {
+				errorf("%s: result schema\n%s\nserved\n%s", ma.Name, x, y)
+			}
+		}
+	}
+	return problems
+}
+
+// canonical returns the JSON of what a schema accepts: $refs resolved, annotations
+// (descriptions, examples, titles) left out.
+func canonical(d *docmodel.Document, s *docmodel.Schema, depth int) string {
+	if depth > 16 {
+		return `"..."`
+	}
+	s, _, err := d.Resolve(s)
+	if err != nil {
+		return fmt.Sprintf("%q", err.Error())
+	}
+	if len(s.AllOf) > 0 {
+		s = mergeAllOf(d, s, 0)
+	}
+	if s == nil || s.IsTrue() {
+		return "true"
+	}
+	m := map[string]any{}
+	types := slices.Clone(s.Type)
+	if len(types) == 0 && len(s.Properties) > 0 {
+		types = []string{"object"}
+	}
+	slices.Sort(types)
+	if len(types) > 0 {
+		m["type"] = types
+	}
+	for k, v := range map[string]any{"minimum": s.Minimum, "maximum": s.Maximum, "exclusiveMinimum": s.ExclusiveMinimum,
+		"exclusiveMaximum": s.ExclusiveMaximum, "minLength": s.MinLength, "maxLength": s.MaxLength, "minItems": s.MinItems, "maxItems": s.MaxItems} {
+		switch v := v.(type) {
+		case *float64:
+			if v != nil {
+				m[k] = *v
+			}
+		case *int:
+			if v != nil {
+				m[k] = *v
+			}
+		}
+	}
+	if s.Pattern != "" {
+		m["pattern"] = s.Pattern
+	}
+	if len(s.Enum) > 0 {
+		m["enum"] = s.Enum
+	}
+	if s.Items != nil {
+		m["items"] = json.RawMessage(canonical(d, s.Items, depth+1))
+	}
+	if len(s.Properties) > 0 {
+		props := map[string]json.RawMessage{}
+		for _, p := range s.Properties {
+			props[p.Name] = json.RawMessage(canonical(d, p.Schema, depth+1))
+		}
+		m["properties"] = props
+		req := slices.Clone(s.Required)
+		slices.Sort(req)
+		m["required"] = req
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Sprintf("%q", err.Error())
+	}
+	return string(b)
+}
+
+// mergeAllOf returns s with the properties, required members and types of its allOf parts
+// ($refs resolved, nested allOf merged) moved into it.
+func mergeAllOf(d *docmodel.Document, s *docmodel.Schema, depth int) *docmodel.Schema {
+	m := *s
+	m.AllOf = nil
+	if depth > 16 {
+		return &m
+	}
+	for _, part := range s.AllOf {
+		p, _, err := d.Resolve(part)
+		if err != nil || p == nil {
+			continue
+		}
+		if len(p.AllOf) > 0 {
+			p = mergeAllOf(d, p, depth+1)
+		}
+		for _, prop := range p.Properties {
+			if m.Property(prop.Name) == nil {
+				m.Properties = append(m.Properties, prop)
+			}
+		}
+		for _, r := range p.Required {
+			if !m.IsRequired(r) {
+				m.Required = append(m.Required, r)
+			}
+		}
+		for _, t := range p.Type {
+			if !m.HasType(t) {
+				m.Type = append(m.Type, t)
+			}
+		}
+	}
+	return &m
+}

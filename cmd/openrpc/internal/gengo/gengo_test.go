@@ -1,0 +1,243 @@
+package gengo
+
+import (
+	"bytes"
+	"go/parser"
+	"go/token"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/openrpc-go/openrpc/internal/docmodel"
+)
+
+func TestExportName(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"user_id", "UserID"},
+		{"get caller", "GetCaller"},
+		{"getCaller", "GetCaller"},
+		{"HTTPServer", "HTTPServer"},
+		{"http_server_url", "HTTPServerURL"},
+		{"interval_ms", "IntervalMs"},
+		{"api-key", "APIKey"},
+		{"2fa", "X2fa"},
+		{"type", "Type"},
+		{"func", "Func"},
+		{"", "X"},
+		{"---", "X"},
+		{"shapes.area", "ShapesArea"},
+		{"include details?", "IncludeDetails"},
+		{"Area in m²", "AreaInM"},
+		{"名前", "X名前"},
+		{"éclair", "Éclair"},
+		{"JSONData", "JSONData"},
+		{"userIDs", "UserIDs"},
+	} {
+		if got := exportName(tt.in); got != tt.want {
+			t.Errorf("exportName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := exportName(tt.in); !token.IsExported(got) || !token.IsIdentifier(got) {
+			t.Errorf("exportName(%q) = %q is not an exported identifier", tt.in, got)
+		}
+	}
+}
+
+func TestNamespace(t *testing.T) {
+	ns := namespace{}
+	var got []string
+	for _, n := range []string{"User", "User", "User2", "User", "Client"} {
+		got = append(got, ns.take(n))
+	}
+	want := []string{"User", "User2", "User22", "User3", "Client"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("names %v, want %v", got, want)
+	}
+}
+
+// generate generates a package from a document's JSON and fails t on an error.
+func generate(t *testing.T, doc string, server bool) (string, []string) {
+	t.Helper()
+	d, err := docmodel.Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, notes, err := Generate(d, Options{Package: "p", Source: "test", Server: server})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []byte
+	for _, name := range []string{"types.go", "client.go", "server.go"} {
+		all = append(all, files[name]...)
+	}
+	return string(all), notes
+}
+
+func TestTypeMapping(t *testing.T) {
+	doc := `{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [{
+		"name": "m",
+		"params": [
+			{"name": "s", "required": true, "schema": {"type": "string", "minLength": 2}},
+			{"name": "i", "required": true, "schema": {"type": "integer"}},
+			{"name": "i32", "required": true, "schema": {"type": "integer", "format": "int32"}},
+			{"name": "f", "schema": {"type": "number", "maximum": 5}},
+			{"name": "b", "schema": {"type": "boolean"}},
+			{"name": "when", "schema": {"type": "string", "format": "date-time"}},
+			{"name": "list", "schema": {"type": "array", "items": {"type": "string", "pattern": "^a"}}},
+			{"name": "dict", "schema": {"type": "object", "additionalProperties": {"type": "integer"}}},
+			{"name": "maybe", "required": true, "schema": {"type": ["string", "null"]}},
+			{"name": "color", "schema": {"type": "string", "enum": ["red", "dark blue"]}},
+			{"name": "any", "schema": true},
+			{"name": "either", "schema": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}
+		],
+		"result": {"name": "r", "schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "note": {"type": "string", "nullable": true}}}}
+	}]}`
+	code, _ := generate(t, doc, true)
+	for _, want := range []string{
+		"S string `json:\"s\" minLength:\"2\"`",
+		"I int64 `json:\"i\"`",
+		"I32 int32 `json:\"i32\"`",
+		"F float64 `json:\"f,omitzero\" maximum:\"5\"`",
+		"B bool `json:\"b,omitzero\"`",
+		"When time.Time `json:\"when,omitzero\"`",
+		"List []string `json:\"list,omitzero\" pattern:\"^a\"`",
+		"Dict map[string]int64 `json:\"dict,omitzero\"`",
+		"Maybe *string `json:\"maybe\"`",
+		"Color MColor `json:\"color,omitzero\" enum:\"red,dark blue\"`",
+		"MColorDarkBlue MColor = \"dark blue\"",
+		"Any json.RawMessage `json:\"any,omitzero\"`",
+		"Either MEither `json:\"either,omitzero\"`",
+		"func (u MEither) AsString() (string, error)",
+		"func (u MEither) AsInt64() (int64, error)",
+		"type MResult struct",
+		"ID int64 `json:\"id\"`",
+		"Note *string `json:\"note,omitzero\"`",
+		"func (c *Client) M(ctx context.Context, params MParams) (MResult, error)",
+		"M(ctx context.Context, params MParams) (MResult, error)",
+	} {
+		if !strings.Contains(code, want) {
+			t.Errorf("no %q in\n%s", want, code)
+		}
+	}
+}
+
+func TestMethodKinds(t *testing.T) {
+	doc := `{"openrpc": "1.2.6", "info": {"title": "t", "version": "1"}, "methods": [
+		{"name": "notify", "params": [{"name": "x", "required": true, "schema": {"type": "integer"}}]},
+		{"name": "pos", "paramStructure": "by-position", "params": [{"name": "a", "required": true, "schema": {"type": "integer"}}, {"name": "b", "schema": {"type": "integer"}}], "result": {"name": "r", "schema": {"type": "integer"}}},
+		{"name": "sum", "paramStructure": "by-position", "params": [{"name": "n", "schema": {"type": "number"}, "x-variadic": true}], "result": {"name": "r", "schema": {"type": "number"}}},
+		{"name": "nothing", "params": [], "result": {"name": "r", "schema": {"type": "null"}}},
+		{"name": "old", "deprecated": true, "summary": "Old.", "params": [], "result": {"name": "r", "schema": {"type": "string"}}, "errors": [{"code": 7, "message": "too old"}]},
+		{"name": "watch", "params": [], "result": {"name": "subscription", "schema": {"type": "string"}},
+		 "x-subscription": {"event": {"type": "object", "properties": {"n": {"type": "integer"}}}, "unsubscribe": "watch_unsubscribe"}},
+		{"name": "watch_unsubscribe", "params": [{"name": "subscription", "required": true, "schema": {"type": "string"}}], "result": {"name": "ok", "schema": {"type": "boolean"}}}
+	]}`
+	code, _ := generate(t, doc, true)
+	flat := strings.Join(strings.Fields(code), " ")
+	for _, want := range []string{
+		"func (c *Client) Notify(ctx context.Context, params NotifyParams) error",
+		"c.rpc.Notify(ctx, \"notify\", params)",
+		"c.rpc.Call(ctx, \"pos\", params.positional(), &result)",
+		"reflect.ValueOf(params[len(params)-1]).IsZero()",
+		"func (c *Client) Sum(ctx context.Context, params ...float64) (float64, error)",
+		"func (c *Client) Nothing(ctx context.Context) error",
+		"// Deprecated: the document marks it deprecated.\nfunc (c *Client) Old(",
+		"ErrTooOld = &openrpc.Error{Code: 7, Message: \"too old\"}",
+		"func (c *Client) Watch(ctx context.Context) (*openrpc.Subscription[WatchEvent], error)",
+		"Watch(ctx context.Context, emit func(WatchEvent) error) error",
+		"openrpc.RegisterSubscription(r, ",
+		"openrpc.RegisterNotification(r, ",
+		"VariadicName: \"n\"",
+		"ParamStructure: openrpc.ByPosition",
+		"Deprecated: true",
+	} {
+		if !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("no %q in\n%s", want, code)
+		}
+	}
+	if strings.Contains(code, "WatchUnsubscribe(ctx context.Context, params WatchUnsubscribeParams) (bool, error)\n") {
+		t.Error("the Service has the unsubscribe method RegisterSubscription adds")
+	}
+}
+
+func TestNotes(t *testing.T) {
+	doc := `{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [{"name": "m",
+		"params": [{"name": "x", "schema": {"type": ["string", "integer"]}}, {"name": "y", "schema": {"$ref": "other.json#/A"}}, {"name": "z", "schema": false}],
+		"result": {"name": "r", "schema": {"type": "array", "items": [{"type": "string"}]}}}]}`
+	code, notes := generate(t, doc, false)
+	if len(notes) != 4 {
+		t.Errorf("notes %q, want 4", notes)
+	}
+	if c := strings.Count(code, "json.RawMessage `json:"); c != 3 {
+		t.Errorf("%d json.RawMessage params, want 3:\n%s", c, code)
+	}
+}
+
+func TestBadPackageName(t *testing.T) {
+	d, err := docmodel.Parse([]byte(`{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": []}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"", "a-b", "1x", "_"} {
+		if _, _, err := Generate(d, Options{Package: name}); err == nil {
+			t.Errorf("package %q accepted", name)
+		}
+	}
+}
+
+// FuzzGenerate generates code from any document docmodel reads: it must not panic, must
+// parse as Go, and must be the same twice.
+func FuzzGenerate(f *testing.F) {
+	for _, pattern := range []string{"../../testdata/*.openrpc.json", "../../../../e2e/testdata/open-rpc-examples/*.json", "../../../../examples/*/testdata/*.openrpc.golden"} {
+		paths, _ := filepath.Glob(pattern)
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"openrpc":"1.0.0","info":{"title":"","version":""},"methods":[{"name":"a","params":[{"name":"b","schema":{"allOf":[{"allOf":[{"$ref":"#/components/schemas/X"}]}]}}],"result":{"name":"c","schema":{"oneOf":[{"type":"object","properties":{"x":{"$ref":"#"}}},{"enum":[1,"a"]}]}}}],"components":{"schemas":{"X":{"$ref":"#/components/schemas/X"}}}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := docmodel.Parse(b)
+		if err != nil {
+			return
+		}
+		var runs [2]map[string][]byte
+		for i := range runs {
+			d, _ := docmodel.Parse(b)
+			runs[i], _, err = Generate(d, Options{Package: "p", Server: true})
+			if err != nil {
+				t.Fatalf("Generate: %v", err)
+			}
+		}
+		if !maps.EqualFunc(runs[0], runs[1], bytes.Equal) {
+			t.Fatal("two runs differ")
+		}
+		for name, src := range runs[0] {
+			if _, err := parser.ParseFile(token.NewFileSet(), name, src, 0); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		_ = d
+	})
+}
+
+// BenchmarkGenerate generates the client and server of examples/auth's document.
+func BenchmarkGenerate(b *testing.B) {
+	raw, err := os.ReadFile("../../../../examples/auth/testdata/auth.openrpc.golden")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		d, err := docmodel.Parse(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := Generate(d, Options{Package: "auth", Server: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
