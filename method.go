@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -195,13 +196,16 @@ func mustDescribe(m *method) {
 
 // checkExamples reports an example pairing of m that does not hold: its params, sent as a
 // client would (by position, in the pairing's order, when the method takes params by
-// position; else by name), refused by m's own params decoder, or its result refused by the
+// position, or takes them either way and no example is named after one of its params, as in
+// documents that name examples after their values; else by name), refused by m's own params decoder, or its result refused by the
 // strict decoder of the result type. A result type the framework does not decode (such as
 // an interface with methods) leaves results unchecked.
 func checkExamples(m *method) error {
 	var result *decoder
 	for _, ex := range m.Examples {
-		raw, err := exampleParams(ex.Params, m.ParamStructure == ByPosition)
+		byPosition := m.ParamStructure == ByPosition ||
+			(m.ParamStructure != ByName && !namedAfterParams(ex.Params, m.params))
+		raw, err := exampleParams(ex.Params, byPosition)
 		if err != nil {
 			return fmt.Errorf("example pairing %q: params: %w", ex.Name, err)
 		}
@@ -250,6 +254,20 @@ func resultDecoder(t reflect.Type) *decoder {
 		return &decoder{}
 	}
 	return d
+}
+
+// namedAfterParams reports whether any example is named after a param of a struct's
+// params: then the pairing is by name, and an example named after no param is a mistake.
+func namedAfterParams(examples []Example, p *paramsDecoder) bool {
+	if len(p.fields) == 0 {
+		return p.elem == nil // no params: every example is an unknown name; variadic: positions
+	}
+	for _, ex := range examples {
+		if slices.ContainsFunc(p.fields, func(f paramField) bool { return f.name == ex.Name }) {
+			return true
+		}
+	}
+	return false
 }
 
 // exampleParams returns the params of an example pairing as JSON: an array of the values

@@ -52,6 +52,16 @@ func TestRegister_examplesAreChecked(t *testing.T) {
 		{"same name twice", func(r openrpc.Registrar) {
 			openrpc.Register(r, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{pairing("twice", ann, "name", "ann", "age", 1, "age", 2)}}, newPerson)
 		}, `example pairing "twice": params: /age: param given more than once`},
+		{"examples named after their values are by position", func(r openrpc.Registrar) {
+			openrpc.Register(r, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{
+				pairing("ann", ann, "ann", "ann", "forty-two", 42),
+			}}, newPerson)
+		}, ""},
+		{"examples named after their values, by name only", func(r openrpc.Registrar) {
+			openrpc.Register(r, openrpc.Method{Name: "m", ParamStructure: openrpc.ByName, Examples: []openrpc.ExamplePairing{
+				pairing("ann", ann, "ann", "ann", "forty-two", 42),
+			}}, newPerson)
+		}, `example pairing "ann": params: /ann: unknown param`},
 		{"by position in the document's order", func(r openrpc.Registrar) {
 			openrpc.Register(r, openrpc.Method{Name: "m", ParamStructure: openrpc.ByPosition, Examples: []openrpc.ExamplePairing{
 				pairing("ann", ann, "name", "ann", "age", 42),

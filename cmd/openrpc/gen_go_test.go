@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -17,8 +16,10 @@ import (
 	"testing"
 
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/gengo"
+	"github.com/openrpc-go/openrpc/internal/compat"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
 	"github.com/openrpc-go/openrpc/internal/exampletest"
+	"github.com/openrpc-go/openrpc/openrpctest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of generated code")
@@ -198,11 +199,13 @@ func TestGenGo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The messy documents hold what Go cannot express: their servers publish the
-		// simplified schemas, listed here; every other server publishes its source.
-		messy := strings.HasPrefix(filepath.Base(servedDocs[pkg]), "messy")
+		// The framework's own documents (the golden ones) come back equivalent. The others
+		// hold what a Go server of the framework cannot publish as written (the messy
+		// documents' simplifications; open objects, as the framework closes every struct;
+		// integers without a format): their differences are listed, not failed.
+		ours := strings.HasSuffix(servedDocs[pkg], ".openrpc.golden")
 		for _, p := range equivalenceProblems(src, got) {
-			if messy {
+			if !ours {
 				t.Logf("%s (simplified): %s", pkg, p)
 			} else {
 				t.Errorf("%s: %s", pkg, p)
@@ -345,14 +348,13 @@ func TestGenGoCommand(t *testing.T) {
 	io.Copy(io.Discard, &errs)
 }
 
-// checkEquivalent fails t unless served describes the same methods as src: the same
-// names, params (names, order, required), param structure, and results, with equivalent
-// schemas (types, properties, required, enums, bounds, $refs resolved).
+// checkEquivalent fails t unless src and served are compatible both ways: neither breaks
+// the clients of the other (same methods, param names, order and required-ness, param
+// structure, equivalent schemas with $refs resolved).
 func checkEquivalent(t *testing.T, src, served []byte) {
 	t.Helper()
-	for _, p := range equivalenceProblems(src, served) {
-		t.Error(p)
-	}
+	openrpctest.CheckCompatible(t, src, served)
+	openrpctest.CheckCompatible(t, served, src)
 }
 
 // TestCheckEquivalent checks that checkEquivalent sees the differences it should.
@@ -380,10 +382,9 @@ func TestCheckEquivalent(t *testing.T) {
 	}
 }
 
-// equivalenceProblems lists how served differs from src, as checkEquivalent reads them.
+// equivalenceProblems lists the breaking changes between src and served, either way, as
+// checkEquivalent sees them.
 func equivalenceProblems(src, served []byte) []string {
-	var problems []string
-	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	a, err := docmodel.Parse(src)
 	if err != nil {
 		return []string{err.Error()}
@@ -392,148 +393,12 @@ func equivalenceProblems(src, served []byte) []string {
 	if err != nil {
 		return []string{err.Error()}
 	}
-	names := func(d *docmodel.Document) []string {
-		var out []string
-		for _, m := range d.Methods {
-			out = append(out, m.Name)
-		}
-		return out
+	var problems []string
+	for _, c := range compat.Breaking(compat.Compare(a, b)) {
+		problems = append(problems, "source to served: "+c.Path+": "+c.Message)
 	}
-	if !slices.Equal(names(a), names(b)) {
-		return []string{fmt.Sprintf("methods %v, served %v", names(a), names(b))}
-	}
-	structure := func(m *docmodel.Method) string {
-		if m.ParamStructure == "" {
-			return "either"
-		}
-		return m.ParamStructure
-	}
-	for _, ma := range a.Methods {
-		mb := b.Method(ma.Name)
-		if structure(ma) != structure(mb) {
-			errorf("%s: paramStructure %s, served %s", ma.Name, structure(ma), structure(mb))
-		}
-		if len(ma.Params) != len(mb.Params) {
-			errorf("%s: %d params, served %d", ma.Name, len(ma.Params), len(mb.Params))
-			continue
-		}
-		for i, pa := range ma.Params {
-			pb := mb.Params[i]
-			if pa.Name != pb.Name || pa.Required != pb.Required {
-				errorf("%s: param %d is %s (required %v), served %s (required %v)", ma.Name, i, pa.Name, pa.Required, pb.Name, pb.Required)
-			}
-			if x, y := canonical(a, pa.Schema, 0), canonical(b, pb.Schema, 0); x != y {
-				errorf("%s: param %s schema\n%s\nserved\n%s", ma.Name, pa.Name, x, y)
-			}
-		}
-		if (ma.Result == nil) != (mb.Result == nil) {
-			errorf("%s: result %v, served %v", ma.Name, ma.Result != nil, mb.Result != nil)
-			continue
-		}
-		if ma.Result != nil {
-			if x, y := canonical(a, ma.Result.Schema, 0), canonical(b, mb.Result.Schema, 0); x != y {
-				errorf("%s: result schema\n%s\nserved\n%s", ma.Name, x, y)
-			}
-		}
+	for _, c := range compat.Breaking(compat.Compare(b, a)) {
+		problems = append(problems, "served to source: "+c.Path+": "+c.Message)
 	}
 	return problems
-}
-
-// canonical returns the JSON of what a schema accepts: $refs resolved, annotations
-// (descriptions, examples, titles) left out.
-func canonical(d *docmodel.Document, s *docmodel.Schema, depth int) string {
-	if depth > 16 {
-		return `"..."`
-	}
-	s, _, err := d.Resolve(s)
-	if err != nil {
-		return fmt.Sprintf("%q", err.Error())
-	}
-	if len(s.AllOf) > 0 {
-		s = mergeAllOf(d, s, 0)
-	}
-	if s == nil || s.IsTrue() {
-		return "true"
-	}
-	m := map[string]any{}
-	types := slices.Clone(s.Type)
-	if len(types) == 0 && len(s.Properties) > 0 {
-		types = []string{"object"}
-	}
-	slices.Sort(types)
-	if len(types) > 0 {
-		m["type"] = types
-	}
-	for k, v := range map[string]any{"minimum": s.Minimum, "maximum": s.Maximum, "exclusiveMinimum": s.ExclusiveMinimum,
-		"exclusiveMaximum": s.ExclusiveMaximum, "minLength": s.MinLength, "maxLength": s.MaxLength, "minItems": s.MinItems, "maxItems": s.MaxItems} {
-		switch v := v.(type) {
-		case *float64:
-			if v != nil {
-				m[k] = *v
-			}
-		case *int:
-			if v != nil {
-				m[k] = *v
-			}
-		}
-	}
-	if s.Pattern != "" {
-		m["pattern"] = s.Pattern
-	}
-	if len(s.Enum) > 0 {
-		m["enum"] = s.Enum
-	}
-	if s.Items != nil {
-		m["items"] = json.RawMessage(canonical(d, s.Items, depth+1))
-	}
-	if len(s.Properties) > 0 {
-		props := map[string]json.RawMessage{}
-		for _, p := range s.Properties {
-			props[p.Name] = json.RawMessage(canonical(d, p.Schema, depth+1))
-		}
-		m["properties"] = props
-		req := slices.Clone(s.Required)
-		slices.Sort(req)
-		m["required"] = req
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Sprintf("%q", err.Error())
-	}
-	return string(b)
-}
-
-// mergeAllOf returns s with the properties, required members and types of its allOf parts
-// ($refs resolved, nested allOf merged) moved into it.
-func mergeAllOf(d *docmodel.Document, s *docmodel.Schema, depth int) *docmodel.Schema {
-	m := *s
-	m.AllOf = nil
-	if depth > 16 {
-		return &m
-	}
-	for _, part := range s.AllOf {
-		p, _, err := d.Resolve(part)
-		if err != nil || p == nil {
-			continue
-		}
-		if len(p.AllOf) > 0 {
-			p = mergeAllOf(d, p, depth+1)
-		}
-		for _, prop := range p.Properties {
-			if m.Property(prop.Name) == nil {
-				m.Properties = append(m.Properties, prop)
-			}
-		}
-		for _, r := range p.Required {
-			if !m.IsRequired(r) {
-				m.Required = append(m.Required, r)
-			}
-		}
-		for _, t := range p.Type {
-			if !m.HasType(t) {
-				m.Type = append(m.Type, t)
-			}
-		}
-	}
-	return &m
 }

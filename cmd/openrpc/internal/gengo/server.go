@@ -3,6 +3,7 @@ package gengo
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/openrpc-go/openrpc/internal/docmodel"
 	"slices"
 	"strconv"
 	"strings"
@@ -315,7 +316,7 @@ func (g *gen) examples(mm *method) string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "{Name: %s, Value: %s}", q(p.Name), rawLiteral(p.Value))
+			fmt.Fprintf(&b, "{Name: %s, Value: %s}", q(exampleParamName(mm.m, i, p.Name)), rawLiteral(p.Value))
 		}
 		b.WriteString("}")
 		if r := e.Result; r != nil {
@@ -327,6 +328,22 @@ func (g *gen) examples(mm *method) string {
 		return ""
 	}
 	return "Examples: []openrpc.ExamplePairing{\n" + b.String() + "},\n"
+}
+
+// exampleParamName is the name an example param is registered under: its own when it names
+// a param of m, else the name of the param at its position, as "openrpc validate" pairs
+// them (documents in the wild name examples after their values, or misspell them), so that
+// the framework, which checks examples by name, reads the pairing as the document means it.
+func exampleParamName(m *docmodel.Method, i int, name string) string {
+	if m.ParamStructure == "by-position" || i >= len(m.Params) {
+		return name
+	}
+	for _, p := range m.Params {
+		if p.Name == name {
+			return name
+		}
+	}
+	return m.Params[i].Name
 }
 
 // rawLiteral returns Go code for a JSON value: json.RawMessage of it, nil without one.

@@ -146,10 +146,7 @@ func (g *gen) typeOf(s *docmodel.Schema, ptr, hint string, depth int) goType {
 		}
 		return with(goType{expr: "string", kind: kindString})
 	case "integer":
-		if s.Format == "int32" {
-			return with(goType{expr: "int32", kind: kindInt})
-		}
-		return with(goType{expr: "int64", kind: kindInt})
+		return with(goType{expr: integerType(s.Format), kind: kindInt})
 	case "number":
 		return with(goType{expr: "float64", kind: kindFloat})
 	case "boolean":
@@ -590,7 +587,7 @@ func (g *gen) enum(s *docmodel.Schema, types []string, ptr, hint string) goType 
 	case len(strs) > 0 && len(ints) > 0:
 		return g.raw(ptr, "enum of strings and numbers")
 	case len(ints) > 0:
-		base, k = "int64", kindInt
+		base, k = integerType(s.Format), kindInt
 		if len(types) == 1 && types[0] == "number" {
 			base, k = "float64", kindFloat
 		}
@@ -774,4 +771,14 @@ func enumTag(s *docmodel.Schema, k kind) (string, bool) {
 // escapePointer escapes a JSON Pointer token.
 func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// integerType is the Go type of an integer of the given format: the sized type, which the
+// framework publishes with the same format, or int64.
+func integerType(format string) string {
+	switch format {
+	case "int8", "int16", "int32", "uint8", "uint16", "uint32", "uint64":
+		return format
+	}
+	return "int64"
 }
