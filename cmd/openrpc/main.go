@@ -26,7 +26,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -128,7 +127,8 @@ func run(ctx context.Context, e *env, args []string) int {
 }
 
 // parseInterspersed parses flags anywhere among the arguments ("gen go doc.json --out x"),
-// up to a "--" after which everything is an argument. A negative number is an argument.
+// up to a "--" after which everything is an argument. A negative number is an argument,
+// also right after a flag, unless it is the value of a flag that takes one.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for len(args) > 0 {
@@ -141,19 +141,28 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			args = args[1:]
 			continue
 		}
-		end := slices.Index(args, "--")
-		if end < 0 {
-			end = len(args)
+		// One flag at a time, with the next argument when it is the flag's value: the flag
+		// package would read a negative number that follows as a flag.
+		n := 1
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if f := fs.Lookup(name); f != nil && !hasValue && !isBoolFlag(f) && len(args) > 1 {
+			n = 2
 		}
-		if err := fs.Parse(args[:end]); err != nil {
+		if err := fs.Parse(args[:n]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
 			return nil, usageError{err.Error()}
 		}
-		args = slices.Concat(fs.Args(), args[end:])
+		args = args[n:]
 	}
 	return rest, nil
+}
+
+// isBoolFlag reports whether f is a flag that takes no value (-json, not -json VALUE).
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 func isNumber(s string) bool {
