@@ -262,6 +262,9 @@ func (c *checker) refs(root, v any, ptr, key string) {
 	}
 }
 
+// maxRefChain is how many $refs in a row tools follow (docmodel's bound).
+const maxRefChain = 64
+
 func (c *checker) ref(root any, ref, at string) {
 	if !strings.HasPrefix(ref, "#") {
 		c.add(Warning, at, "$ref %q points into another document, which is not checked", ref)
@@ -272,8 +275,32 @@ func (c *checker) ref(root any, ref, at string) {
 		c.add(Error, at, "$ref %q is not a JSON Pointer", ref)
 		return
 	}
-	if _, err := lookup(root, ptr); err != nil {
+	target, err := lookup(root, ptr)
+	if err != nil {
 		c.add(Error, at, "$ref %q does not resolve: %v", ref, err)
+		return
+	}
+	// A $ref to an object that is a $ref again, and so on, must end at something else.
+	chain := []string{ref}
+	for {
+		m, _ := target.(map[string]any)
+		next, ok := m["$ref"].(string)
+		if !ok || !strings.HasPrefix(next, "#") {
+			return
+		}
+		loops := slices.Contains(chain, next)
+		chain = append(chain, next)
+		if loops {
+			c.add(Error, at, "$ref %q never reaches a schema: the $refs loop (%s)", ref, strings.Join(chain, ", "))
+			return
+		}
+		if len(chain) > maxRefChain {
+			c.add(Error, at, "$ref %q starts a chain of more than %d $refs, which tools do not follow", ref, maxRefChain)
+			return
+		}
+		if target, err = lookup(root, docmodel.RefPointer(next)); err != nil {
+			return // reported where that $ref is
+		}
 	}
 }
 
