@@ -738,14 +738,19 @@ func (c *comparer) combinators(o, n *docmodel.Schema, path string, d direction, 
 		for i := range min(len(k.o), len(k.n)) {
 			c.compare(k.o[i], k.n[i], path+"/"+k.name+"/"+strconv.Itoa(i), d, depth+1)
 		}
+		more, less := k.more, tighter
+		if more == tighter {
+			less = looser
+		}
+		// A first anyOf or oneOf is a constraint the schema had not: it tightens, as
+		// dropping the last one loosens; past the first, a branch more accepts more.
+		if len(k.o) == 0 || len(k.n) == 0 {
+			more, less = tighter, looser
+		}
 		switch {
 		case len(k.n) > len(k.o):
-			c.diff(k.more, d, path, "%s: %d schemas added", k.name, len(k.n)-len(k.o))
+			c.diff(more, d, path, "%s: %d schemas added", k.name, len(k.n)-len(k.o))
 		case len(k.n) < len(k.o):
-			less := tighter
-			if k.more == tighter {
-				less = looser
-			}
 			c.diff(less, d, path, "%s: %d schemas removed", k.name, len(k.o)-len(k.n))
 		}
 	}
