@@ -218,7 +218,7 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 		g.usesByName = true
 		var members []string
 		for _, p := range params {
-			members = append(members, propertyName(p.wire)+": "+p.ts)
+			members = append(members, literalKey(p.wire)+": "+p.ts)
 		}
 		args = "byName({ " + strings.Join(members, ", ") + " })"
 	}
@@ -457,7 +457,7 @@ export class Batch extends Methods {
 const byNameFunc = `
 /** Returns params by name, without the members left undefined. */
 function byName(params: { [name: string]: unknown }): Params {
-  const out: { [name: string]: unknown } = {};
+  const out: { [name: string]: unknown } = Object.create(null);
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined) out[k] = v;
   }
