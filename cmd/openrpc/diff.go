@@ -47,6 +47,7 @@ func init() {
 		headers headerFlag
 	)
 	diffCmd.flags = func(fs *flag.FlagSet) {
+		headers = nil
 		fs.BoolVar(&asJSON, "json", false, "print the changes as a JSON array")
 		fs.Var(&headers, "header", "a header for reading the documents from services, `Name: value` (repeatable)")
 	}

@@ -3,7 +3,12 @@ package main
 import (
 	"flag"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -43,6 +48,38 @@ func TestParseInterspersed(t *testing.T) {
 		fs.String("out", "", "")
 		if _, err := parseInterspersed(fs, args); err == nil {
 			t.Errorf("%q: no error", args)
+		}
+	}
+}
+
+// TestHeadersStartEmpty runs commands twice in one process: the --header of the first run
+// is not sent by the second (tests run commands in-process through run).
+func TestHeadersStartEmpty(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("testdata", "validate", "valid.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, strings.Join(r.Header.Values("X-Test"), ","))
+		w.Write(doc)
+	}))
+	defer ts.Close()
+	for _, args := range [][]string{
+		{"validate", ts.URL},
+		{"diff", ts.URL, ts.URL},
+		{"discover", ts.URL},
+	} {
+		got = nil
+		if _, stderr, status := runCommand(t, "", slices.Concat(args, []string{"--header", "X-Test: 1"})...); status != 0 {
+			t.Fatalf("%q: status %d: %s", args, status, stderr)
+		}
+		if _, stderr, status := runCommand(t, "", args...); status != 0 {
+			t.Fatalf("%q: status %d: %s", args, status, stderr)
+		}
+		first, second := got[:len(got)/2], got[len(got)/2:]
+		if !slices.Equal(first, slices.Repeat([]string{"1"}, len(first))) || !slices.Equal(second, slices.Repeat([]string{""}, len(second))) {
+			t.Errorf("%q: X-Test sent %q with --header X-Test: 1, then %q without", args, first, second)
 		}
 	}
 }

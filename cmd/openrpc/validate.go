@@ -48,6 +48,7 @@ func init() {
 		headers        headerFlag
 	)
 	validateCmd.flags = func(fs *flag.FlagSet) {
+		headers = nil
 		fs.BoolVar(&asJSON, "json", false, "print the problems as a JSON array")
 		fs.BoolVar(&strict, "strict", false, "exit with status 1 on warnings too")
 		fs.Var(&headers, "header", "a header for reading the document from a service, `Name: value` (repeatable)")
