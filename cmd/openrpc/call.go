@@ -377,7 +377,7 @@ func (s *callSession) batch(ctx context.Context) error {
 			if !ok {
 				rpcErr = &openrpc.Error{Code: openrpc.CodeInternalError, Message: c.Err.Error()}
 			}
-			fmt.Fprintf(s.e.stderr, "line %d: %s: error %d: %s\n", lines[i].line, c.Method, rpcErr.Code, rpcErr.Message)
+			fmt.Fprintf(s.e.stderr, "line %d: %s: error %d: %s\n", lines[i].line, docmodel.Printable(c.Method), rpcErr.Code, docmodel.Printable(rpcErr.Message))
 			out, _ = json.Marshal(struct {
 				Error *openrpc.Error `json:"error"`
 			}{rpcErr})
@@ -444,7 +444,7 @@ func (s *callSession) printError(method string, e *openrpc.Error) {
 		fmt.Fprintf(s.e.stderr, "%s\n", b)
 		return
 	}
-	fmt.Fprintf(s.e.stderr, "%s: error %d: %s\n", method, e.Code, e.Message)
+	fmt.Fprintf(s.e.stderr, "%s: error %d: %s\n", docmodel.Printable(method), e.Code, docmodel.Printable(e.Message))
 	if len(e.Data) > 0 {
 		fmt.Fprint(s.e.stderr, "data: ")
 		s.printJSON(s.e.stderr, e.Data)
@@ -460,7 +460,7 @@ func (s *callSession) printError(method string, e *openrpc.Error) {
 		fmt.Fprintf(s.e.stderr, "%s is a subscription: call it with a ws:// or wss:// URL to receive its events\n", method)
 	}
 	if len(m.Security()) > 0 && s.o.bearer == "" && s.o.header.Get("Authorization") == "" {
-		fmt.Fprintf(s.e.stderr, "%s requires %s: give --bearer TOKEN (or set OPENRPC_BEARER), or --header \"Authorization: ...\"\n", method, security(m))
+		fmt.Fprintf(s.e.stderr, "%s requires %s: give --bearer TOKEN (or set OPENRPC_BEARER), or --header \"Authorization: ...\"\n", docmodel.Printable(method), docmodel.Printable(security(m)))
 	}
 }
 

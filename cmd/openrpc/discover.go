@@ -87,7 +87,7 @@ func writeMethods(w io.Writer, doc *docmodel.Document) {
 	if len(doc.Methods) == 1 {
 		n = "1 method"
 	}
-	fmt.Fprintf(w, "%s (OpenRPC %s), %s\n\n", title, doc.OpenRPC, n)
+	fmt.Fprintf(w, "%s (OpenRPC %s), %s\n\n", docmodel.Printable(title), docmodel.Printable(doc.OpenRPC), n)
 	var table bytes.Buffer
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "METHOD\tPARAMS\tRESULT\tSECURITY\tNOTES\t")
@@ -96,7 +96,11 @@ func writeMethods(w io.Writer, doc *docmodel.Document) {
 		if m.Result != nil {
 			result = typename.Of(m.Result.Schema)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", m.Name, methodParams(doc, m), result, security(m), notes(m))
+		cells := []string{m.Name, methodParams(doc, m), result, security(m), notes(m)}
+		for _, cell := range cells {
+			fmt.Fprintf(tw, "%s\t", docmodel.Printable(cell))
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 	for line := range strings.Lines(table.String()) {

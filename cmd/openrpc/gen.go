@@ -117,7 +117,7 @@ func init() {
 			return err
 		}
 		for _, n := range notes {
-			fmt.Fprintf(e.stderr, "simplified: %s\n", n)
+			fmt.Fprintf(e.stderr, "simplified: %s\n", docmodel.Printable(n))
 		}
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err

@@ -28,6 +28,8 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+
+	"github.com/openrpc-go/openrpc/internal/docmodel"
 )
 
 // command is one subcommand.
@@ -121,7 +123,7 @@ func run(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "openrpc %s: %v\nusage: openrpc %s %s\nrun \"openrpc %s --help\" for more\n", c.name, err, c.name, c.usage, c.name)
 		return 2
 	default:
-		fmt.Fprintf(e.stderr, "openrpc %s: %v\n", c.name, err)
+		fmt.Fprintf(e.stderr, "openrpc %s: %s\n", c.name, printableLines(err.Error()))
 		return 2
 	}
 }
@@ -163,6 +165,16 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 func isBoolFlag(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
+}
+
+// printableLines returns s with each line made safe to print (docmodel.Printable): an
+// error may quote what a document or a service said.
+func printableLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = docmodel.Printable(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func isNumber(s string) bool {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"io"
 	"net/http"
@@ -10,6 +11,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
 // TestParseInterspersed parses flags among arguments: a negative number is an argument
@@ -80,6 +85,46 @@ func TestHeadersStartEmpty(t *testing.T) {
 		first, second := got[:len(got)/2], got[len(got)/2:]
 		if !slices.Equal(first, slices.Repeat([]string{"1"}, len(first))) || !slices.Equal(second, slices.Repeat([]string{""}, len(second))) {
 			t.Errorf("%q: X-Test sent %q with --header X-Test: 1, then %q without", args, first, second)
+		}
+	}
+}
+
+// TestNoControlCharacters prints what a hostile document or service says, its names,
+// title and error messages holding escape sequences and line breaks: they come out escaped,
+// so they can neither drive the terminal nor forge lines of the output.
+func TestNoControlCharacters(t *testing.T) {
+	doc := filepath.Join(t.TempDir(), "ctl.json")
+	if err := os.WriteFile(doc, []byte(`{"openrpc": "1.3.2", "info": {"title": "T\u001b[31m\nforged", "version": "1"},
+		"methods": [{"name": "a\tb\nFAKE row", "params": [{"name": "p\u001b[2J", "schema": {"$ref": "#/components/schemas/X\tY"}}],
+		"result": {"name": "r", "schema": {"type": "string"}}}],
+		"components": {"schemas": {"X\tY": {"type": "string", "enum": [1]}}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "fail"}, func(ctx context.Context, p struct{}) (struct{}, error) {
+		return struct{}{}, openrpc.NewError(4001, "it failed\x1b[2J\nforged line", nil)
+	})
+	ts := httptest.NewServer(rpchttp.NewHandler(srv, nil))
+	defer ts.Close()
+	other := filepath.Join("testdata", "validate", "valid.json")
+	for _, args := range [][]string{
+		{"discover", doc},
+		{"diff", doc, other},
+		{"diff", other, doc},
+		{"validate", doc},
+		{"call", ts.URL, "fail"},
+		{"call", ts.URL, "-"},
+	} {
+		stdout, stderr, _ := runCommand(t, "fail\n", args...)
+		for _, out := range []string{stdout, stderr} {
+			for line := range strings.Lines(out) {
+				if strings.ContainsFunc(strings.TrimSuffix(line, "\n"), unicode.IsControl) {
+					t.Errorf("%q: a control character in %q", args, line)
+				}
+				if strings.HasPrefix(line, "forged") || strings.HasPrefix(line, "FAKE") {
+					t.Errorf("%q: a forged line %q", args, line)
+				}
+			}
 		}
 	}
 }

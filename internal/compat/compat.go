@@ -33,7 +33,11 @@ type Change struct {
 	Message string `json:"message"`
 }
 
-func (c Change) String() string { return c.Path + ": " + c.Message }
+// String formats the change as "path: message", with the control characters a document's
+// names may hold escaped.
+func (c Change) String() string {
+	return docmodel.Printable(c.Path) + ": " + docmodel.Printable(c.Message)
+}
 
 // Compare returns the changes from old to new: breaking ones first, then the others, each
 // group in the order of the documents' methods.

@@ -54,16 +54,18 @@ type Problem struct {
 }
 
 // String formats the problem as "/methods/3/params/1/name: duplicate param name "limit"",
-// with "warning: " before the message of a warning.
+// with "warning: " before the message of a warning, and the control characters a
+// document's names may hold escaped.
 func (p Problem) String() string {
 	ptr := p.Pointer
 	if ptr == "" {
 		ptr = "/"
 	}
+	ptr, msg := docmodel.Printable(ptr), docmodel.Printable(p.Message)
 	if p.Severity == Warning {
-		return ptr + ": warning: " + p.Message
+		return ptr + ": warning: " + msg
 	}
-	return ptr + ": " + p.Message
+	return ptr + ": " + msg
 }
 
 // The meta-schema of OpenRPC documents and the JSON Schema meta-schema it refers to: copies
