@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/openrpc-go/openrpc/internal/suggest"
 	"github.com/openrpc-go/openrpc/internal/wire"
 )
 
@@ -752,7 +753,7 @@ func (c *compiler) structDecoder(t reflect.Type) (decodeFunc, error) {
 // unknownMessage says that key names no param (or property) of the n named by name, and
 // which one it probably means.
 func unknownMessage(what string, key []byte, n int, name func(int) string) string {
-	if near := nearest(string(key), n, name); near != "" {
+	if near := suggest.Nearest(string(key), n, name); near != "" {
 		return fmt.Sprintf("unknown %s; did you mean %q?", what, near)
 	}
 	return "unknown " + what

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openrpc-go/openrpc/internal/suggest"
 )
 
 // constraints are the JSON Schema keywords of one struct field, parsed once from its tags.
@@ -313,7 +315,7 @@ func checkTagSpelling(tag reflect.StructTag) error {
 		if slices.Contains(tagKeys, key) || foreignTagKeys[key] {
 			continue
 		}
-		if known := nearest(norm(key), len(tagKeys), func(i int) string { return norm(tagKeys[i]) }); known != "" {
+		if known := suggest.Nearest(norm(key), len(tagKeys), func(i int) string { return norm(tagKeys[i]) }); known != "" {
 			i := slices.IndexFunc(tagKeys, func(k string) bool { return norm(k) == known })
 			return fmt.Errorf("tag %q: did you mean %q?", key, tagKeys[i])
 		}
