@@ -241,6 +241,10 @@ func (d *Document) Method(name string) *Method {
 
 // Parse reads an OpenRPC document.
 func Parse(data []byte) (*Document, error) {
+	if !json.Valid(data) {
+		var v any
+		return nil, at("", fmt.Errorf("not JSON: %v", json.Unmarshal(data, &v)))
+	}
 	d := &Document{raw: data, cache: make(map[string]*Schema)}
 	p := parser{d: d}
 	if err := p.document(); err != nil {
