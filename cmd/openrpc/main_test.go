@@ -3,17 +3,20 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/internal/docmodel"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -126,5 +129,57 @@ func TestNoControlCharacters(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestLargeDocumentsScale runs discover, gen ts and a call's params on documents of n and
+// 2n methods: the bytes allocated grow about twice, not four times as they did when each
+// param read the document from its start again (x-variadic).
+func TestLargeDocumentsScale(t *testing.T) {
+	write := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"name": "m%d", "paramStructure": "by-position", "params": [{"name": "a", "schema": {"type": "string"}}, {"name": "rest", "x-variadic": true, "schema": {"type": "integer"}}], "result": {"name": "r", "schema": {"type": "string", "description": "%s"}}}`, i, strings.Repeat("x", 400))
+		}
+		b.WriteString(`]}`)
+		path := filepath.Join(t.TempDir(), "doc.json")
+		if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	measure := func(args ...string) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, stderr, status := runCommand(t, "", args...); status != 0 {
+			t.Fatalf("%q: status %d: %s", args, status, stderr)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	small, large := write(300), write(600)
+	for _, args := range [][]string{
+		{"discover"},
+		{"gen", "ts", "--out", t.TempDir(), "--doc"},
+	} {
+		a, b := measure(append(args, small)...), measure(append(args, large)...)
+		if b > 3*a {
+			t.Errorf("%q: %d bytes allocated for 300 methods, %d for 600", args, a, b)
+		}
+	}
+	doc, err := os.ReadFile(large)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := docmodel.Parse(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := d.Methods[599].Params; !p[1].Variadic() || p[0].Variadic() {
+		t.Errorf("Variadic: %v %v, want false true", p[0].Variadic(), p[1].Variadic())
 	}
 }
