@@ -177,7 +177,11 @@ func startSession(ctx context.Context, e *env, o *callOptions) (*callSession, er
 		raw = doc
 	}
 	if err == nil {
-		s.doc, err = docmodel.Parse(raw)
+		if s.doc, err = docmodel.Parse(raw); err != nil && o.doc != "" {
+			err = fmt.Errorf("%s: %w", o.doc, err)
+		} else if err != nil {
+			err = fmt.Errorf("the document %s serves (rpc.discover) is not valid: %w", o.url, err)
+		}
 	}
 	if err == nil {
 		s.builder, err = callargs.NewBuilder(s.doc)

@@ -183,3 +183,24 @@ func TestLargeDocumentsScale(t *testing.T) {
 		t.Errorf("Variadic: %v %v, want false true", p[0].Variadic(), p[1].Variadic())
 	}
 }
+
+// TestCallBadDocument calls a service whose rpc.discover answers with something that is
+// not an OpenRPC document: the message says where the document came from.
+func TestCallBadDocument(t *testing.T) {
+	for result, want := range map[string]string{
+		`null`:             "an OpenRPC document must be a JSON object",
+		`{"openrpc": 5}`:   "openrpc",
+		`{"methods": [1]}`: "/openrpc: missing",
+	} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"jsonrpc": "2.0", "id": 1, "result": %s}`, result)
+		}))
+		_, stderr, status := runCommand(t, "", "call", ts.URL, "m")
+		ts.Close()
+		prefix := "openrpc call: the document " + ts.URL + " serves (rpc.discover) is not valid: "
+		if status != 2 || !strings.HasPrefix(stderr, prefix) || !strings.Contains(stderr, want) {
+			t.Errorf("rpc.discover answering %s: status %d, stderr %q; want 2 and %q...%q", result, status, stderr, prefix, want)
+		}
+	}
+}
