@@ -83,10 +83,13 @@ func main() {
 func run(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
-			if c := lookup(args[1]); c != nil {
-				printHelp(e.stdout, c, nil)
-				return 0
+			c := lookup(args[1])
+			if c == nil {
+				fmt.Fprintf(e.stderr, "openrpc: unknown command %q; run \"openrpc help\" for the list\n", args[1])
+				return 2
 			}
+			printHelp(e.stdout, c, nil)
+			return 0
 		}
 		printOverview(e.stdout)
 		if len(args) == 0 {

@@ -204,3 +204,15 @@ func TestCallBadDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpUnknownCommand asks for the help of a command that does not exist: exit status
+// 2 and a message, as for running it.
+func TestHelpUnknownCommand(t *testing.T) {
+	_, stderr, status := runCommand(t, "", "help", "nope")
+	if status != 2 || !strings.Contains(stderr, `unknown command "nope"`) {
+		t.Errorf("help nope: status %d, stderr %q", status, stderr)
+	}
+	if stdout, _, status := runCommand(t, "", "help", "diff"); status != 0 || !strings.Contains(stdout, "usage: openrpc diff") {
+		t.Errorf("help diff: status %d, stdout %q", status, stdout)
+	}
+}
