@@ -141,10 +141,20 @@ func (c *comparer) method(om, nm *docmodel.Method) {
 		c.add(lost, name, "paramStructure changed from %s to %s", om.ParamStructure, nm.ParamStructure)
 	}
 	c.security(om, nm)
-	_, oldSub := om.Subscription()
-	_, newSub := nm.Subscription()
-	if oldSub != newSub {
+	oldUnsub, oldSub := om.Subscription()
+	newUnsub, newSub := nm.Subscription()
+	switch {
+	case oldSub != newSub:
 		c.add(true, name, "x-subscription changed from %v to %v", oldSub, newSub)
+	case oldSub:
+		if oldUnsub != newUnsub {
+			c.add(true, name, "x-subscription's unsubscribe method changed from %q to %q", oldUnsub, newUnsub)
+		}
+		// Clients receive the events: their schema is compared as a result's.
+		oe, ne := event(om), event(nm)
+		if oe != nil || ne != nil {
+			c.schema(oe, ne, name+"/x-subscription/event", output)
+		}
 	}
 	byPosition := positional(om.ParamStructure) && positional(nm.ParamStructure)
 	for i, op := range om.Params {
@@ -187,6 +197,18 @@ func (c *comparer) method(om, nm *docmodel.Method) {
 	case om.Result != nil:
 		c.schema(om.Result.Schema, nm.Result.Schema, name+"/result", output)
 	}
+}
+
+// event returns the schema of a subscription's events (x-subscription's event), nil when
+// the document does not give one.
+func event(m *docmodel.Method) *docmodel.Schema {
+	var x struct {
+		Event *docmodel.Schema `json:"event"`
+	}
+	if json.Unmarshal(m.Extensions["x-subscription"], &x) != nil {
+		return nil
+	}
+	return x.Event
 }
 
 // security compares x-security: a method that needed nothing and now needs a scheme
