@@ -114,6 +114,9 @@ type comparer struct {
 	nullable map[*docmodel.Schema]*docmodel.Schema
 	// merged holds the schemas read from {"allOf": [S], ...keywords}.
 	merged map[*docmodel.Schema]*docmodel.Schema
+	// trial is set on a comparer that finds whether two branches are equal: it pairs
+	// the branches below them in order, so that trials do not nest.
+	trial bool
 }
 
 // seenKey is a pair of schemas compared in a direction: each pair is compared once, at
@@ -751,6 +754,49 @@ func patternProperty(s *docmodel.Schema, pattern string) *docmodel.Schema {
 	return nil
 }
 
+// maxPairing bounds the branches matched by content; past it they are paired in order.
+const maxPairing = 16
+
+// pairBranches pairs the branches of an old and a new anyOf, oneOf or allOf, whose order
+// does not count: first each old branch with a new one equal to it, then the others in
+// their order. It returns the pairs of indexes (old, new).
+func (c *comparer) pairBranches(o, n []*docmodel.Schema, d direction) [][2]int {
+	var pairs [][2]int
+	usedO, usedN := make([]bool, len(o)), make([]bool, len(n))
+	if !c.trial && len(o) <= maxPairing && len(n) <= maxPairing {
+		for i := range o {
+			for j := range n {
+				if usedN[j] {
+					continue
+				}
+				same := &comparer{old: c.old, new: c.new, trial: true}
+				same.schema(o[i], n[j], "", d)
+				if len(same.changes) == 0 {
+					usedO[i], usedN[j] = true, true
+					pairs = append(pairs, [2]int{i, j})
+					break
+				}
+			}
+		}
+	}
+	j := 0
+	for i := range o {
+		if usedO[i] {
+			continue
+		}
+		for j < len(n) && usedN[j] {
+			j++
+		}
+		if j == len(n) {
+			break
+		}
+		usedN[j] = true
+		pairs = append(pairs, [2]int{i, j})
+	}
+	slices.SortFunc(pairs, func(a, b [2]int) int { return a[0] - b[0] })
+	return pairs
+}
+
 func (c *comparer) combinators(o, n *docmodel.Schema, path string, d direction, depth int) {
 	for _, k := range []struct {
 		name string
@@ -761,8 +807,8 @@ func (c *comparer) combinators(o, n *docmodel.Schema, path string, d direction, 
 		{"anyOf", o.AnyOf, n.AnyOf, looser},
 		{"oneOf", o.OneOf, n.OneOf, looser},
 	} {
-		for i := range min(len(k.o), len(k.n)) {
-			c.compare(k.o[i], k.n[i], path+"/"+k.name+"/"+strconv.Itoa(i), d, depth+1)
+		for _, pair := range c.pairBranches(k.o, k.n, d) {
+			c.compare(k.o[pair[0]], k.n[pair[1]], path+"/"+k.name+"/"+strconv.Itoa(pair[0]), d, depth+1)
 		}
 		more, less := k.more, tighter
 		if more == tighter {

@@ -211,6 +211,28 @@ func TestRules(t *testing.T) {
 	}
 }
 
+// TestBranchOrder reorders the branches of anyOf, oneOf and allOf, which does not change
+// what a schema accepts: no change either way; a branch changed among reordered ones is
+// still found.
+func TestBranchOrder(t *testing.T) {
+	schemas := `"A": {"type": "object", "properties": {"x": {"type": "string"}}}, "B": {"type": "object", "properties": {"y": {"type": "integer"}}}`
+	old := doc(t, method(param("a", true, `{"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}`),
+		`{"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}`), schemas)
+	new := doc(t, method(param("a", true, `{"anyOf": [{"type": "boolean"}, {"type": "integer"}, {"type": "string"}]}`),
+		`{"oneOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/A"}]}`), schemas)
+	for _, c := range [][]Change{Compare(old, new), Compare(new, old)} {
+		if len(c) != 0 {
+			t.Errorf("branches reordered:\n%s", Report(c))
+		}
+	}
+	changed := doc(t, method(param("a", true, `{"anyOf": [{"type": "boolean"}, {"type": "integer", "minimum": 0}, {"type": "string"}]}`),
+		`{"oneOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/A"}]}`), schemas)
+	got := Report(Compare(old, changed))
+	if want := "Breaking changes (1):\n  m/params/a/anyOf/1: minimum 0 added\n"; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
 // TestEquivalentDocuments compares documents that differ only in the names and layout of
 // their components, the order of members, descriptions and examples: no change either way.
 func TestEquivalentDocuments(t *testing.T) {
