@@ -216,3 +216,27 @@ func TestHelpUnknownCommand(t *testing.T) {
 		t.Errorf("help diff: status %d, stdout %q", status, stdout)
 	}
 }
+
+// TestGenSourceHidesSecrets generates a client from a URL with credentials and a query:
+// the generated file names the document without them, as it is committed.
+func TestGenSourceHidesSecrets(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("testdata", "validate", "valid.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(doc) }))
+	defer ts.Close()
+	u := strings.Replace(ts.URL, "http://", "http://alice:s3cret@", 1) + "/openrpc.json?token=t0ken#x"
+	out := t.TempDir()
+	if _, stderr, status := runCommand(t, "", "gen", "ts", "--doc", u, "--out", out); status != 0 {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "client.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(string(b), "\n")
+	if want := "from " + ts.URL + "/openrpc.json."; !strings.Contains(head, want) || strings.Contains(string(b), "s3cret") || strings.Contains(string(b), "t0ken") {
+		t.Errorf("first line %q, want one with %q and no credentials", head, want)
+	}
+}
