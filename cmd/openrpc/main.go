@@ -157,7 +157,11 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, usageError{err.Error()}
+			msg := err.Error()
+			if fs.Lookup(name) == nil {
+				msg += `; an argument that starts with "-" goes after "--"`
+			}
+			return nil, usageError{msg}
 		}
 		args = args[n:]
 	}

@@ -54,8 +54,13 @@ func TestParseInterspersed(t *testing.T) {
 		fs.SetOutput(io.Discard)
 		fs.Bool("json", false, "")
 		fs.String("out", "", "")
-		if _, err := parseInterspersed(fs, args); err == nil {
+		_, err := parseInterspersed(fs, args)
+		if err == nil {
 			t.Errorf("%q: no error", args)
+			continue
+		}
+		if hint := `goes after "--"`; strings.Contains(err.Error(), "not defined") != strings.Contains(err.Error(), hint) {
+			t.Errorf("%q: %v: the hint %q is for unknown flags alone", args, err, hint)
 		}
 	}
 }
