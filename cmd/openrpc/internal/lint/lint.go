@@ -8,9 +8,10 @@
 //
 // Severities:
 //   - error: the document breaks the OpenRPC specification or cannot be used as written
-//     (the meta-schema, a $ref that does not resolve, duplicate method or param names,
-//     an optional param before a required one, an example that does not satisfy its
-//     schema, an error code reserved by JSON-RPC for its own future use).
+//     (bytes that are not UTF-8, the meta-schema, a $ref that does not resolve or loops,
+//     duplicate method or param names, an optional param before a required one, an
+//     example that does not satisfy its schema, an error code reserved by JSON-RPC for
+//     its own future use).
 //   - warning: the document is valid but likely wrong or not portable (a code of the
 //     implementation-defined range -32099..-32000 that the framework does not define, a
 //     reference to another document, which is not checked, an x- field not declared in
@@ -27,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/schemacheck"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
@@ -141,6 +143,17 @@ func (c *checker) check(raw []byte) {
 		return
 	}
 	c.tree = v
+	if !utf8.Valid(raw) {
+		i := 0
+		for i < len(raw) {
+			r, n := utf8.DecodeRune(raw[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+		}
+		c.add(Error, "", "the document is not UTF-8: byte %#x at offset %d", raw[i], i)
+	}
 	c.metaSchema(v)
 	c.refs(v, v, "", "")
 	d, err := docmodel.Parse(raw)

@@ -181,3 +181,16 @@ func TestLongRefChain(t *testing.T) {
 		t.Errorf("got %s, want %s", problems[0], want)
 	}
 }
+
+// TestNotUTF8 reports bytes that are not UTF-8, which JSON does not allow and decoders
+// replace with U+FFFD, changing the names they are in.
+func TestNotUTF8(t *testing.T) {
+	doc := []byte("{\"openrpc\": \"1.3.2\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"methods\": [{\"name\": \"caf\xe9\", \"params\": []}]}")
+	var got []string
+	for _, p := range Check(doc) {
+		got = append(got, p.String())
+	}
+	if want := []string{`/: the document is not UTF-8: byte 0xe9 at offset 86`}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
