@@ -102,6 +102,9 @@ func init() {
 		if args[1] == "-" && len(args) > 2 {
 			return usagef("a batch comes from standard input alone: unexpected arguments %q", args[2:])
 		}
+		if args[1] == "-" && o.doc == "-" {
+			return usagef("standard input cannot hold both the document (--doc -) and the batch: give --doc FILE")
+		}
 		if o.bearer == "" {
 			o.bearer = e.getenv("OPENRPC_BEARER")
 		}
