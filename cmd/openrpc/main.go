@@ -11,7 +11,8 @@
 //
 // A document is named by a file path, "-" for standard input, the URL of a document
 // (https://example.com/openrpc.json), or the URL of a live service, whose rpc.discover is
-// called: http(s) for HTTP POST, ws(s) for WebSocket.
+// called: http(s) for HTTP POST, ws(s) for WebSocket. Reading a document from a URL gives
+// up after a minute.
 //
 // Exit status: 0 on success, 1 when the command ran and found a problem (an invalid
 // document, a breaking change, an error reply), 2 when it could not run (bad usage, an
