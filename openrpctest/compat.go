@@ -12,7 +12,8 @@ import (
 // moved (by-position), a new required param or an optional one made required, a param
 // schema that accepts less (an enum value removed, a bound tightened, a type or pattern
 // changed), a result that may hold more (an enum value added, a member removed or no
-// longer required, null), a changed paramStructure or a security requirement added.
+// longer required, null) and so do a subscription's events, a changed paramStructure or
+// unsubscribe method, or a security requirement added.
 // Changes that keep old clients working (new methods, new optional params, deprecations,
 // looser params) pass. Schemas are compared with their $refs followed, so the names and
 // layout of components, member order, descriptions and examples do not count: calling

@@ -102,6 +102,9 @@ func init() {
 		if args[1] == "-" && len(args) > 2 {
 			return usagef("a batch comes from standard input alone: unexpected arguments %q", args[2:])
 		}
+		if args[1] == "-" && o.doc == "-" {
+			return usagef("standard input cannot hold both the document (--doc -) and the batch: give --doc FILE")
+		}
 		if o.bearer == "" {
 			o.bearer = e.getenv("OPENRPC_BEARER")
 		}
@@ -177,7 +180,11 @@ func startSession(ctx context.Context, e *env, o *callOptions) (*callSession, er
 		raw = doc
 	}
 	if err == nil {
-		s.doc, err = docmodel.Parse(raw)
+		if s.doc, err = docmodel.Parse(raw); err != nil && o.doc != "" {
+			err = fmt.Errorf("%s: %w", o.doc, err)
+		} else if err != nil {
+			err = fmt.Errorf("the document %s serves (rpc.discover) is not valid: %w", o.url, err)
+		}
 	}
 	if err == nil {
 		s.builder, err = callargs.NewBuilder(s.doc)
@@ -377,7 +384,7 @@ func (s *callSession) batch(ctx context.Context) error {
 			if !ok {
 				rpcErr = &openrpc.Error{Code: openrpc.CodeInternalError, Message: c.Err.Error()}
 			}
-			fmt.Fprintf(s.e.stderr, "line %d: %s: error %d: %s\n", lines[i].line, c.Method, rpcErr.Code, rpcErr.Message)
+			fmt.Fprintf(s.e.stderr, "line %d: %s: error %d: %s\n", lines[i].line, docmodel.Printable(c.Method), rpcErr.Code, docmodel.Printable(rpcErr.Message))
 			out, _ = json.Marshal(struct {
 				Error *openrpc.Error `json:"error"`
 			}{rpcErr})
@@ -444,7 +451,7 @@ func (s *callSession) printError(method string, e *openrpc.Error) {
 		fmt.Fprintf(s.e.stderr, "%s\n", b)
 		return
 	}
-	fmt.Fprintf(s.e.stderr, "%s: error %d: %s\n", method, e.Code, e.Message)
+	fmt.Fprintf(s.e.stderr, "%s: error %d: %s\n", docmodel.Printable(method), e.Code, docmodel.Printable(e.Message))
 	if len(e.Data) > 0 {
 		fmt.Fprint(s.e.stderr, "data: ")
 		s.printJSON(s.e.stderr, e.Data)
@@ -460,7 +467,7 @@ func (s *callSession) printError(method string, e *openrpc.Error) {
 		fmt.Fprintf(s.e.stderr, "%s is a subscription: call it with a ws:// or wss:// URL to receive its events\n", method)
 	}
 	if len(m.Security()) > 0 && s.o.bearer == "" && s.o.header.Get("Authorization") == "" {
-		fmt.Fprintf(s.e.stderr, "%s requires %s: give --bearer TOKEN (or set OPENRPC_BEARER), or --header \"Authorization: ...\"\n", method, security(m))
+		fmt.Fprintf(s.e.stderr, "%s requires %s: give --bearer TOKEN (or set OPENRPC_BEARER), or --header \"Authorization: ...\"\n", docmodel.Printable(method), docmodel.Printable(security(m)))
 	}
 }
 

@@ -306,6 +306,7 @@ func TestCallUsage(t *testing.T) {
 		{[]string{"call", "openrpc.json", "m"}, `"openrpc.json" is not a service URL`},
 		{[]string{"call", "--timeout", "0s", "http://127.0.0.1:1/", "m"}, "--timeout must be positive"},
 		{[]string{"call", "http://127.0.0.1:1/", "-", "x"}, "a batch comes from standard input alone"},
+		{[]string{"call", "--doc", "-", "http://127.0.0.1:1/", "-"}, "standard input cannot hold both"},
 		{[]string{"call", "http://127.0.0.1:1/", "m"}, "check that http://127.0.0.1:1/ is the service's JSON-RPC endpoint"},
 	} {
 		out := callRunInProcess(t, "", nil, tt.args...)

@@ -24,8 +24,9 @@ diff compares the methods of the two documents by name and reports what breaks c
 written against OLD: removed methods or params, params moved (by-position), new
 required params, optional params made required, param schemas that accept less
 (narrowed enums, tighter bounds, new patterns, changed types), results that may hold
-more (new enum values, members removed or no longer required, null), a changed
-paramStructure, a security requirement added. Then the changes that do not break them:
+more (new enum values, members removed or no longer required, null), and so do a
+subscription's events, a changed paramStructure or unsubscribe method, a security
+requirement added. Then the changes that do not break them:
 new methods and optional params, deprecations, looser params. Schemas are compared with
 their $refs followed: component names, member order, descriptions and examples do not
 count.
@@ -47,6 +48,7 @@ func init() {
 		headers headerFlag
 	)
 	diffCmd.flags = func(fs *flag.FlagSet) {
+		headers = nil
 		fs.BoolVar(&asJSON, "json", false, "print the changes as a JSON array")
 		fs.Var(&headers, "header", "a header for reading the documents from services, `Name: value` (repeatable)")
 	}

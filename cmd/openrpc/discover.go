@@ -12,7 +12,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/callargs"
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/source"
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/typename"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
@@ -87,7 +86,7 @@ func writeMethods(w io.Writer, doc *docmodel.Document) {
 	if len(doc.Methods) == 1 {
 		n = "1 method"
 	}
-	fmt.Fprintf(w, "%s (OpenRPC %s), %s\n\n", title, doc.OpenRPC, n)
+	fmt.Fprintf(w, "%s (OpenRPC %s), %s\n\n", docmodel.Printable(title), docmodel.Printable(doc.OpenRPC), n)
 	var table bytes.Buffer
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "METHOD\tPARAMS\tRESULT\tSECURITY\tNOTES\t")
@@ -96,7 +95,11 @@ func writeMethods(w io.Writer, doc *docmodel.Document) {
 		if m.Result != nil {
 			result = typename.Of(m.Result.Schema)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", m.Name, methodParams(doc, m), result, security(m), notes(m))
+		cells := []string{m.Name, methodParams(m), result, security(m), notes(m)}
+		for _, cell := range cells {
+			fmt.Fprintf(tw, "%s\t", docmodel.Printable(cell))
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 	for line := range strings.Lines(table.String()) {
@@ -105,7 +108,7 @@ func writeMethods(w io.Writer, doc *docmodel.Document) {
 }
 
 // methodParams renders m's params: "username string, limit? integer, ...number".
-func methodParams(doc *docmodel.Document, m *docmodel.Method) string {
+func methodParams(m *docmodel.Method) string {
 	parts := make([]string, len(m.Params))
 	for i, p := range m.Params {
 		name := p.Name
@@ -113,7 +116,7 @@ func methodParams(doc *docmodel.Document, m *docmodel.Method) string {
 			name += "?"
 		}
 		t := typename.Of(p.Schema)
-		if i == len(m.Params)-1 && callargs.IsVariadic(doc, p) {
+		if i == len(m.Params)-1 && p.Variadic() {
 			name, t = strings.TrimSuffix(name, "?"), "..."+t
 		}
 		parts[i] = name + " " + t

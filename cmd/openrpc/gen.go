@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -111,13 +112,13 @@ func init() {
 		if err != nil {
 			return fmt.Errorf("%s: %w", doc, err)
 		}
-		opts.Source = doc
+		opts.Source = sourceName(doc)
 		files, notes, err := g(d, &opts)
 		if err != nil {
 			return err
 		}
 		for _, n := range notes {
-			fmt.Fprintf(e.stderr, "simplified: %s\n", n)
+			fmt.Fprintf(e.stderr, "simplified: %s\n", docmodel.Printable(n))
 		}
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
@@ -131,4 +132,18 @@ func init() {
 		}
 		return nil
 	}
+}
+
+// sourceName names the document doc in generated files, which are committed: a URL
+// without its user, password, query and fragment, which may hold credentials.
+func sourceName(doc string) string {
+	if !source.IsURL(doc) {
+		return doc
+	}
+	u, err := url.Parse(doc)
+	if err != nil {
+		return doc
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
 }

@@ -8,6 +8,6 @@ require (
 	golang.org/x/text v0.41.0
 )
 
-require github.com/coder/websocket v1.8.15 // indirect
+require github.com/coder/websocket v1.8.15
 
 replace github.com/openrpc-go/openrpc => ../..

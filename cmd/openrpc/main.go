@@ -11,7 +11,8 @@
 //
 // A document is named by a file path, "-" for standard input, the URL of a document
 // (https://example.com/openrpc.json), or the URL of a live service, whose rpc.discover is
-// called: http(s) for HTTP POST, ws(s) for WebSocket.
+// called: http(s) for HTTP POST, ws(s) for WebSocket. Reading a document from a URL gives
+// up after a minute.
 //
 // Exit status: 0 on success, 1 when the command ran and found a problem (an invalid
 // document, a breaking change, an error reply), 2 when it could not run (bad usage, an
@@ -26,9 +27,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/openrpc-go/openrpc/internal/docmodel"
 )
 
 // command is one subcommand.
@@ -84,10 +86,13 @@ func main() {
 func run(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
-			if c := lookup(args[1]); c != nil {
-				printHelp(e.stdout, c, nil)
-				return 0
+			c := lookup(args[1])
+			if c == nil {
+				fmt.Fprintf(e.stderr, "openrpc: unknown command %q; run \"openrpc help\" for the list\n", args[1])
+				return 2
 			}
+			printHelp(e.stdout, c, nil)
+			return 0
 		}
 		printOverview(e.stdout)
 		if len(args) == 0 {
@@ -124,13 +129,14 @@ func run(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "openrpc %s: %v\nusage: openrpc %s %s\nrun \"openrpc %s --help\" for more\n", c.name, err, c.name, c.usage, c.name)
 		return 2
 	default:
-		fmt.Fprintf(e.stderr, "openrpc %s: %v\n", c.name, err)
+		fmt.Fprintf(e.stderr, "openrpc %s: %s\n", c.name, printableLines(err.Error()))
 		return 2
 	}
 }
 
 // parseInterspersed parses flags anywhere among the arguments ("gen go doc.json --out x"),
-// up to a "--" after which everything is an argument. A negative number is an argument.
+// up to a "--" after which everything is an argument. A negative number is an argument,
+// also right after a flag, unless it is the value of a flag that takes one.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for len(args) > 0 {
@@ -143,19 +149,42 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			args = args[1:]
 			continue
 		}
-		end := slices.Index(args, "--")
-		if end < 0 {
-			end = len(args)
+		// One flag at a time, with the next argument when it is the flag's value: the flag
+		// package would read a negative number that follows as a flag.
+		n := 1
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if f := fs.Lookup(name); f != nil && !hasValue && !isBoolFlag(f) && len(args) > 1 {
+			n = 2
 		}
-		if err := fs.Parse(args[:end]); err != nil {
+		if err := fs.Parse(args[:n]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, usageError{err.Error()}
+			msg := err.Error()
+			if fs.Lookup(name) == nil {
+				msg += `; an argument that starts with "-" goes after "--"`
+			}
+			return nil, usageError{msg}
 		}
-		args = slices.Concat(fs.Args(), args[end:])
+		args = args[n:]
 	}
 	return rest, nil
+}
+
+// isBoolFlag reports whether f is a flag that takes no value (-json, not -json VALUE).
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// printableLines returns s with each line made safe to print (docmodel.Printable): an
+// error may quote what a document or a service said.
+func printableLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = docmodel.Printable(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func isNumber(s string) bool {

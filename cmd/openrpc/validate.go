@@ -20,7 +20,8 @@ DOC is a file, - for standard input, the URL of a document, or a live service's 
 (http, https, ws, wss), whose rpc.discover is called.
 
 validate checks the document against the OpenRPC meta-schema (embedded: no network), that
-every $ref resolves, and rules the meta-schema cannot express:
+it is UTF-8, that every $ref resolves (and does not loop), and rules the meta-schema
+cannot express:
 
   error    method names are unique; param names are unique within a method; required
            params come before optional ones; example pairings' params and results satisfy
@@ -48,6 +49,7 @@ func init() {
 		headers        headerFlag
 	)
 	validateCmd.flags = func(fs *flag.FlagSet) {
+		headers = nil
 		fs.BoolVar(&asJSON, "json", false, "print the problems as a JSON array")
 		fs.BoolVar(&strict, "strict", false, "exit with status 1 on warnings too")
 		fs.Var(&headers, "header", "a header for reading the document from a service, `Name: value` (repeatable)")

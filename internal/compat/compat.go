@@ -33,7 +33,11 @@ type Change struct {
 	Message string `json:"message"`
 }
 
-func (c Change) String() string { return c.Path + ": " + c.Message }
+// String formats the change as "path: message", with the control characters a document's
+// names may hold escaped.
+func (c Change) String() string {
+	return docmodel.Printable(c.Path) + ": " + docmodel.Printable(c.Message)
+}
 
 // Compare returns the changes from old to new: breaking ones first, then the others, each
 // group in the order of the documents' methods.
@@ -110,6 +114,9 @@ type comparer struct {
 	nullable map[*docmodel.Schema]*docmodel.Schema
 	// merged holds the schemas read from {"allOf": [S], ...keywords}.
 	merged map[*docmodel.Schema]*docmodel.Schema
+	// trial is set on a comparer that finds whether two branches are equal: it pairs
+	// the branches below them in order, so that trials do not nest.
+	trial bool
 }
 
 // seenKey is a pair of schemas compared in a direction: each pair is compared once, at
@@ -137,10 +144,20 @@ func (c *comparer) method(om, nm *docmodel.Method) {
 		c.add(lost, name, "paramStructure changed from %s to %s", om.ParamStructure, nm.ParamStructure)
 	}
 	c.security(om, nm)
-	_, oldSub := om.Subscription()
-	_, newSub := nm.Subscription()
-	if oldSub != newSub {
+	oldUnsub, oldSub := om.Subscription()
+	newUnsub, newSub := nm.Subscription()
+	switch {
+	case oldSub != newSub:
 		c.add(true, name, "x-subscription changed from %v to %v", oldSub, newSub)
+	case oldSub:
+		if oldUnsub != newUnsub {
+			c.add(true, name, "x-subscription's unsubscribe method changed from %q to %q", oldUnsub, newUnsub)
+		}
+		// Clients receive the events: their schema is compared as a result's.
+		oe, ne := event(om), event(nm)
+		if oe != nil || ne != nil {
+			c.schema(oe, ne, name+"/x-subscription/event", output)
+		}
 	}
 	byPosition := positional(om.ParamStructure) && positional(nm.ParamStructure)
 	for i, op := range om.Params {
@@ -183,6 +200,18 @@ func (c *comparer) method(om, nm *docmodel.Method) {
 	case om.Result != nil:
 		c.schema(om.Result.Schema, nm.Result.Schema, name+"/result", output)
 	}
+}
+
+// event returns the schema of a subscription's events (x-subscription's event), nil when
+// the document does not give one.
+func event(m *docmodel.Method) *docmodel.Schema {
+	var x struct {
+		Event *docmodel.Schema `json:"event"`
+	}
+	if json.Unmarshal(m.Extensions["x-subscription"], &x) != nil {
+		return nil
+	}
+	return x.Event
 }
 
 // security compares x-security: a method that needed nothing and now needs a scheme
@@ -725,6 +754,49 @@ func patternProperty(s *docmodel.Schema, pattern string) *docmodel.Schema {
 	return nil
 }
 
+// maxPairing bounds the branches matched by content; past it they are paired in order.
+const maxPairing = 16
+
+// pairBranches pairs the branches of an old and a new anyOf, oneOf or allOf, whose order
+// does not count: first each old branch with a new one equal to it, then the others in
+// their order. It returns the pairs of indexes (old, new).
+func (c *comparer) pairBranches(o, n []*docmodel.Schema, d direction) [][2]int {
+	var pairs [][2]int
+	usedO, usedN := make([]bool, len(o)), make([]bool, len(n))
+	if !c.trial && len(o) <= maxPairing && len(n) <= maxPairing {
+		for i := range o {
+			for j := range n {
+				if usedN[j] {
+					continue
+				}
+				same := &comparer{old: c.old, new: c.new, trial: true}
+				same.schema(o[i], n[j], "", d)
+				if len(same.changes) == 0 {
+					usedO[i], usedN[j] = true, true
+					pairs = append(pairs, [2]int{i, j})
+					break
+				}
+			}
+		}
+	}
+	j := 0
+	for i := range o {
+		if usedO[i] {
+			continue
+		}
+		for j < len(n) && usedN[j] {
+			j++
+		}
+		if j == len(n) {
+			break
+		}
+		usedN[j] = true
+		pairs = append(pairs, [2]int{i, j})
+	}
+	slices.SortFunc(pairs, func(a, b [2]int) int { return a[0] - b[0] })
+	return pairs
+}
+
 func (c *comparer) combinators(o, n *docmodel.Schema, path string, d direction, depth int) {
 	for _, k := range []struct {
 		name string
@@ -735,17 +807,22 @@ func (c *comparer) combinators(o, n *docmodel.Schema, path string, d direction, 
 		{"anyOf", o.AnyOf, n.AnyOf, looser},
 		{"oneOf", o.OneOf, n.OneOf, looser},
 	} {
-		for i := range min(len(k.o), len(k.n)) {
-			c.compare(k.o[i], k.n[i], path+"/"+k.name+"/"+strconv.Itoa(i), d, depth+1)
+		for _, pair := range c.pairBranches(k.o, k.n, d) {
+			c.compare(k.o[pair[0]], k.n[pair[1]], path+"/"+k.name+"/"+strconv.Itoa(pair[0]), d, depth+1)
+		}
+		more, less := k.more, tighter
+		if more == tighter {
+			less = looser
+		}
+		// A first anyOf or oneOf is a constraint the schema had not: it tightens, as
+		// dropping the last one loosens; past the first, a branch more accepts more.
+		if len(k.o) == 0 || len(k.n) == 0 {
+			more, less = tighter, looser
 		}
 		switch {
 		case len(k.n) > len(k.o):
-			c.diff(k.more, d, path, "%s: %d schemas added", k.name, len(k.n)-len(k.o))
+			c.diff(more, d, path, "%s: %d schemas added", k.name, len(k.n)-len(k.o))
 		case len(k.n) < len(k.o):
-			less := tighter
-			if k.more == tighter {
-				less = looser
-			}
 			c.diff(less, d, path, "%s: %d schemas removed", k.name, len(k.o)-len(k.n))
 		}
 	}

@@ -131,6 +131,14 @@ func TestRules(t *testing.T) {
 			old:  method("", `{"anyOf": [{"type": "string"}, {"type": "integer"}]}`),
 			new:  method("", `{"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}`),
 			want: "m/result: anyOf: 1 schemas added", wantBreaking: true, reverseBreaking: false},
+		{name: "param anyOf added",
+			old:  method(param("a", true, str), str),
+			new:  method(param("a", true, `{"type": "string", "anyOf": [{"maxLength": 3}, {"pattern": "^x"}]}`), str),
+			want: "m/params/a: anyOf: 2 schemas added", wantBreaking: true, reverseBreaking: false},
+		{name: "result oneOf added",
+			old:  method("", `{"type": "object"}`),
+			new:  method("", `{"type": "object", "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}`),
+			want: "m/result: oneOf: 2 schemas added", wantBreaking: false, reverseBreaking: true},
 		{name: "contains tighter", old: method(param("a", true, `{"type": "array", "contains": {"type": "number"}}`), str), new: method(param("a", true, `{"type": "array", "contains": {"type": "integer"}}`), str),
 			want: "m/params/a/contains: type changed from number to integer", wantBreaking: true, reverseBreaking: false},
 		{name: "pattern property added", old: method(param("a", true, `{"type": "object"}`), str), new: method(param("a", true, `{"type": "object", "patternProperties": {"^x-": {"type": "string"}}}`), str),
@@ -156,6 +164,19 @@ func TestRules(t *testing.T) {
 			want: "m: security requirement changed from Bearer[] to Bearer[admin]", wantBreaking: true, reverseBreaking: false},
 		{name: "became a subscription", old: `{"name": "m", "params": []}`, new: `{"name": "m", "x-subscription": true, "params": []}`,
 			want: "m: x-subscription changed from false to true", wantBreaking: true, reverseBreaking: true},
+		{name: "subscription event widened",
+			old:  `{"name": "m", "x-subscription": {"event": {"type": "integer"}, "unsubscribe": "u"}, "params": []}`,
+			new:  `{"name": "m", "x-subscription": {"event": {"type": ["integer", "null"]}, "unsubscribe": "u"}, "params": []}`,
+			want: "m/x-subscription/event: now nullable", wantBreaking: true, reverseBreaking: false},
+		{name: "subscription event member removed",
+			old:     `{"name": "m", "x-subscription": {"event": {"$ref": "#/components/schemas/E"}}, "params": []}`,
+			new:     `{"name": "m", "x-subscription": {"event": {"type": "object"}}, "params": []}`,
+			schemas: `"E": {"type": "object", "properties": {"n": {"type": "integer"}}}`,
+			want:    "m/x-subscription/event/properties/n: result member removed", wantBreaking: true, reverseBreaking: false},
+		{name: "unsubscribe renamed",
+			old:  `{"name": "m", "x-subscription": {"unsubscribe": "u"}, "params": []}`,
+			new:  `{"name": "m", "x-subscription": {"unsubscribe": "stop"}, "params": []}`,
+			want: `m: x-subscription's unsubscribe method changed from "u" to "stop"`, wantBreaking: true, reverseBreaking: true},
 		{name: "component schema tightened",
 			old:     method(param("a", true, `{"$ref": "#/components/schemas/A"}`), str),
 			new:     method(param("a", true, `{"$ref": "#/components/schemas/B"}`), str),
@@ -187,6 +208,28 @@ func TestRules(t *testing.T) {
 				t.Errorf("a document compared with itself:\n%s", Report(c))
 			}
 		})
+	}
+}
+
+// TestBranchOrder reorders the branches of anyOf, oneOf and allOf, which does not change
+// what a schema accepts: no change either way; a branch changed among reordered ones is
+// still found.
+func TestBranchOrder(t *testing.T) {
+	schemas := `"A": {"type": "object", "properties": {"x": {"type": "string"}}}, "B": {"type": "object", "properties": {"y": {"type": "integer"}}}`
+	old := doc(t, method(param("a", true, `{"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}`),
+		`{"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}`), schemas)
+	new := doc(t, method(param("a", true, `{"anyOf": [{"type": "boolean"}, {"type": "integer"}, {"type": "string"}]}`),
+		`{"oneOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/A"}]}`), schemas)
+	for _, c := range [][]Change{Compare(old, new), Compare(new, old)} {
+		if len(c) != 0 {
+			t.Errorf("branches reordered:\n%s", Report(c))
+		}
+	}
+	changed := doc(t, method(param("a", true, `{"anyOf": [{"type": "boolean"}, {"type": "integer", "minimum": 0}, {"type": "string"}]}`),
+		`{"oneOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/A"}]}`), schemas)
+	got := Report(Compare(old, changed))
+	if want := "Breaking changes (1):\n  m/params/a/anyOf/1: minimum 0 added\n"; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
 

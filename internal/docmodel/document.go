@@ -146,6 +146,15 @@ type ContentDescriptor struct {
 	// Pointer locates the descriptor's schema in the document, e.g.
 	// "/methods/0/params/1/schema" or "/components/contentDescriptors/Limit/schema".
 	Pointer string
+	// Extensions holds the descriptor's x- members.
+	Extensions map[string]json.RawMessage
+}
+
+// Variadic reports whether the descriptor says "x-variadic": true: the last param of a
+// method that takes its params by position, standing for any count of them.
+func (cd *ContentDescriptor) Variadic() bool {
+	var v bool
+	return json.Unmarshal(cd.Extensions["x-variadic"], &v) == nil && v
 }
 
 // Error is an application error a method may return.
@@ -241,6 +250,10 @@ func (d *Document) Method(name string) *Method {
 
 // Parse reads an OpenRPC document.
 func Parse(data []byte) (*Document, error) {
+	if !json.Valid(data) {
+		var v any
+		return nil, at("", fmt.Errorf("not JSON: %v", json.Unmarshal(data, &v)))
+	}
 	d := &Document{raw: data, cache: make(map[string]*Schema)}
 	p := parser{d: d}
 	if err := p.document(); err != nil {
@@ -608,6 +621,16 @@ func (p *parser) descriptor(raw json.RawMessage, ptr string) (*ContentDescriptor
 		Name: cd.Name, Summary: cd.Summary, Description: cd.Description,
 		Required: cd.Required, Deprecated: cd.Deprecated, Pointer: ptr + "/schema",
 		Schema: new(Schema),
+	}
+	if members, err := decodeObject(raw); err == nil {
+		for _, m := range members {
+			if strings.HasPrefix(m.name, "x-") {
+				if out.Extensions == nil {
+					out.Extensions = make(map[string]json.RawMessage)
+				}
+				out.Extensions[m.name] = m.value
+			}
+		}
 	}
 	if cd.Schema == nil {
 		t := true

@@ -1,9 +1,12 @@
 package docmodel
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -161,6 +164,8 @@ func TestParse_refs(t *testing.T) {
 func TestParse_errors(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
 		{`[]`, "/: an OpenRPC document must be a JSON object"},
+		{`{"openrpc": "1.3.2", "methods": [}`, "/: not JSON: invalid character"},
+		{`{"openrpc": "1.3.2"} {}`, "/: not JSON: invalid character"},
 		{`{"info": {}}`, "/openrpc: missing"},
 		{`{"openrpc": "1.3.2", "methods": {}}`, "/methods: must be an array"},
 		{`{"openrpc": "1.3.2", "methods": [{"params": []}]}`, "/methods/0/name: a method needs a name"},
@@ -192,5 +197,77 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		_ = json.Valid(b)
+	})
+}
+
+// TestParseDeepSchemaMemory parses a large value at the bottom of nested schemas: the
+// bytes allocated do not grow with the nesting, as they would with one copy of the value
+// per level.
+func TestParseDeepSchemaMemory(t *testing.T) {
+	parse := func(depth int) uint64 {
+		var b strings.Builder
+		b.WriteString(`{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [{"name": "m", "params": [{"name": "p", "schema": `)
+		b.WriteString(strings.Repeat(`{"items": `, depth))
+		b.WriteString(`{"enum": [`)
+		for i := range 50000 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"%07d"`, i)
+		}
+		b.WriteString(`]}`)
+		b.WriteString(strings.Repeat(`}`, depth))
+		b.WriteString(`}], "result": {"name": "r", "schema": true}}]}`)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		d, err := Parse([]byte(b.String()))
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := d.Methods[0].Params[0].Schema
+		for range depth {
+			s = s.Items
+		}
+		if len(s.Enum) != 50000 {
+			t.Fatalf("enum of %d values, want 50000", len(s.Enum))
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	if shallow, deep := parse(1), parse(60); deep > 2*shallow {
+		t.Errorf("the value 1 schema deep: %d bytes allocated; 60 deep: %d bytes", shallow, deep)
+	}
+}
+
+// FuzzDecodeObject compares decodeObject with encoding/json on valid JSON objects: the
+// same members, in the same order, with the same values.
+func FuzzDecodeObject(f *testing.F) {
+	for _, s := range []string{`{}`, ` { "a" : 1 , "b\"c": "x\\\"}" , "d": [1, {"e": "]"}], "f": null } `, `{"a": {"b": {"c": []}}}`, `{"\u00e9": true}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want map[string]json.RawMessage
+		if !json.Valid(b) || json.Unmarshal(b, &want) != nil {
+			return
+		}
+		got, err := decodeObject(b)
+		if err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		seen := map[string]json.RawMessage{}
+		for _, m := range got {
+			if !json.Valid(m.value) {
+				t.Fatalf("%s: member %q: %s is not JSON", b, m.name, m.value)
+			}
+			seen[m.name] = m.value
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("%s: %d members, want %d", b, len(seen), len(want))
+		}
+		for k, v := range want {
+			if !bytes.Equal(bytes.TrimSpace(v), seen[k]) {
+				t.Fatalf("%s: member %q is %s, want %s", b, k, seen[k], v)
+			}
+		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // Schema is a JSON Schema as documents in the wild write it: draft-04 to draft-2020-12
@@ -172,8 +173,20 @@ func (s *Schema) decodeMember(name string, v json.RawMessage, exclMinBool, exclM
 	num := func(dst **float64) error { return json.Unmarshal(v, dst) }
 	integer := func(dst **int) error { return json.Unmarshal(v, dst) }
 	boolean := func(dst *bool) error { return json.Unmarshal(v, dst) }
-	sub := func(dst **Schema) error { return json.Unmarshal(v, dst) }
-	list := func(dst *[]*Schema) error { return json.Unmarshal(v, dst) }
+	sub := func(dst **Schema) error { return decodeSub(v, dst) }
+	list := func(dst *[]*Schema) error {
+		items, err := decodeArray(v)
+		if err != nil {
+			return errors.New("must be an array of schemas")
+		}
+		*dst = make([]*Schema, len(items))
+		for i, item := range items {
+			if err := decodeSub(item, &(*dst)[i]); err != nil {
+				return fmt.Errorf("%d: %w", i, err)
+			}
+		}
+		return nil
+	}
 	switch name {
 	case "$ref":
 		return str(&s.Ref)
@@ -316,25 +329,160 @@ type member struct {
 	value json.RawMessage
 }
 
-// decodeObject returns the members of a JSON object in order.
+// decodeObject returns the members of a JSON object in order. The values are slices of b,
+// not copies: a schema nested n deep is decoded by n calls, each of which would otherwise
+// copy all that is below it. b is valid JSON (json.Unmarshal checks it before it calls an
+// UnmarshalJSON, Parse before it decodes the document): decodeObject only finds where
+// each member starts and ends.
 func decodeObject(b []byte) ([]member, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, errors.New("not an object")
+	errNotObject := errors.New("not an object")
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, errNotObject
 	}
+	i = skipSpace(b, i+1)
 	var out []member
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
+	if i < len(b) && b[i] == '}' {
+		i++
+	} else {
+		for {
+			if i >= len(b) || b[i] != '"' {
+				return nil, errNotObject
+			}
+			end, err := valueEnd(b, i)
+			if err != nil {
+				return nil, err
+			}
+			var name string
+			if err := json.Unmarshal(b[i:end], &name); err != nil {
+				return nil, err
+			}
+			i = skipSpace(b, end)
+			if i >= len(b) || b[i] != ':' {
+				return nil, errNotObject
+			}
+			i = skipSpace(b, i+1)
+			if end, err = valueEnd(b, i); err != nil {
+				return nil, err
+			}
+			out = append(out, member{name: name, value: b[i:end:end]})
+			i = skipSpace(b, end)
+			if i < len(b) && b[i] == ',' {
+				i = skipSpace(b, i+1)
+				continue
+			}
+			if i >= len(b) || b[i] != '}' {
+				return nil, errNotObject
+			}
+			i++
+			break
 		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, member{name: tok.(string), value: v})
+	}
+	if skipSpace(b, i) != len(b) {
+		return nil, errNotObject
 	}
 	return out, nil
+}
+
+// decodeSub decodes the schema v, valid JSON, into *dst: here, not through json.Unmarshal,
+// which would check all that is below it again at each level of nesting.
+func decodeSub(v []byte, dst **Schema) error {
+	if string(v) == "null" {
+		*dst = nil
+		return nil
+	}
+	*dst = new(Schema)
+	return (*dst).UnmarshalJSON(v)
+}
+
+// decodeArray returns the items of a JSON array, valid JSON, as slices of b.
+func decodeArray(b []byte) ([][]byte, error) {
+	errNotArray := errors.New("not an array")
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return nil, errNotArray
+	}
+	i = skipSpace(b, i+1)
+	var out [][]byte
+	if i < len(b) && b[i] == ']' {
+		i++
+	} else {
+		for {
+			end, err := valueEnd(b, i)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b[i:end:end])
+			i = skipSpace(b, end)
+			if i < len(b) && b[i] == ',' {
+				i = skipSpace(b, i+1)
+				continue
+			}
+			if i >= len(b) || b[i] != ']' {
+				return nil, errNotArray
+			}
+			i++
+			break
+		}
+	}
+	if skipSpace(b, i) != len(b) {
+		return nil, errNotArray
+	}
+	return out, nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd returns the offset just past the JSON value that starts at b[i].
+func valueEnd(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, io.ErrUnexpectedEOF
+	}
+	switch b[i] {
+	case '"':
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1, nil
+			}
+		}
+		return 0, io.ErrUnexpectedEOF
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, err := valueEnd(b, j)
+				if err != nil {
+					return 0, err
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return 0, io.ErrUnexpectedEOF
+	}
+	j := i
+	for j < len(b) && bytes.IndexByte([]byte(" \t\r\n,:]}"), b[j]) < 0 {
+		j++
+	}
+	if j == i {
+		return 0, fmt.Errorf("no value at offset %d", i)
+	}
+	return j, nil
 }
 
 // decodeSchemas decodes an object of schemas, keeping the members' order.
@@ -346,7 +494,7 @@ func decodeSchemas(b []byte) ([]Property, error) {
 	out := make([]Property, 0, len(members))
 	for _, m := range members {
 		s := new(Schema)
-		if err := json.Unmarshal(m.value, s); err != nil {
+		if err := s.UnmarshalJSON(m.value); err != nil {
 			return nil, fmt.Errorf("%s: %w", m.name, err)
 		}
 		out = append(out, Property{Name: m.name, Schema: s})

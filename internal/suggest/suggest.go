@@ -1,5 +1,5 @@
-// Package suggest finds the name a misspelt one was meant to be, for "did you mean" hints
-// of the framework (params, tag keys) and of the openrpc command.
+// Package suggest finds the name a mistyped one was meant to be, for the "did you mean"
+// hints of the framework (tag keys, params) and of the openrpc command (methods, params).
 package suggest
 
 import "strings"
@@ -7,8 +7,8 @@ import "strings"
 // Nearest returns the candidate that name is most likely a misspelling of: one equal to it
 // but for case, or within a small edit distance (none for names under 3 characters, 1 up to
 // 5, 2 from 6 on); "" when there is none. Ties go to the first candidate. It serves the
-// "did you mean" hints of tag keys and params, so it runs at registration and on error
-// paths only. Callers look for an exact match first.
+// "did you mean" hints of names, so it runs at registration and on error paths only.
+// Callers look for an exact match first. The candidates are candidate(0) to candidate(n-1).
 func Nearest(name string, n int, candidate func(int) string) string {
 	lower := strings.ToLower(name)
 	best, bestDist := "", 3

@@ -75,23 +75,10 @@ func (b *Builder) params(m *docmodel.Method) []param {
 	}
 	ps := make([]param, len(m.Params))
 	for i, p := range m.Params {
-		ps[i] = param{desc: p, variadic: i == len(m.Params)-1 && IsVariadic(b.doc, p)}
+		ps[i] = param{desc: p, variadic: i == len(m.Params)-1 && p.Variadic()}
 	}
 	b.methods[m] = ps
 	return ps
-}
-
-// IsVariadic reports whether the param p of doc takes any number of values by position
-// (the x-variadic extension of its content descriptor).
-func IsVariadic(doc *docmodel.Document, p *docmodel.ContentDescriptor) bool {
-	raw, err := doc.Lookup(strings.TrimSuffix(p.Pointer, "/schema"))
-	if err != nil {
-		return false
-	}
-	var ext struct {
-		Variadic bool `json:"x-variadic"`
-	}
-	return json.Unmarshal(raw, &ext) == nil && ext.Variadic
 }
 
 // name matches the left of "=" when it is meant as a param name.

@@ -3,6 +3,8 @@ package callargs
 import (
 	"errors"
 	"strings"
+
+	"github.com/openrpc-go/openrpc/internal/suggest"
 )
 
 // Split splits a line into words as a POSIX shell does, without expansions: blanks
@@ -64,51 +66,5 @@ func Split(line string) ([]string, error) {
 // but for case, or within a small edit distance (none for names under 3 characters, 1 up
 // to 5, 2 from 6 on); "" when there is none. Ties go to the first candidate.
 func Nearest(name string, candidates []string) string {
-	lower := strings.ToLower(name)
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		d := editDistance(lower, strings.ToLower(c))
-		if d > 0 && d > typoBudget(len(c)) {
-			continue
-		}
-		if d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-func typoBudget(n int) int {
-	switch {
-	case n < 3:
-		return 0
-	case n < 6:
-		return 1
-	}
-	return 2
-}
-
-// editDistance is the optimal string alignment distance between a and b, by bytes.
-func editDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
+	return suggest.Nearest(name, len(candidates), func(i int) string { return candidates[i] })
 }

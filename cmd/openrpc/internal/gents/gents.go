@@ -170,7 +170,7 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 		if p.Deprecated {
 			pp.desc = strings.TrimSpace(pp.desc + " (deprecated)")
 		}
-		if i == len(m.Params)-1 && m.ParamStructure == "by-position" && g.variadic(at) {
+		if i == len(m.Params)-1 && m.ParamStructure == "by-position" && p.Variadic() {
 			pp.variadic = true
 		}
 		params = append(params, pp)
@@ -218,7 +218,7 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 		g.usesByName = true
 		var members []string
 		for _, p := range params {
-			members = append(members, propertyName(p.wire)+": "+p.ts)
+			members = append(members, literalKey(p.wire)+": "+p.ts)
 		}
 		args = "byName({ " + strings.Join(members, ", ") + " })"
 	}
@@ -296,19 +296,6 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 	}
 	writeDoc(b, "  ", doc)
 	fmt.Fprintf(b, "  %s(%s): %s {\n    %s\n  }\n", name, strings.Join(sig, ", "), ret, body)
-}
-
-// variadic reports whether the content descriptor whose schema is at ptr says
-// "x-variadic": true: it stands for any count of positional params.
-func (g *generator) variadic(schemaPtr string) bool {
-	raw, err := g.doc.Lookup(strings.TrimSuffix(schemaPtr, "/schema"))
-	if err != nil {
-		return false
-	}
-	var cd struct {
-		Variadic bool `json:"x-variadic"`
-	}
-	return json.Unmarshal(raw, &cd) == nil && cd.Variadic
 }
 
 // event returns the type of a subscription's events, from x-subscription's event.
@@ -457,7 +444,7 @@ export class Batch extends Methods {
 const byNameFunc = `
 /** Returns params by name, without the members left undefined. */
 function byName(params: { [name: string]: unknown }): Params {
-  const out: { [name: string]: unknown } = {};
+  const out: { [name: string]: unknown } = Object.create(null);
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined) out[k] = v;
   }

@@ -226,3 +226,25 @@ func BenchmarkGenerate(b *testing.B) {
 		})
 	}
 }
+
+// TestProtoParam sends a param named __proto__ as a member of the params: in a JavaScript
+// object literal, __proto__: value sets the object's prototype instead, and so does
+// out["__proto__"] = value on an ordinary object, so neither may carry it.
+func TestProtoParam(t *testing.T) {
+	d, err := docmodel.Parse([]byte(`{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [
+		{"name": "m", "params": [{"name": "__proto__", "schema": {"type": "object"}}, {"name": "a", "schema": {"type": "string"}}],
+		 "result": {"name": "r", "schema": {"type": "object", "properties": {"__proto__": {"type": "string"}}}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := generate(t, d, "proto")
+	for _, want := range []string{
+		`byName({ ["__proto__"]: proto, a: a })`,
+		`const out: { [name: string]: unknown } = Object.create(null);`,
+		"    __proto__?: string;", // a type's member is a plain name
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %s in\n%s", want, got)
+		}
+	}
+}

@@ -482,6 +482,15 @@ func propertyName(name string) string {
 	return quote(name)
 }
 
+// literalKey returns a member name as an object literal writes it: as propertyName does,
+// but for __proto__, which in a literal sets the object's prototype unless it is computed.
+func literalKey(name string) string {
+	if name == "__proto__" {
+		return `["__proto__"]`
+	}
+	return propertyName(name)
+}
+
 // quote returns s as a TypeScript string literal.
 func quote(s string) string {
 	var b bytes.Buffer

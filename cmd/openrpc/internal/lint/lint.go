@@ -8,9 +8,10 @@
 //
 // Severities:
 //   - error: the document breaks the OpenRPC specification or cannot be used as written
-//     (the meta-schema, a $ref that does not resolve, duplicate method or param names,
-//     an optional param before a required one, an example that does not satisfy its
-//     schema, an error code reserved by JSON-RPC for its own future use).
+//     (bytes that are not UTF-8, the meta-schema, a $ref that does not resolve or loops,
+//     duplicate method or param names, an optional param before a required one, an
+//     example that does not satisfy its schema, an error code reserved by JSON-RPC for
+//     its own future use).
 //   - warning: the document is valid but likely wrong or not portable (a code of the
 //     implementation-defined range -32099..-32000 that the framework does not define, a
 //     reference to another document, which is not checked, an x- field not declared in
@@ -27,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/schemacheck"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
@@ -54,16 +56,18 @@ type Problem struct {
 }
 
 // String formats the problem as "/methods/3/params/1/name: duplicate param name "limit"",
-// with "warning: " before the message of a warning.
+// with "warning: " before the message of a warning, and the control characters a
+// document's names may hold escaped.
 func (p Problem) String() string {
 	ptr := p.Pointer
 	if ptr == "" {
 		ptr = "/"
 	}
+	ptr, msg := docmodel.Printable(ptr), docmodel.Printable(p.Message)
 	if p.Severity == Warning {
-		return ptr + ": warning: " + p.Message
+		return ptr + ": warning: " + msg
 	}
-	return ptr + ": " + p.Message
+	return ptr + ": " + msg
 }
 
 // The meta-schema of OpenRPC documents and the JSON Schema meta-schema it refers to: copies
@@ -139,6 +143,17 @@ func (c *checker) check(raw []byte) {
 		return
 	}
 	c.tree = v
+	if !utf8.Valid(raw) {
+		i := 0
+		for i < len(raw) {
+			r, n := utf8.DecodeRune(raw[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+		}
+		c.add(Error, "", "the document is not UTF-8: byte %#x at offset %d", raw[i], i)
+	}
 	c.metaSchema(v)
 	c.refs(v, v, "", "")
 	d, err := docmodel.Parse(raw)
@@ -262,6 +277,9 @@ func (c *checker) refs(root, v any, ptr, key string) {
 	}
 }
 
+// maxRefChain is how many $refs in a row tools follow (docmodel's bound).
+const maxRefChain = 64
+
 func (c *checker) ref(root any, ref, at string) {
 	if !strings.HasPrefix(ref, "#") {
 		c.add(Warning, at, "$ref %q points into another document, which is not checked", ref)
@@ -272,8 +290,32 @@ func (c *checker) ref(root any, ref, at string) {
 		c.add(Error, at, "$ref %q is not a JSON Pointer", ref)
 		return
 	}
-	if _, err := lookup(root, ptr); err != nil {
+	target, err := lookup(root, ptr)
+	if err != nil {
 		c.add(Error, at, "$ref %q does not resolve: %v", ref, err)
+		return
+	}
+	// A $ref to an object that is a $ref again, and so on, must end at something else.
+	chain := []string{ref}
+	for {
+		m, _ := target.(map[string]any)
+		next, ok := m["$ref"].(string)
+		if !ok || !strings.HasPrefix(next, "#") {
+			return
+		}
+		loops := slices.Contains(chain, next)
+		chain = append(chain, next)
+		if loops {
+			c.add(Error, at, "$ref %q never reaches a schema: the $refs loop (%s)", ref, strings.Join(chain, ", "))
+			return
+		}
+		if len(chain) > maxRefChain {
+			c.add(Error, at, "$ref %q starts a chain of more than %d $refs, which tools do not follow", ref, maxRefChain)
+			return
+		}
+		if target, err = lookup(root, docmodel.RefPointer(next)); err != nil {
+			return // reported where that $ref is
+		}
 	}
 }
 

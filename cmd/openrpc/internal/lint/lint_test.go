@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,5 +123,64 @@ func BenchmarkCheck(b *testing.B) {
 		if p := Check(doc); len(p) > 0 {
 			b.Fatal(p)
 		}
+	}
+}
+
+// TestRefCycle reports $refs that lead to $refs only, round in a loop, and never to a
+// schema; a schema that contains itself (a linked list) is fine.
+func TestRefCycle(t *testing.T) {
+	doc := `{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [
+	  {"name": "m", "params": [{"name": "a", "schema": {"$ref": "#/components/schemas/A"}}],
+	   "result": {"name": "r", "schema": {"$ref": "#/components/schemas/List"}}}],
+	 "components": {"schemas": {
+	   "A": {"$ref": "#/components/schemas/B"},
+	   "B": {"$ref": "#/components/schemas/A", "description": "beside a $ref, ignored"},
+	   "Self": {"$ref": "#/components/schemas/Self"},
+	   "List": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/List"}}}}}}`
+	var got []string
+	for _, p := range Check([]byte(doc)) {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`/components/schemas/A/$ref: $ref "#/components/schemas/B" never reaches a schema: the $refs loop (#/components/schemas/B, #/components/schemas/A, #/components/schemas/B)`,
+		`/components/schemas/B/$ref: $ref "#/components/schemas/A" never reaches a schema: the $refs loop (#/components/schemas/A, #/components/schemas/B, #/components/schemas/A)`,
+		`/components/schemas/Self/$ref: $ref "#/components/schemas/Self" never reaches a schema: the $refs loop (#/components/schemas/Self, #/components/schemas/Self)`,
+		`/methods/0/params/0/schema/$ref: $ref "#/components/schemas/A" never reaches a schema: the $refs loop (#/components/schemas/A, #/components/schemas/B, #/components/schemas/A)`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestLongRefChain reports a chain of $refs longer than tools follow, once per $ref that
+// starts one, in time linear in the chain's length per $ref.
+func TestLongRefChain(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [], "components": {"schemas": {`)
+	const n = 100
+	for i := range n {
+		fmt.Fprintf(&b, `"S%d": {"$ref": "#/components/schemas/S%d"}, `, i, i+1)
+	}
+	fmt.Fprintf(&b, `"S%d": {"type": "string"}}}}`, n)
+	problems := Check([]byte(b.String()))
+	// S0..S35 start chains of 65 $refs or more; the shorter ones of S36..S99 end at the string.
+	if len(problems) != n-maxRefChain {
+		t.Fatalf("%d problems, want %d: %v", len(problems), n-maxRefChain, problems)
+	}
+	if want := `/components/schemas/S0/$ref: $ref "#/components/schemas/S1" starts a chain of more than 64 $refs, which tools do not follow`; problems[0].String() != want {
+		t.Errorf("got %s, want %s", problems[0], want)
+	}
+}
+
+// TestNotUTF8 reports bytes that are not UTF-8, which JSON does not allow and decoders
+// replace with U+FFFD, changing the names they are in.
+func TestNotUTF8(t *testing.T) {
+	doc := []byte("{\"openrpc\": \"1.3.2\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"methods\": [{\"name\": \"caf\xe9\", \"params\": []}]}")
+	var got []string
+	for _, p := range Check(doc) {
+		got = append(got, p.String())
+	}
+	if want := []string{`/: the document is not UTF-8: byte 0xe9 at offset 86`}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -81,7 +82,8 @@ func (d *Document) Compile(ptr string) (s *Schema, err error) {
 			err = fmt.Errorf("%s: the schema cannot be compiled: %v", ptr, r)
 		}
 	}()
-	cs, err := d.compiler.Compile(docURL + "#" + ptr)
+	// The pointer is a URI fragment here: a % in a name must be escaped, and is unescaped.
+	cs, err := d.compiler.Compile(docURL + "#" + (&url.URL{Fragment: ptr}).EscapedFragment())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", ptr, strings.ReplaceAll(err.Error(), docURL+"#", ""))
 	}

@@ -3,6 +3,7 @@ package schemacheck
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,6 +87,31 @@ func TestCompile_documents(t *testing.T) {
 					t.Errorf("%s: %s: %v", filepath.Base(f), m.Name, err)
 				}
 			}
+		}
+	}
+}
+
+// TestPointerNeedsEscaping compiles schemas under names a URI fragment must escape: a
+// percent sign, a space, a slash (~1 in a pointer), non-ASCII letters, a # and a ?.
+func TestPointerNeedsEscaping(t *testing.T) {
+	names := []string{"100%", "a b", "a/b", "日本", "x#y", "q?r", "%41"}
+	var members []string
+	for _, n := range names {
+		members = append(members, strconv.Quote(n)+`: {"type": "integer"}`)
+	}
+	d, err := New([]byte(`{"openrpc": "1.3.2", "components": {"schemas": {` + strings.Join(members, ", ") + `}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		ptr := "/components/schemas/" + strings.ReplaceAll(strings.ReplaceAll(n, "~", "~0"), "/", "~1")
+		s, err := d.Compile(ptr)
+		if err != nil {
+			t.Errorf("%s: %v", ptr, err)
+			continue
+		}
+		if p := s.Validate([]byte(`"x"`)); len(p) != 1 {
+			t.Errorf("%s: %q against an integer schema: %v", ptr, "x", p)
 		}
 	}
 }

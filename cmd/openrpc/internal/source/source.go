@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/rpchttp"
@@ -29,7 +30,13 @@ type Options struct {
 	Stdin io.Reader
 	// HTTPClient sends HTTP requests; default http.DefaultClient.
 	HTTPClient *http.Client
+	// Timeout bounds the reading of a URL, connecting included; default DefaultTimeout.
+	Timeout time.Duration
 }
+
+// DefaultTimeout bounds the reading of a URL when Options.Timeout is zero: a service
+// that accepts the connection and never answers makes Load fail, not wait for ever.
+const DefaultTimeout = time.Minute
 
 // IsURL reports whether name is an http, https, ws or wss URL.
 func IsURL(name string) bool {
@@ -72,7 +79,16 @@ func Load(ctx context.Context, name string, opts *Options) ([]byte, error) {
 			return nil, fmt.Errorf("reading standard input: %w", err)
 		}
 	case IsURL(name):
-		b, err = loadURL(ctx, name, opts)
+		timeout := opts.Timeout
+		if timeout <= 0 {
+			timeout = DefaultTimeout
+		}
+		uctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		b, err = loadURL(uctx, name, opts)
+		if err != nil && ctx.Err() == nil && uctx.Err() != nil {
+			return nil, fmt.Errorf("%s: no answer within %s: is it the service's URL, and does the service run?", name, timeout)
+		}
 		if err != nil {
 			return nil, err
 		}

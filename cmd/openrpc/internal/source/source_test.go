@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/coder/websocket"
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
@@ -49,6 +51,51 @@ func TestLoad(t *testing.T) {
 	} {
 		if _, err := Load(ctx, name, nil); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want %q", name, err, want)
+		}
+	}
+}
+
+// TestLoadTimeout reads from services that never answer, over HTTP and WebSocket, and from
+// one that sends part of its answer: Load gives up after Options.Timeout with an error that
+// says so, instead of waiting for ever.
+func TestLoadTimeout(t *testing.T) {
+	release := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	mux.HandleFunc("/partial", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"openrpc": "1.3.2", `))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+	defer close(release)
+	// A WebSocket service that reads calls and never answers.
+	ws := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		for {
+			if _, _, err := c.Read(r.Context()); err != nil {
+				return
+			}
+		}
+	}))
+	defer ws.Close()
+	for _, name := range []string{ts.URL + "/hang", ts.URL + "/partial", "ws" + strings.TrimPrefix(ws.URL, "http")} {
+		_, err := Load(context.Background(), name, &Options{Timeout: 200 * time.Millisecond})
+		if err == nil || !strings.Contains(err.Error(), "no answer within 200ms") {
+			t.Errorf("%s: got %v, want no answer within 200ms", name, err)
 		}
 	}
 }
