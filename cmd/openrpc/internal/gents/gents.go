@@ -160,6 +160,12 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 			at = fmt.Sprintf("%s/params/%d/schema", ptr, i)
 		}
 		schemaPtrs = append(schemaPtrs, at)
+		if m.ParamStructure != "by-position" && slices.ContainsFunc(params, func(q param) bool { return q.wire == p.Name }) {
+			// A document that names two params alike (invalid, but found in the wild) can
+			// send only one of them by name: the first.
+			g.t.note(fmt.Sprintf("%s/params/%d", ptr, i), "a second param named %q: left out", p.Name)
+			continue
+		}
 		pp := param{
 			wire:     p.Name,
 			ts:       locals.name(camel(p.Name), "param"+strconv.Itoa(i)),

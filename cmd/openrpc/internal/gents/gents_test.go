@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -246,5 +247,23 @@ func TestProtoParam(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %s in\n%s", want, got)
 		}
+	}
+}
+
+// TestDuplicateParamNames leaves out the second of two params named alike in a by-name
+// call: an object literal cannot hold both, and tsc refuses one that tries.
+func TestDuplicateParamNames(t *testing.T) {
+	d, err := docmodel.Parse([]byte(`{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [
+		{"name": "m", "params": [{"name": "limit", "schema": {"type": "integer"}}, {"name": "limit", "schema": {"type": "string"}}],
+		 "result": {"name": "r", "schema": true}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, notes := generate(t, d, "dup")
+	if !strings.Contains(got, `m(limit?: number): Promise<unknown>`) || !strings.Contains(got, `byName({ limit: limit })`) {
+		t.Errorf("the method is not m(limit) sending limit once:\n%s", got)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, `a second param named "limit"`) }) {
+		t.Errorf("notes %q do not say the second limit was left out", notes)
 	}
 }
