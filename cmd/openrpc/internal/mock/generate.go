@@ -29,6 +29,10 @@ const (
 	maxItems    = 3  // items of an array without a tighter bound
 	maxRepeat   = 4  // repetitions of * and + in a pattern
 	maxStrLen   = 64 // length of a string padded to its minLength, at most this past it
+	// maxSteps bounds the schemas one Generate visits: without it, alternatives that fail
+	// deep down are retried level by level (exponential time), and nested minItems
+	// multiply (10000 arrays of 10000 items).
+	maxSteps = 1 << 18
 )
 
 // errUnsatisfiable is returned for a schema no value satisfies (false).
@@ -56,6 +60,8 @@ type generator struct {
 	refs map[string]int // $refs being expanded, with their depth of nesting
 	// name is the property being generated, which plain strings start with ("name-42").
 	name string
+	// steps counts the schemas visited, up to maxSteps.
+	steps int
 }
 
 // deep reports whether the generator should keep values minimal at depth: past maxDepth,
@@ -75,6 +81,9 @@ func (g *generator) deep(depth int) bool {
 func (g *generator) value(s *docmodel.Schema, depth int) (any, error) {
 	if depth > hardDepth {
 		return nil, fmt.Errorf("the schema nests deeper than %d levels without a way out", hardDepth)
+	}
+	if g.steps++; g.steps > maxSteps {
+		return nil, fmt.Errorf("gave up after %d schemas: its alternatives or sizes make a value too costly to generate", maxSteps)
 	}
 	if s == nil {
 		return "value", nil

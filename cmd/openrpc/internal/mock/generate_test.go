@@ -236,3 +236,45 @@ func FuzzGenerate(f *testing.F) {
 		}
 	})
 }
+
+// TestGenerateGivesUp: a recursive oneOf whose alternatives all recurse is refused with an
+// error, not retried alternative by alternative at every level (2^48 tries).
+func TestGenerateGivesUp(t *testing.T) {
+	raw := []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+		"methods":[{"name":"m","params":[],"result":{"name":"r","schema":{"$ref":"#/components/schemas/Node"}}}],
+		"components":{"schemas":{"Node":{"oneOf":[
+			{"type":"object","required":["a"],"properties":{"a":{"$ref":"#/components/schemas/Node"}}},
+			{"type":"array","minItems":1,"items":{"$ref":"#/components/schemas/Node"}}]}}}}`)
+	d, err := docmodel.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Generate(d, d.Methods[0].Result.Schema, "m")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Generate found a value for a schema that has none")
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("Generate still runs after a minute")
+	}
+}
+
+// TestGenerateBoundsSize: nested minItems that multiply to 10^8 items are refused, not
+// generated into gigabytes.
+func TestGenerateBoundsSize(t *testing.T) {
+	raw := []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+		"methods":[{"name":"m","params":[],"result":{"name":"r","schema":
+			{"type":"array","minItems":10000,"items":{"type":"array","minItems":10000,"items":{"type":"integer"}}}}}]}`)
+	d, err := docmodel.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := Generate(d, d.Methods[0].Result.Schema, "m"); err == nil {
+		t.Errorf("Generate made %d bytes", len(v))
+	}
+}
