@@ -29,6 +29,8 @@ const (
 	maxItems    = 3  // items of an array without a tighter bound
 	maxRepeat   = 4  // repetitions of * and + in a pattern
 	maxStrLen   = 64 // length of a string padded to its minLength, at most this past it
+	// maxGenLength is the longest minLength generated.
+	maxGenLength = 1 << 20
 	// maxSteps bounds the schemas one Generate visits: without it, alternatives that fail
 	// deep down are retried level by level (exponential time), and nested minItems
 	// multiply (10000 arrays of 10000 items).
@@ -527,6 +529,9 @@ func (g *generator) str(s *docmodel.Schema) (any, error) {
 	}
 	if minLen > maxLen {
 		return nil, fmt.Errorf("minLength %d is over maxLength %d", minLen, maxLen)
+	}
+	if minLen > maxGenLength {
+		return nil, fmt.Errorf("minLength %d is too long to generate", minLen)
 	}
 	if l := utf8.RuneCountInString(v); l >= minLen && l <= maxLen {
 		return v, nil

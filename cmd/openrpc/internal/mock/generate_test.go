@@ -278,3 +278,16 @@ func TestGenerateBoundsSize(t *testing.T) {
 		t.Errorf("Generate made %d bytes", len(v))
 	}
 }
+
+// TestGenerateBoundsLength: a minLength of 2^40 is refused, not padded rune by rune.
+func TestGenerateBoundsLength(t *testing.T) {
+	raw := []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+		"methods":[{"name":"m","params":[],"result":{"name":"r","schema":{"type":"string","minLength":1099511627776}}}]}`)
+	d, err := docmodel.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := Generate(d, d.Methods[0].Result.Schema, "m"); err == nil {
+		t.Errorf("Generate made %d bytes", len(v))
+	}
+}
