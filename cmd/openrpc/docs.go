@@ -65,6 +65,10 @@ const (
 	maxProxyResponseBytes = 32 << 20
 )
 
+// proxyCallTimeout bounds how long a call over HTTP waits for the endpoint's answer: under
+// the server's write timeout (a minute), so the page hears why rather than nothing.
+var proxyCallTimeout = 50 * time.Second
+
 // proxyPath is where the page sends its calls, beside the page.
 const proxyPath = "/rpc"
 
@@ -312,6 +316,11 @@ func (p *docsProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxProxyRequestBytes)
+	if !upgrade {
+		ctx, cancel := context.WithTimeout(r.Context(), proxyCallTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	p.rp.ServeHTTP(w, r)
 }
 
@@ -346,6 +355,11 @@ func newDocsProxy(target *url.URL, header http.Header, off string, logf func(for
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
 				writeRPCError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request is over %d bytes", maxProxyRequestBytes))
+				return
+			}
+			if errors.Is(err, context.DeadlineExceeded) && r.Context().Err() != nil {
+				p.logf("forwarding a call to %s: no answer within %v", p.target, proxyCallTimeout)
+				writeRPCError(w, r, http.StatusGatewayTimeout, fmt.Sprintf("the endpoint %s did not answer within %v", p.target, proxyCallTimeout))
 				return
 			}
 			p.logf("forwarding a call to %s: %v", p.target, err)

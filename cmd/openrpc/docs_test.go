@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/mock"
 	"github.com/openrpc-go/openrpc/rpchttp"
@@ -295,5 +296,35 @@ func TestDocs_ofMock(t *testing.T) {
 	}
 	if code, reply := rpcPost(t, d.base+"rpc", nil, `{"jsonrpc":"2.0","id":1,"method":"get_pet","params":[7]}`); code != http.StatusOK || !strings.Contains(reply, `"fluffy"`) {
 		t.Errorf("get_pet through docs and mock: %d %s", code, reply)
+	}
+}
+
+// TestDocs_slowEndpoint: a call the endpoint never answers ends with a JSON-RPC error
+// saying so, rather than waiting as long as the page does.
+func TestDocs_slowEndpoint(t *testing.T) {
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer slow.Close()
+	defer close(release)
+	old := proxyCallTimeout
+	proxyCallTimeout = 100 * time.Millisecond
+	defer func() { proxyCallTimeout = old }()
+
+	s := startServing(t, "docs", docWithServer(t, slow.URL))
+	req, _ := http.NewRequest(http.MethodPost, s.base+"rpc", strings.NewReader(listPets))
+	client := &http.Client{Timeout: 30 * time.Second}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("the call got no answer: %v", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusGatewayTimeout || !strings.Contains(string(body), "did not answer within") {
+		t.Errorf("%s %s", res.Status, body)
 	}
 }
