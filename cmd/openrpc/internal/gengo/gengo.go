@@ -21,7 +21,7 @@ import (
 
 // Options says what to generate.
 type Options struct {
-	// Package is the package name; it must be a Go identifier.
+	// Package is the package name; it must be a Go identifier other than main.
 	Package string
 	// Source names the document in the header of the files, as the command was given it.
 	Source string
@@ -89,6 +89,9 @@ type errorCode struct {
 func Generate(doc *docmodel.Document, opts Options) (files map[string][]byte, notes []string, err error) {
 	if !token.IsIdentifier(opts.Package) || opts.Package == "_" {
 		return nil, nil, fmt.Errorf("package name %q is not a Go identifier", opts.Package)
+	}
+	if opts.Package == "main" {
+		return nil, nil, errors.New(`package name "main" is a program's, which no code can import and the generated package has no func main: choose another`)
 	}
 	if doc == nil {
 		return nil, nil, errors.New("no document")

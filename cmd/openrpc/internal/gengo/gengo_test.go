@@ -179,7 +179,7 @@ func TestBadPackageName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"", "a-b", "1x", "_"} {
+	for _, name := range []string{"", "a-b", "1x", "_", "go", "main"} {
 		if _, _, err := Generate(d, Options{Package: name}); err == nil {
 			t.Errorf("package %q accepted", name)
 		}
