@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"go/token"
 	"maps"
 	"net/http"
 	"net/url"
@@ -103,6 +104,9 @@ func init() {
 				return err
 			}
 			opts.Package = filepath.Base(abs)
+			if !token.IsIdentifier(opts.Package) || opts.Package == "main" {
+				return usagef("the name of the directory %s, %q, is not a package name the code can have: give one with --package NAME", out, opts.Package)
+			}
 		}
 		b, err := source.Load(ctx, doc, &source.Options{Header: http.Header(headers), Stdin: e.stdin})
 		if err != nil {

@@ -345,6 +345,10 @@ func TestGenGoCommand(t *testing.T) {
 	if code := run(context.Background(), e, []string{"gen", "go", "--doc", "testdata/messy.openrpc.json", "--package", "not-a-name", "--out", out}); code == 0 {
 		t.Error("a package name that is not an identifier was accepted")
 	}
+	errs.Reset()
+	if code := run(context.Background(), e, []string{"gen", "go", "--doc", "testdata/messy.openrpc.json", "--out", filepath.Join(out, "my-api")}); code != 2 || !strings.Contains(errs.String(), "--package") {
+		t.Errorf("an output directory that is not a package name: exit status %d, want 2 and a hint at --package:\n%s", code, errs.String())
+	}
 	io.Copy(io.Discard, &errs)
 }
 
