@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -359,4 +360,63 @@ func BenchmarkNew(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestMock_concurrent calls the mock from several clients at once, single calls and
+// batches, with examples and generated results: the same answers, and no data race under
+// -race.
+func TestMock_concurrent(t *testing.T) {
+	raw, err := os.ReadFile("../../../../e2e/testdata/open-rpc-examples/petstore-openrpc.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, url := serve(t, raw)
+	want := string(mk.Result("list_pets"))
+	body := `[{"jsonrpc":"2.0","id":1,"method":"list_pets","params":[]},{"jsonrpc":"2.0","id":2,"method":"get_pet","params":[7]},{"jsonrpc":"2.0","id":3,"method":"list_pets","params":["x"]}]`
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				res, err := http.Post(url, "application/json", strings.NewReader(body))
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				var replies []struct {
+					ID     int             `json:"id"`
+					Result json.RawMessage `json:"result"`
+					Error  *struct{ Code int }
+				}
+				err = json.NewDecoder(res.Body).Decode(&replies)
+				res.Body.Close()
+				if err != nil || len(replies) != 3 {
+					errs <- fmt.Sprintf("batch: %d replies, %v", len(replies), err)
+					return
+				}
+				for _, r := range replies {
+					switch {
+					case r.ID == 1 && compactJSON(r.Result) != compactJSON([]byte(want)),
+						r.ID == 2 && r.Result == nil,
+						r.ID == 3 && (r.Error == nil || r.Error.Code != -32602):
+						errs <- fmt.Sprintf("reply %d: %s %+v", r.ID, r.Result, r.Error)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func compactJSON(b []byte) string {
+	var out bytes.Buffer
+	if err := json.Compact(&out, b); err != nil {
+		return string(b)
+	}
+	return out.String()
 }
