@@ -278,7 +278,14 @@ func (g *gen) paramsStruct(mm *method) {
 		}
 		b.WriteString("}\n")
 		if len(mm.fields) > 0 && !mm.fields[len(mm.fields)-1].required {
-			b.WriteString("\tfor len(params) > 0 && reflect.ValueOf(params[len(params)-1]).IsZero() {\n\t\tparams = params[:len(params)-1]\n\t}\n")
+			// The required params stay, zero or not: trimming stops after the last one.
+			keep := 0
+			for i, f := range mm.fields {
+				if f.required {
+					keep = i + 1
+				}
+			}
+			fmt.Fprintf(&b, "\tfor len(params) > %d && reflect.ValueOf(params[len(params)-1]).IsZero() {\n\t\tparams = params[:len(params)-1]\n\t}\n", keep)
 		}
 		b.WriteString("\treturn params\n}\n")
 	}
