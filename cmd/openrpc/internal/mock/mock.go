@@ -20,7 +20,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -415,12 +417,17 @@ func decode(b []byte) (any, error) {
 	return v, nil
 }
 
+// maxProblems is the most problems an Invalid params error lists.
+const maxProblems = 100
+
 // bind checks params against the method's and returns them by name, or an Invalid params
-// error listing every problem.
+// error listing every problem, up to maxProblems.
 func (me *method) bind(params json.RawMessage) (map[string]any, error) {
 	var problems []openrpc.ParamError
 	add := func(path, format string, args ...any) {
-		problems = append(problems, openrpc.ParamError{Path: path, Message: fmt.Sprintf(format, args...)})
+		if len(problems) < maxProblems {
+			problems = append(problems, openrpc.ParamError{Path: path, Message: fmt.Sprintf(format, args...)})
+		}
 	}
 	named := map[string]any{}
 	raw := map[string]json.RawMessage{}
@@ -432,11 +439,15 @@ func (me *method) bind(params json.RawMessage) (map[string]any, error) {
 		if structure == "by-name" {
 			return nil, invalid([]openrpc.ParamError{{Message: "this method takes its params by name (an object)"}})
 		}
-		var list []json.RawMessage
-		if err := json.Unmarshal(trimmed, &list); err != nil {
-			return nil, invalid([]openrpc.ParamError{{Message: err.Error()}})
-		}
-		for i, v := range list {
+		// Read item by item: past the method's params and maxProblems extra ones, the
+		// rest of a long array is not decoded.
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.Token() // [
+		for i := 0; dec.More() && i < len(me.params)+maxProblems; i++ {
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return nil, invalid([]openrpc.ParamError{{Message: err.Error()}})
+			}
 			if i >= len(me.params) {
 				add("/"+strconv.Itoa(i), "unexpected param: the method takes %d", len(me.params))
 				continue
@@ -450,7 +461,10 @@ func (me *method) bind(params json.RawMessage) (map[string]any, error) {
 		if err := json.Unmarshal(trimmed, &raw); err != nil {
 			return nil, invalid([]openrpc.ParamError{{Message: err.Error()}})
 		}
-		for name := range raw {
+		for _, name := range slices.Sorted(maps.Keys(raw)) { // the same error every time
+			if len(problems) >= maxProblems {
+				break
+			}
 			if !hasParam(me.m, name) {
 				add("/"+escape(name), "unknown param%s", me.suggest(name))
 			}
@@ -476,9 +490,6 @@ func (me *method) bind(params json.RawMessage) (map[string]any, error) {
 		}
 	}
 	if len(problems) > 0 {
-		if len(problems) > 100 {
-			problems = problems[:100]
-		}
 		return nil, invalid(problems)
 	}
 	return named, nil
