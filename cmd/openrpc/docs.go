@@ -121,7 +121,7 @@ func init() {
 			if err := checkDocument(raw); err != nil {
 				return nil, "", fmt.Errorf("%s: %v", name, err)
 			}
-			p := newDocsProxy(to, http.Header(headers), why, func(format string, args ...any) {
+			p := newDocsProxy(ctx, to, http.Header(headers), why, func(format string, args ...any) {
 				fmt.Fprintf(e.stderr, format+"\n", args...)
 			})
 			ui := docsui.NewHandler(page)
@@ -242,9 +242,10 @@ func proxyTarget(endpoint string) (*url.URL, error) {
 
 // docsProxy forwards the page's calls to one endpoint.
 type docsProxy struct {
-	target *url.URL    // nil: Try it is off
-	header http.Header // added to every call that does not carry the header
-	off    string      // why Try it is off
+	ctx    context.Context // the command's: its end closes the WebSockets forwarded
+	target *url.URL        // nil: Try it is off
+	header http.Header     // added to every call that does not carry the header
+	off    string          // why Try it is off
 	logf   func(format string, args ...any)
 	rp     *httputil.ReverseProxy
 }
@@ -310,6 +311,12 @@ func (p *docsProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
 		rc.SetReadDeadline(time.Time{})
 		rc.SetWriteDeadline(time.Time{})
+		// The server's shutdown does not end hijacked connections: the command's end
+		// closes the connection to the endpoint, which ends the forwarding.
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		defer context.AfterFunc(p.ctx, cancel)()
+		r = r.WithContext(ctx)
 	}
 	if r.ContentLength > maxProxyRequestBytes {
 		writeRPCError(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request is over %d bytes", maxProxyRequestBytes))
@@ -324,9 +331,10 @@ func (p *docsProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.rp.ServeHTTP(w, r)
 }
 
-// newDocsProxy returns a proxy to target, nil when Try it is off, for the reason off.
-func newDocsProxy(target *url.URL, header http.Header, off string, logf func(format string, args ...any)) *docsProxy {
-	p := &docsProxy{target: target, header: header, off: off, logf: logf}
+// newDocsProxy returns a proxy to target, nil when Try it is off, for the reason off; the
+// WebSockets it forwards end with ctx.
+func newDocsProxy(ctx context.Context, target *url.URL, header http.Header, off string, logf func(format string, args ...any)) *docsProxy {
+	p := &docsProxy{ctx: ctx, target: target, header: header, off: off, logf: logf}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			to := *p.target

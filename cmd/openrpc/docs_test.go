@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -326,5 +327,46 @@ func TestDocs_slowEndpoint(t *testing.T) {
 	body, _ := io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusGatewayTimeout || !strings.Contains(string(body), "did not answer within") {
 		t.Errorf("%s %s", res.Status, body)
+	}
+}
+
+// TestDocs_stopsWithWebSocketOpen: the command stops, exit status 0, while a page holds a
+// WebSocket to the endpoint through it, instead of waiting for the endpoint to close it
+// and failing after the shutdown timeout.
+func TestDocs_stopsWithWebSocketOpen(t *testing.T) {
+	backend := newRecordingBackend(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	stderr := &lockedBuffer{}
+	status := make(chan int, 1)
+	go func() {
+		status <- run(ctx, &env{stdin: strings.NewReader(""), stdout: pw, stderr: stderr, getenv: func(string) string { return "" }},
+			[]string{"docs", backend.URL + "/api/v1", "--addr", "127.0.0.1:0"})
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	if !sc.Scan() {
+		t.Fatalf("no output; stderr:\n%s", stderr)
+	}
+	go io.Copy(io.Discard, pr)
+	base := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`).FindString(sc.Text())
+	c, err := rpchttp.DialWebSocket(ctx, "ws"+strings.TrimPrefix(base, "http")+"rpc", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var pet map[string]any
+	if err := c.Call(ctx, "get_pet", []int{7}, &pet); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case code := <-status:
+		if code != 0 {
+			t.Errorf("exit status %d; stderr:\n%s", code, stderr)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the command did not stop within 20s of its context's end")
 	}
 }
