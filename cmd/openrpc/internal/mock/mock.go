@@ -431,6 +431,7 @@ func (me *method) bind(params json.RawMessage) (map[string]any, error) {
 	}
 	named := map[string]any{}
 	raw := map[string]json.RawMessage{}
+	var skip *param // a variadic param, read with the positions
 	trimmed := bytes.TrimSpace(params)
 	structure := me.m.ParamStructure
 	switch {
@@ -439,20 +440,44 @@ func (me *method) bind(params json.RawMessage) (map[string]any, error) {
 		if structure == "by-name" {
 			return nil, invalid([]openrpc.ParamError{{Message: "this method takes its params by name (an object)"}})
 		}
+		// A last param marked x-variadic takes every position from its own on, each
+		// checked against its schema, as the framework's variadic params do.
+		var variadic *param
+		fixed := len(me.params)
+		if fixed > 0 && me.params[fixed-1].cd.Variadic() {
+			fixed--
+			variadic = me.params[fixed]
+			skip = variadic
+		}
+		var rest []any
 		// Read item by item: past the method's params and maxProblems extra ones, the
 		// rest of a long array is not decoded.
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		dec.Token() // [
-		for i := 0; dec.More() && i < len(me.params)+maxProblems; i++ {
+		for i := 0; dec.More() && (variadic != nil || i < len(me.params)+maxProblems) && len(problems) < maxProblems; i++ {
 			var v json.RawMessage
 			if err := dec.Decode(&v); err != nil {
 				return nil, invalid([]openrpc.ParamError{{Message: err.Error()}})
 			}
-			if i >= len(me.params) {
+			switch {
+			case variadic != nil && i >= fixed:
+				path := "/" + escape(variadic.cd.Name) + "/" + strconv.Itoa(i-fixed)
+				if variadic.schema != nil {
+					for _, pr := range variadic.schema.Validate(v) {
+						add(path+pr.Path, "%s", pr.Message)
+					}
+				}
+				if dv, err := decode(v); err == nil {
+					rest = append(rest, dv)
+				}
+			case i >= len(me.params):
 				add("/"+strconv.Itoa(i), "unexpected param: the method takes %d", len(me.params))
-				continue
+			default:
+				raw[me.params[i].cd.Name] = v
 			}
-			raw[me.params[i].cd.Name] = v
+		}
+		if variadic != nil && rest != nil {
+			named[variadic.cd.Name] = rest
 		}
 	case trimmed[0] == '{':
 		if structure == "by-position" {
@@ -473,6 +498,9 @@ func (me *method) bind(params json.RawMessage) (map[string]any, error) {
 		return nil, invalid([]openrpc.ParamError{{Message: "params must be an array or an object"}})
 	}
 	for _, p := range me.params {
+		if p == skip {
+			continue
+		}
 		v, ok := raw[p.cd.Name]
 		if !ok {
 			if p.cd.Required {
