@@ -122,7 +122,11 @@ func NewServer(srv *openrpc.Server, opts *Options) (*mcp.Server, error) {
 		if out != nil {
 			t.OutputSchema = out
 		}
-		ms.AddTool(t, newTool(srv, m, opts.Header).handle)
+		tl, err := newTool(srv, m, opts.Header, sch)
+		if err != nil {
+			return nil, fmt.Errorf("rpcmcp: method %q: %w", m.Name, err)
+		}
+		ms.AddTool(t, tl.handle)
 		security[m.Name] = m.Security
 	}
 	if opts.HideForbidden != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -25,9 +26,10 @@ type tool struct {
 type param struct {
 	name     string
 	required bool
+	absent   json.RawMessage // sent for the param when left out before a given one; nil: none
 }
 
-func newTool(srv *openrpc.Server, m *openrpc.MethodObject, header http.Header) *tool {
+func newTool(srv *openrpc.Server, m *openrpc.MethodObject, header http.Header, sch *schemas) (*tool, error) {
 	name, _ := json.Marshal(m.Name)
 	t := &tool{
 		srv:        srv,
@@ -36,12 +38,23 @@ func newTool(srv *openrpc.Server, m *openrpc.MethodObject, header http.Header) *
 		byPosition: m.ParamStructure == openrpc.ByPosition,
 	}
 	for _, p := range m.Params {
-		t.params = append(t.params, param{name: p.Name, required: p.Required})
+		tp := param{name: p.Name, required: p.Required}
+		if t.byPosition && !p.Required && !p.Variadic {
+			v, err := toJSON(p.Schema)
+			if err != nil {
+				return nil, fmt.Errorf("param %q: %w", p.Name, err)
+			}
+			if v == nil {
+				v = map[string]any{}
+			}
+			tp.absent, _ = sch.absentValue(v)
+		}
+		t.params = append(t.params, tp)
 		if p.Variadic {
 			t.variadic = true
 		}
 	}
-	return t
+	return t, nil
 }
 
 // handle answers a tools/call request: it turns the arguments into a JSON-RPC request,
@@ -132,6 +145,12 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 			problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(p.name), Message: "required param is missing"})
 		}
 	}
+	for _, p := range t.params[:last+1] {
+		if _, ok := named[p.name]; !ok && !p.required && p.absent == nil {
+			problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(p.name),
+				Message: "must be given when a later param is: the method takes its params by position, and this one's schema has no default, null or zero value to stand for it"})
+		}
+	}
 	if len(problems) > 0 {
 		return nil, invalidParams(problems...)
 	}
@@ -143,7 +162,7 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 		if v, ok := named[t.params[i].name]; ok {
 			arr = append(arr, v...)
 		} else {
-			arr = append(arr, "null"...) // an optional param before a given one
+			arr = append(arr, t.params[i].absent...) // an optional param before a given one
 		}
 	}
 	return append(arr, ']'), nil
