@@ -71,7 +71,8 @@ func intAt(v reflect.Value) (int, bool) {
 // TestParamOrder_randomShapes registers random struct shapes (embedded structs, optional,
 // omitzero, pointer, default and constrained fields) and checks that the document and the
 // decoder agree: the document lists the required params first, a by-position call in the
-// document's order sets each field to the value at its param's position, a call of the
+// document's order sets each field to the value at its param's position, a wrong value is
+// reported under the name of the param at its position, a call of the
 // required params only is accepted, and one stopping short of them is refused naming the
 // first param it leaves out.
 func TestParamOrder_randomShapes(t *testing.T) {
@@ -122,6 +123,19 @@ func TestParamOrder_randomShapes(t *testing.T) {
 			}
 			if got, ok := intAt(v.FieldByIndex(sf.Index)); !ok || got != values[i] {
 				t.Errorf("shape %d %v: %s: param %q (position %d) decoded as %d, %v; want %d", shape, typ, raw, p.Name, i, got, ok, values[i])
+			}
+		}
+		for i, p := range mo.Params {
+			wrong := make([]any, len(values))
+			for j, n := range values {
+				wrong[j] = n
+			}
+			wrong[i] = "x"
+			raw, _ := json.Marshal(wrong)
+			e := dec.decode(raw, reflect.New(typ).Elem())
+			want := `"path":"/` + p.Name + `",`
+			if e == nil || !strings.Contains(string(e.Data), want) || strings.Count(string(e.Data), `"path"`) != 1 {
+				t.Errorf("shape %d %v: %s: got %v, want one error at /%s", shape, typ, raw, e, p.Name)
 			}
 		}
 		raw, _ = json.Marshal(values[:nRequired])
