@@ -155,15 +155,29 @@ func NewServer(srv *openrpc.Server, opts *Options) (*mcp.Server, error) {
 	return ms, nil
 }
 
+// envelopeBytes is the room an MCP request body is given beyond the server's
+// MaxRequestBytes, for the tools/call envelope around the arguments.
+const envelopeBytes = 64 << 10
+
 // NewHandler returns an http.Handler serving the MCP server of srv (see [NewServer]) over
 // the SDK's streamable HTTP transport; httpOpts may be nil. Mount it beside the JSON-RPC
-// endpoint, e.g. at /mcp.
+// endpoint, e.g. at /mcp. Unless httpOpts.MaxRequestBodyBytes says otherwise, request
+// bodies are bounded by the server's [openrpc.Limits.MaxRequestBytes] (plus 64 KiB for the
+// MCP envelope), not by the SDK's default: a call within the server's limit is accepted,
+// one past it refused with -32003 (413 when its body is past the bound).
 func NewHandler(srv *openrpc.Server, opts *Options, httpOpts *mcp.StreamableHTTPOptions) (http.Handler, error) {
 	ms, err := NewServer(srv, opts)
 	if err != nil {
 		return nil, err
 	}
-	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms }, httpOpts), nil
+	var o mcp.StreamableHTTPOptions
+	if httpOpts != nil {
+		o = *httpOpts
+	}
+	if o.MaxRequestBodyBytes == 0 {
+		o.MaxRequestBodyBytes = srv.Limits().MaxRequestBytes + envelopeBytes
+	}
+	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms }, &o), nil
 }
 
 // ServeStdio serves the MCP server of srv (see [NewServer]) on the process's standard
