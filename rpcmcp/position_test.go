@@ -3,7 +3,9 @@ package rpcmcp_test
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/openrpc-go/openrpc"
 )
@@ -38,4 +40,34 @@ func TestNewServer_byPositionOptionalBeforeGiven(t *testing.T) {
 	if got := toolText(t, res); !jsonEqual(t, []byte(got), []byte(want)) {
 		t.Errorf("got %s, want %s", got, want)
 	}
+}
+
+// TestNewServer_byPositionNoStandIn refuses, naming it, an optional param left out before
+// a given one when its schema constrains it (a format, a minimum): no value can stand for
+// it, and the server would refuse a zero value with a message about a param the agent did
+// not give.
+func TestNewServer_byPositionNoStandIn(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "T", Version: "1"}, &openrpc.ServerOptions{Logger: slog.New(slog.DiscardHandler)})
+	openrpc.Register(srv, openrpc.Method{Name: "window", ParamStructure: openrpc.ByPosition},
+		func(ctx context.Context, p Window) (int, error) { return p.To - p.From, nil })
+	cs := connect(t, srv, nil)
+	if res := callTool(t, cs, "window", map[string]any{"from": 1}); res.IsError {
+		t.Errorf("the required param only: %s", toolText(t, res))
+	}
+	e := toolError(t, callTool(t, cs, "window", map[string]any{"from": 1, "to": 3}))
+	if e.Code != openrpc.CodeInvalidParams || !strings.Contains(string(e.Data), `"path":"/start"`) ||
+		!strings.Contains(string(e.Data), `"path":"/size"`) || !strings.Contains(string(e.Data), "must be given when a later param is") {
+		t.Errorf("got %d %s %s, want -32602 naming /start and /size", e.Code, e.Message, e.Data)
+	}
+	if res := callTool(t, cs, "window", map[string]any{"from": 1, "start": "2026-01-02T00:00:00Z", "size": 2, "to": 3}); res.IsError {
+		t.Errorf("every param: %s", toolText(t, res))
+	}
+}
+
+// Window has optional params whose zero value their schemas refuse, before another one.
+type Window struct {
+	From  int       `json:"from"`
+	Start time.Time `json:"start,omitzero"`
+	Size  int       `json:"size,omitempty" minimum:"1"`
+	To    int       `json:"to,omitempty"`
 }

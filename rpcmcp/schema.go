@@ -264,7 +264,8 @@ const maxZeroDepth = 32
 // absentValue returns the JSON value that stands, in a by-position call, for an optional
 // param the arguments leave out before a given one: its default; null when its schema
 // admits null; else the zero value of its type, an object's required members set to
-// theirs. ok is false when the schema gives none of these.
+// theirs. ok is false when the schema gives none of these, or constrains the value (a
+// format, a minimum...), which the zero value may not meet.
 func (s *schemas) absentValue(schema any) (value json.RawMessage, ok bool) {
 	v, ok := s.zero(schema, 0)
 	if !ok {
@@ -308,6 +309,11 @@ func (s *schemas) zero(schema any, depth int) (any, bool) {
 	if l, ok := m["type"].([]any); ok && len(l) == 1 {
 		t, _ = l[0].(string)
 	}
+	for _, k := range constraintKeywords {
+		if _, ok := m[k]; ok && (k != "format" || t == "string") { // 0 fits every integer format
+			return nil, false // the zero value may not meet it
+		}
+	}
 	switch t {
 	case "integer", "number":
 		return 0, true
@@ -333,6 +339,12 @@ func (s *schemas) zero(schema any, depth int) (any, bool) {
 	}
 	return nil, false
 }
+
+// constraintKeywords are the keywords a zero value may fail: a schema with one has no zero
+// value to stand for an absent param.
+var constraintKeywords = []string{"enum", "const", "format", "pattern", "minLength", "minimum",
+	"exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf", "minItems", "minProperties",
+	"not", "allOf"}
 
 // admitsNull reports whether schema m accepts null: it has no type and no reference or
 // branches (any value), its type list has "null", or one of its branches is the null type.
