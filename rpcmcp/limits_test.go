@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/rpcmcp"
 )
@@ -52,5 +54,43 @@ func TestNewHandler_requestLimit(t *testing.T) {
 				t.Errorf("code %d (%s), want %d", e.Code, e.Message, tt.code)
 			}
 		})
+	}
+}
+
+// TestNewServer_overloaded refuses a tool call with -32004 while the server's request
+// memory (Limits.MaxTotalRequestBytes) is held by calls in flight, and accepts it again
+// once they are answered.
+func TestNewServer_overloaded(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "T", Version: "1"}, &openrpc.ServerOptions{
+		Logger: slog.New(slog.DiscardHandler),
+		Limits: openrpc.Limits{MaxRequestBytes: 1 << 10, MaxTotalRequestBytes: 1 << 10},
+	})
+	entered, release := make(chan struct{}), make(chan struct{})
+	openrpc.Register(srv, openrpc.Method{Name: "hold"}, func(ctx context.Context, p struct {
+		Data string `json:"data"`
+	}) (int, error) {
+		if p.Data[0] == 'h' {
+			entered <- struct{}{}
+			<-release
+		}
+		return len(p.Data), nil
+	})
+	cs := connect(t, srv, nil)
+	held := make(chan *mcp.CallToolResult)
+	go func() {
+		res, _ := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "hold", Arguments: map[string]any{"data": "h" + strings.Repeat("a", 600)}})
+		held <- res
+	}()
+	<-entered
+	e := toolError(t, callTool(t, cs, "hold", map[string]any{"data": strings.Repeat("b", 600)}))
+	if e.Code != openrpc.CodeOverloaded {
+		t.Errorf("while the first call holds its bytes: code %d (%s), want %d", e.Code, e.Message, openrpc.CodeOverloaded)
+	}
+	close(release)
+	if res := <-held; res == nil || res.IsError {
+		t.Fatalf("the held call: %v", res)
+	}
+	if res := callTool(t, cs, "hold", map[string]any{"data": strings.Repeat("b", 600)}); res.IsError {
+		t.Errorf("once the first call is answered: %s", toolText(t, res))
 	}
 }
