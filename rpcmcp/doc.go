@@ -44,8 +44,10 @@
 // over JSON-RPC. Its Value is the *mcp.CallToolRequest.
 //
 // A result becomes the tool result's text, as JSON, and its structured content when it is
-// an object. A JSON-RPC error becomes a tool error result (isError) whose text and
-// structured content are the error object, {"code": ..., "message": ..., "data": ...}:
+// an object. A JSON-RPC error becomes a tool error result (isError) whose text is the
+// error object, {"code": ..., "message": ..., "data": ...}, and so is its structured
+// content when the tool has no output schema (clients check structured content against
+// the output schema, in error results too):
 // invalid arguments give -32602 with the list of problems, a refused call -32099 with the
 // reason, a panic -32603. Errors of the MCP protocol itself (an unknown tool) stay protocol
 // errors.

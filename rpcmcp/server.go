@@ -126,6 +126,7 @@ func NewServer(srv *openrpc.Server, opts *Options) (*mcp.Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rpcmcp: method %q: %w", m.Name, err)
 		}
+		tl.hasOutput = out != nil
 		ms.AddTool(t, tl.handle)
 		security[m.Name] = m.Security
 	}

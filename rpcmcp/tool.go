@@ -21,6 +21,7 @@ type tool struct {
 	variadic   bool
 	params     []param     // in the method's order
 	header     http.Header // of calls that do not come over HTTP
+	hasOutput  bool        // the tool has an output schema
 }
 
 type param struct {
@@ -61,18 +62,29 @@ func newTool(srv *openrpc.Server, m *openrpc.MethodObject, header http.Header, s
 // has the server process it with the MCP request's caller, and turns the response into a
 // tool result.
 func (t *tool) handle(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	res := t.call(ctx, req)
+	if res.IsError && t.hasOutput {
+		// Clients check structured content against the output schema, in error results too
+		// (the TypeScript SDK's does): the error object stays in the text only.
+		res.StructuredContent = nil
+	}
+	return res, nil
+}
+
+// call runs a tools/call request through the server.
+func (t *tool) call(ctx context.Context, req *mcp.CallToolRequest) *mcp.CallToolResult {
 	params, perr := t.encodeParams(req.Params.Arguments)
 	if perr != nil {
-		return errorResult(perr), nil
+		return errorResult(perr)
 	}
 	msg := t.message(params)
 	n := int64(len(msg))
 	if !t.srv.Reserve(n) {
-		return errorResult(openrpc.NewError(openrpc.CodeOverloaded, openrpc.CodeOverloaded.String(), nil)), nil
+		return errorResult(openrpc.NewError(openrpc.CodeOverloaded, openrpc.CodeOverloaded.String(), nil))
 	}
 	reply := t.srv.Process(openrpc.WithCaller(ctx, callerOf(req, t.header)), msg)
 	t.srv.Release(n)
-	return toolResult(reply), nil
+	return toolResult(reply)
 }
 
 // callerOf returns the caller details of an MCP request: over streamable HTTP, the headers
