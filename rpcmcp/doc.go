@@ -23,8 +23,8 @@
 // its schema admits null, else as its type's zero value: 0, "", false, [], or an object of
 // its required members' zero values; when its schema constrains it, with a format or a
 // minimum for instance, the call is refused with -32602 naming it), and a variadic
-// method's params are one array property. When the result's schema is an object the tool has it as
-// output schema. The schemas of the OpenRPC document refer to its components
+// method's params are one array property. When the result's schema is an object with properties (a
+// struct's, not a map's, which may be null) the tool has it as output schema. The schemas of the OpenRPC document refer to its components
 // ("#/components/schemas/Name"); a tool's schemas are self-contained instead: the
 // components they use, recursive ones included, are in their "$defs" and the references
 // point there.

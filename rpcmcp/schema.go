@@ -194,7 +194,9 @@ func (s *schemas) inputSchema(m *openrpc.MethodObject) (map[string]any, error) {
 }
 
 // outputSchema returns the tool output schema of a method: its result's schema when that is
-// an object (MCP's structured content is an object), else nil.
+// an object with properties (MCP's structured content is an object, given with every result
+// of a tool with an output schema), else nil. An object without properties is a Go map's,
+// and a nil map is null.
 func (s *schemas) outputSchema(m *openrpc.MethodObject) (map[string]any, error) {
 	if m.Result == nil || m.Result.Schema == nil {
 		return nil, nil
@@ -211,6 +213,9 @@ func (s *schemas) outputSchema(m *openrpc.MethodObject) (map[string]any, error) 
 	root, ok := deepCopy(resolved).(map[string]any)
 	if !ok || !isObjectType(root["type"]) {
 		return nil, nil
+	}
+	if _, ok := root["properties"]; !ok {
+		return nil, nil // a map's: a nil map is null, which no structured content can be
 	}
 	l.dropUnused(name, root)
 	return l.finish(root), nil
