@@ -210,7 +210,7 @@ func hideForbidden(authorize openrpc.Authorizer, security map[string]openrpc.Sec
 				if len(required) > 0 {
 					if !asked {
 						asked = true
-						grants, _ = authorize(openrpc.WithCaller(ctx, callerOf(req, header))) // an error grants nothing
+						grants = grantsOf(ctx, authorize, callerOf(req, header))
 					}
 					if !permits(required, grants) {
 						continue
@@ -223,6 +223,21 @@ func hideForbidden(authorize openrpc.Authorizer, security map[string]openrpc.Sec
 			return &out, nil
 		}
 	}
+}
+
+// grantsOf returns the grants authorize gives caller: none when it fails or panics (a
+// panic must not end the process, as it does not when the authorizer runs for a call).
+func grantsOf(ctx context.Context, authorize openrpc.Authorizer, caller *openrpc.Caller) (grants openrpc.Grants) {
+	defer func() {
+		if recover() != nil {
+			grants = nil
+		}
+	}()
+	grants, err := authorize(openrpc.WithCaller(ctx, caller))
+	if err != nil {
+		return nil
+	}
+	return grants
 }
 
 // permits reports whether grants meet required: all the scopes of any one of its schemes.
