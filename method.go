@@ -32,7 +32,8 @@ type Method struct {
 	// names a param; a by-position method takes them in the pairing's order. Register
 	// panics when the method would refuse a pairing's params, or when its result does not
 	// decode into the result type (a type the framework does not decode, such as an
-	// interface with methods, leaves results unchecked).
+	// interface with methods or a type that encodes itself without decoding itself, leaves
+	// results unchecked).
 	Examples []ExamplePairing
 	// ExternalDocs points at more documentation.
 	ExternalDocs *ExternalDocs
@@ -199,7 +200,8 @@ func mustDescribe(m *method) {
 // position, or takes them either way and no example is named after one of its params, as in
 // documents that name examples after their values; else by name), refused by m's own params decoder, or its result refused by the
 // strict decoder of the result type. A result type the framework does not decode (such as
-// an interface with methods) leaves results unchecked.
+// an interface with methods), or one holding a type that encodes itself without decoding
+// itself, leaves results unchecked.
 func checkExamples(m *method) error {
 	var result *decoder
 	for _, ex := range m.Examples {
@@ -246,7 +248,7 @@ func checkExamples(m *method) error {
 // resultDecoder returns the strict decoder of result type t, or a decoder without a decode
 // func when the framework does not decode t.
 func resultDecoder(t reflect.Type) *decoder {
-	if checkDecodable(t) != nil {
+	if checkDecodable(t) != nil || encodesOnlyItself(t, map[reflect.Type]bool{}) {
 		return &decoder{}
 	}
 	d, err := compileDecoder(t, nil)
@@ -254,6 +256,36 @@ func resultDecoder(t reflect.Type) *decoder {
 		return &decoder{}
 	}
 	return d
+}
+
+// encodesOnlyItself reports whether t, or a type inside it, encodes itself (json.Marshaler,
+// encoding.TextMarshaler) and does not decode itself: the decoder of t would read such a
+// value by its Go fields, not as the JSON its encoding gives, so a result holding it cannot
+// be checked.
+func encodesOnlyItself(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	pt := reflect.PointerTo(t)
+	if pt.Implements(jsonUnmarshalerType) || pt.Implements(textUnmarshalerType) {
+		return false
+	}
+	if pt.Implements(jsonMarshalerType) || pt.Implements(textMarshalerType) {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		return encodesOnlyItself(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if (f.IsExported() || f.Anonymous) && f.Tag.Get("json") != "-" && encodesOnlyItself(f.Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // namedAfterParams reports whether any example is named after a param of a struct's

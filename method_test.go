@@ -16,6 +16,17 @@ type examplePerson struct {
 	Tags []string `json:"tags,omitempty"`
 }
 
+// exampleMoney encodes itself as a decimal string, and has no decoding of its own.
+type exampleMoney struct{ cents int }
+
+func (m exampleMoney) MarshalJSON() ([]byte, error) {
+	return []byte(fmt.Sprintf(`"%d.%02d"`, m.cents/100, m.cents%100)), nil
+}
+
+type exampleInvoice struct {
+	Total exampleMoney `json:"total"`
+}
+
 func newPerson(_ context.Context, p examplePerson) (examplePerson, error) { return p, nil }
 
 // pairing returns an example pairing named name of params given as name, value, name, value...
@@ -97,6 +108,14 @@ func TestRegister_examplesAreChecked(t *testing.T) {
 		{"result type left unchecked", func(r openrpc.Registrar) {
 			openrpc.Register(r, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{pairing("any", "whatever")}},
 				func(context.Context, struct{}) (fmt.Stringer, error) { return nil, nil })
+		}, ""},
+		{"result type that encodes itself but does not decode itself", func(r openrpc.Registrar) {
+			openrpc.Register(r, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{pairing("price", "1.50")}},
+				func(context.Context, struct{}) (exampleMoney, error) { return exampleMoney{cents: 150}, nil })
+		}, ""},
+		{"result holding a type that encodes itself but does not decode itself", func(r openrpc.Registrar) {
+			openrpc.Register(r, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{pairing("price", map[string]any{"total": "1.50"})}},
+				func(context.Context, struct{}) (exampleInvoice, error) { return exampleInvoice{}, nil })
 		}, ""},
 		{"params checked after an unchecked result", func(r openrpc.Registrar) {
 			openrpc.Register(r, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{pairing("any", "whatever"), pairing("bad", "x", "extra", 1)}},

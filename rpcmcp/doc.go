@@ -19,9 +19,12 @@
 // property per param, named as in the OpenRPC document and with its schema, required as
 // the param is, and no other property, whether the method takes its params by name or by
 // position: for a by-position method the tool's arguments are put in the params' order
-// (an optional param left out before a given one is sent as null), and a variadic method's
-// params are one array property. When the result's schema is an object the tool has it as
-// output schema. The schemas of the OpenRPC document refer to its components
+// (an optional param left out before a given one is sent as its default, else as null when
+// its schema admits null, else as its type's zero value: 0, "", false, [], or an object of
+// its required members' zero values; when its schema constrains it, with a format or a
+// minimum for instance, the call is refused with -32602 naming it), and a variadic
+// method's params are one array property. When the result's schema is an object with properties (a
+// struct's, not a map's, which may be null) the tool has it as output schema. The schemas of the OpenRPC document refer to its components
 // ("#/components/schemas/Name"); a tool's schemas are self-contained instead: the
 // components they use, recursive ones included, are in their "$defs" and the references
 // point there.
@@ -41,8 +44,10 @@
 // over JSON-RPC. Its Value is the *mcp.CallToolRequest.
 //
 // A result becomes the tool result's text, as JSON, and its structured content when it is
-// an object. A JSON-RPC error becomes a tool error result (isError) whose text and
-// structured content are the error object, {"code": ..., "message": ..., "data": ...}:
+// an object. A JSON-RPC error becomes a tool error result (isError) whose text is the
+// error object, {"code": ..., "message": ..., "data": ...}, and so is its structured
+// content when the tool has no output schema (clients check structured content against
+// the output schema, in error results too):
 // invalid arguments give -32602 with the list of problems, a refused call -32099 with the
 // reason, a panic -32603. Errors of the MCP protocol itself (an unknown tool) stay protocol
 // errors.

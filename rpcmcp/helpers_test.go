@@ -169,7 +169,7 @@ func toolText(t testing.TB, res *mcp.CallToolResult) string {
 }
 
 // toolError returns the JSON-RPC error a tool error result carries, checking that its text
-// and structured content agree.
+// and structured content, when it has one, agree.
 func toolError(t testing.TB, res *mcp.CallToolResult) *openrpc.Error {
 	t.Helper()
 	if !res.IsError {
@@ -178,6 +178,9 @@ func toolError(t testing.TB, res *mcp.CallToolResult) *openrpc.Error {
 	var e openrpc.Error
 	if err := json.Unmarshal([]byte(toolText(t, res)), &e); err != nil {
 		t.Fatalf("error text %q: %v", toolText(t, res), err)
+	}
+	if res.StructuredContent == nil {
+		return &e
 	}
 	b, err := json.Marshal(res.StructuredContent)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/openrpc-go/openrpc"
@@ -193,7 +194,9 @@ func (s *schemas) inputSchema(m *openrpc.MethodObject) (map[string]any, error) {
 }
 
 // outputSchema returns the tool output schema of a method: its result's schema when that is
-// an object (MCP's structured content is an object), else nil.
+// an object with properties (MCP's structured content is an object, given with every result
+// of a tool with an output schema), else nil. An object without properties is a Go map's,
+// and a nil map is null.
 func (s *schemas) outputSchema(m *openrpc.MethodObject) (map[string]any, error) {
 	if m.Result == nil || m.Result.Schema == nil {
 		return nil, nil
@@ -210,6 +213,9 @@ func (s *schemas) outputSchema(m *openrpc.MethodObject) (map[string]any, error) 
 	root, ok := deepCopy(resolved).(map[string]any)
 	if !ok || !isObjectType(root["type"]) {
 		return nil, nil
+	}
+	if _, ok := root["properties"]; !ok {
+		return nil, nil // a map's: a nil map is null, which no structured content can be
 	}
 	l.dropUnused(name, root)
 	return l.finish(root), nil
@@ -255,4 +261,122 @@ func deepCopy(v any) any {
 // unescapePointer decodes one JSON Pointer token (RFC 6901).
 func unescapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+}
+
+// maxZeroDepth bounds the nesting of the zero values absentValue builds.
+const maxZeroDepth = 32
+
+// absentValue returns the JSON value that stands, in a by-position call, for an optional
+// param the arguments leave out before a given one: its default; null when its schema
+// admits null; else the zero value of its type, an object's required members set to
+// theirs. ok is false when the schema gives none of these, or constrains the value (a
+// format, a minimum...), which the zero value may not meet.
+func (s *schemas) absentValue(schema any) (value json.RawMessage, ok bool) {
+	v, ok := s.zero(schema, 0)
+	if !ok {
+		return nil, false
+	}
+	b, err := json.Marshal(v)
+	return b, err == nil
+}
+
+// zero returns the value absentValue describes, as a generic JSON value.
+func (s *schemas) zero(schema any, depth int) (any, bool) {
+	m, ok := schema.(map[string]any)
+	if !ok || depth > maxZeroDepth {
+		return nil, false
+	}
+	if d, ok := m["default"]; ok {
+		return d, true
+	}
+	if ref, ok := m["$ref"].(string); ok {
+		name, ok := strings.CutPrefix(ref, componentPrefix)
+		c, found := s.components[unescapePointer(name)]
+		if !ok || !found {
+			return nil, false
+		}
+		return s.zero(c, depth+1)
+	}
+	if admitsNull(m) {
+		return nil, true
+	}
+	for _, k := range []string{"oneOf", "anyOf"} {
+		if branches, ok := m[k].([]any); ok {
+			for _, b := range branches {
+				if z, ok := s.zero(b, depth+1); ok {
+					return z, true
+				}
+			}
+			return nil, false
+		}
+	}
+	t, _ := m["type"].(string)
+	if l, ok := m["type"].([]any); ok && len(l) == 1 {
+		t, _ = l[0].(string)
+	}
+	for _, k := range constraintKeywords {
+		if _, ok := m[k]; ok && (k != "format" || t == "string") { // 0 fits every integer format
+			return nil, false // the zero value may not meet it
+		}
+	}
+	switch t {
+	case "integer", "number":
+		return 0, true
+	case "string":
+		return "", true
+	case "boolean":
+		return false, true
+	case "array":
+		return []any{}, true
+	case "object":
+		props, _ := m["properties"].(map[string]any)
+		required, _ := m["required"].([]any)
+		obj := make(map[string]any, len(required))
+		for _, r := range required {
+			name, _ := r.(string)
+			z, ok := s.zero(props[name], depth+1)
+			if !ok {
+				return nil, false
+			}
+			obj[name] = z
+		}
+		return obj, true
+	}
+	return nil, false
+}
+
+// constraintKeywords are the keywords a zero value may fail: a schema with one has no zero
+// value to stand for an absent param.
+var constraintKeywords = []string{"enum", "const", "format", "pattern", "minLength", "minimum",
+	"exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf", "minItems", "minProperties",
+	"not", "allOf"}
+
+// admitsNull reports whether schema m accepts null: it has no type and no reference or
+// branches (any value), its type list has "null", or one of its branches is the null type.
+func admitsNull(m map[string]any) bool {
+	switch t := m["type"].(type) {
+	case nil:
+		_, ref := m["$ref"]
+		_, one := m["oneOf"]
+		_, anyOf := m["anyOf"]
+		_, all := m["allOf"]
+		_, enum := m["enum"]
+		_, cst := m["const"]
+		if !ref && !one && !anyOf && !all && !enum && !cst {
+			return true
+		}
+	case string:
+		return t == "null"
+	case []any:
+		return slices.Contains(t, any("null"))
+	}
+	for _, k := range []string{"oneOf", "anyOf"} {
+		branches, _ := m[k].([]any)
+		for _, b := range branches {
+			if bm, ok := b.(map[string]any); ok && bm["type"] == "null" {
+				return true
+			}
+		}
+	}
+	return false
 }

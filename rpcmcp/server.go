@@ -122,7 +122,12 @@ func NewServer(srv *openrpc.Server, opts *Options) (*mcp.Server, error) {
 		if out != nil {
 			t.OutputSchema = out
 		}
-		ms.AddTool(t, newTool(srv, m, opts.Header).handle)
+		tl, err := newTool(srv, m, opts.Header, sch)
+		if err != nil {
+			return nil, fmt.Errorf("rpcmcp: method %q: %w", m.Name, err)
+		}
+		tl.hasOutput = out != nil
+		ms.AddTool(t, tl.handle)
 		security[m.Name] = m.Security
 	}
 	if opts.HideForbidden != nil {
@@ -151,15 +156,29 @@ func NewServer(srv *openrpc.Server, opts *Options) (*mcp.Server, error) {
 	return ms, nil
 }
 
+// envelopeBytes is the room an MCP request body is given beyond the server's
+// MaxRequestBytes, for the tools/call envelope around the arguments.
+const envelopeBytes = 64 << 10
+
 // NewHandler returns an http.Handler serving the MCP server of srv (see [NewServer]) over
 // the SDK's streamable HTTP transport; httpOpts may be nil. Mount it beside the JSON-RPC
-// endpoint, e.g. at /mcp.
+// endpoint, e.g. at /mcp. Unless httpOpts.MaxRequestBodyBytes says otherwise, request
+// bodies are bounded by the server's [openrpc.Limits.MaxRequestBytes] (plus 64 KiB for the
+// MCP envelope), not by the SDK's default: a call within the server's limit is accepted,
+// one past it refused with -32003 (413 when its body is past the bound).
 func NewHandler(srv *openrpc.Server, opts *Options, httpOpts *mcp.StreamableHTTPOptions) (http.Handler, error) {
 	ms, err := NewServer(srv, opts)
 	if err != nil {
 		return nil, err
 	}
-	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms }, httpOpts), nil
+	var o mcp.StreamableHTTPOptions
+	if httpOpts != nil {
+		o = *httpOpts
+	}
+	if o.MaxRequestBodyBytes == 0 {
+		o.MaxRequestBodyBytes = srv.Limits().MaxRequestBytes + envelopeBytes
+	}
+	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms }, &o), nil
 }
 
 // ServeStdio serves the MCP server of srv (see [NewServer]) on the process's standard
@@ -191,7 +210,7 @@ func hideForbidden(authorize openrpc.Authorizer, security map[string]openrpc.Sec
 				if len(required) > 0 {
 					if !asked {
 						asked = true
-						grants, _ = authorize(openrpc.WithCaller(ctx, callerOf(req, header))) // an error grants nothing
+						grants = grantsOf(ctx, authorize, callerOf(req, header))
 					}
 					if !permits(required, grants) {
 						continue
@@ -204,6 +223,21 @@ func hideForbidden(authorize openrpc.Authorizer, security map[string]openrpc.Sec
 			return &out, nil
 		}
 	}
+}
+
+// grantsOf returns the grants authorize gives caller: none when it fails or panics (a
+// panic must not end the process, as it does not when the authorizer runs for a call).
+func grantsOf(ctx context.Context, authorize openrpc.Authorizer, caller *openrpc.Caller) (grants openrpc.Grants) {
+	defer func() {
+		if recover() != nil {
+			grants = nil
+		}
+	}()
+	grants, err := authorize(openrpc.WithCaller(ctx, caller))
+	if err != nil {
+		return nil
+	}
+	return grants
 }
 
 // permits reports whether grants meet required: all the scopes of any one of its schemes.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -20,14 +21,16 @@ type tool struct {
 	variadic   bool
 	params     []param     // in the method's order
 	header     http.Header // of calls that do not come over HTTP
+	hasOutput  bool        // the tool has an output schema
 }
 
 type param struct {
 	name     string
 	required bool
+	absent   json.RawMessage // sent for the param when left out before a given one; nil: none
 }
 
-func newTool(srv *openrpc.Server, m *openrpc.MethodObject, header http.Header) *tool {
+func newTool(srv *openrpc.Server, m *openrpc.MethodObject, header http.Header, sch *schemas) (*tool, error) {
 	name, _ := json.Marshal(m.Name)
 	t := &tool{
 		srv:        srv,
@@ -36,30 +39,52 @@ func newTool(srv *openrpc.Server, m *openrpc.MethodObject, header http.Header) *
 		byPosition: m.ParamStructure == openrpc.ByPosition,
 	}
 	for _, p := range m.Params {
-		t.params = append(t.params, param{name: p.Name, required: p.Required})
+		tp := param{name: p.Name, required: p.Required}
+		if t.byPosition && !p.Required && !p.Variadic {
+			v, err := toJSON(p.Schema)
+			if err != nil {
+				return nil, fmt.Errorf("param %q: %w", p.Name, err)
+			}
+			if v == nil {
+				v = map[string]any{}
+			}
+			tp.absent, _ = sch.absentValue(v)
+		}
+		t.params = append(t.params, tp)
 		if p.Variadic {
 			t.variadic = true
 		}
 	}
-	return t
+	return t, nil
 }
 
 // handle answers a tools/call request: it turns the arguments into a JSON-RPC request,
 // has the server process it with the MCP request's caller, and turns the response into a
 // tool result.
 func (t *tool) handle(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	res := t.call(ctx, req)
+	if res.IsError && t.hasOutput {
+		// Clients check structured content against the output schema, in error results too
+		// (the TypeScript SDK's does): the error object stays in the text only.
+		res.StructuredContent = nil
+	}
+	return res, nil
+}
+
+// call runs a tools/call request through the server.
+func (t *tool) call(ctx context.Context, req *mcp.CallToolRequest) *mcp.CallToolResult {
 	params, perr := t.encodeParams(req.Params.Arguments)
 	if perr != nil {
-		return errorResult(perr), nil
+		return errorResult(perr)
 	}
 	msg := t.message(params)
 	n := int64(len(msg))
 	if !t.srv.Reserve(n) {
-		return errorResult(openrpc.NewError(openrpc.CodeOverloaded, openrpc.CodeOverloaded.String(), nil)), nil
+		return errorResult(openrpc.NewError(openrpc.CodeOverloaded, openrpc.CodeOverloaded.String(), nil))
 	}
 	reply := t.srv.Process(openrpc.WithCaller(ctx, callerOf(req, t.header)), msg)
 	t.srv.Release(n)
-	return toolResult(reply), nil
+	return toolResult(reply)
 }
 
 // callerOf returns the caller details of an MCP request: over streamable HTTP, the headers
@@ -132,6 +157,12 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 			problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(p.name), Message: "required param is missing"})
 		}
 	}
+	for _, p := range t.params[:last+1] {
+		if _, ok := named[p.name]; !ok && !p.required && p.absent == nil {
+			problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(p.name),
+				Message: "must be given when a later param is: the method takes its params by position, and this one's schema has no default, null or zero value to stand for it"})
+		}
+	}
 	if len(problems) > 0 {
 		return nil, invalidParams(problems...)
 	}
@@ -143,7 +174,7 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 		if v, ok := named[t.params[i].name]; ok {
 			arr = append(arr, v...)
 		} else {
-			arr = append(arr, "null"...) // an optional param before a given one
+			arr = append(arr, t.params[i].absent...) // an optional param before a given one
 		}
 	}
 	return append(arr, ']'), nil

@@ -25,8 +25,9 @@
 //	               queue group
 //	-mcp           also serve the methods as MCP tools at /mcp (streamable HTTP), with the
 //	               same bearer tokens and scopes (package rpcmcp)
-//	-mcp-stdio     serve the methods as MCP tools on standard input and output, and nothing
-//	               else: the command is then started by an agent (logs go to stderr)
+//	-mcp-stdio     serve the methods as MCP tools on standard input and output, and no
+//	               JSON-RPC listener (so not with -addr, -allow-origin, -mcp or -nats): the
+//	               command is then started by an agent (logs go to stderr)
 //	-debug         send error details to clients: for development only
 //	-metrics-addr  address of a second listener serving Prometheus metrics at /metrics
 //	               (default none): call counts and durations by method and outcome, calls
@@ -116,9 +117,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
 	case fs.NArg() > 0:
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	case *mcpStdio && (set["addr"] || set["allow-origin"] || *serveMCP || *natsURL != ""):
+		return fmt.Errorf("-mcp-stdio serves standard input and output only: it cannot go with -addr, -allow-origin, -mcp or -nats")
 	case *ttl <= 0:
 		return fmt.Errorf("-token-ttl %v: want a positive duration", *ttl)
 	case *cost < bcrypt.MinCost || *cost > bcrypt.MaxCost:

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -204,4 +207,21 @@ func mcpSignIn(t testing.TB, cs *mcp.ClientSession, creds map[string]any) string
 		t.Fatalf("sign_in: got %s (%v), want a token", mcpText(t, res), err)
 	}
 	return tok.AccessToken
+}
+
+// TestMCP_stdioAlone refuses -mcp-stdio with the flags of listeners it does not start: they
+// were ignored without a word.
+func TestMCP_stdioAlone(t *testing.T) {
+	for _, args := range [][]string{
+		{"-mcp-stdio", "-mcp"},
+		{"-mcp-stdio", "-nats", "nats://127.0.0.1:4222"},
+		{"-mcp-stdio", "-addr", "127.0.0.1:0"},
+	} {
+		var logs bytes.Buffer
+		err := run(context.Background(), append(args, "-db", filepath.Join(t.TempDir(), "never.db")),
+			func(string) string { return "" }, &logs, nil)
+		if err == nil || !strings.Contains(err.Error(), "-mcp-stdio") {
+			t.Errorf("%q: got %v, want an error naming -mcp-stdio", args, err)
+		}
+	}
 }

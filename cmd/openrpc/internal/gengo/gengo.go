@@ -238,6 +238,17 @@ func (g *gen) paramsStruct(mm *method) {
 	fmt.Fprintf(&b, "type %s struct {\n", name)
 	fields := namespace{}
 	seen := map[string]bool{}
+	// By position, every param before the last required one is in every call: it is
+	// generated as required, since the framework takes required params first and an
+	// optional field there would move after them.
+	lastRequired := -1
+	if mm.byPosition {
+		for i, p := range mm.m.Params {
+			if p.Required {
+				lastRequired = i
+			}
+		}
+	}
 	for i, p := range mm.m.Params {
 		if !validJSONName(p.Name) || seen[p.Name] {
 			g.note(p.Pointer, "param name %q cannot be a json tag or is taken: left out", p.Name)
@@ -260,11 +271,17 @@ func (g *gen) paramsStruct(mm *method) {
 			comment(&b, "Deprecated: the document marks it deprecated.")
 		}
 		ft := g.field(t)
-		if p.Required && strings.HasPrefix(ft, "*") {
+		required := p.Required || i < lastRequired
+		switch {
+		case !p.Required && required && strings.HasPrefix(ft, "*"):
+			g.note(p.Pointer, "optional param %q comes before a required one, by position, and may be null: a server built from this package takes it after the required params", p.Name)
+		case p.Required && strings.HasPrefix(ft, "*") && mm.byPosition:
+			g.note(p.Pointer, "required param %q is a pointer (it may be null): a server built from this package publishes it as optional, and takes it after the required params", p.Name)
+		case p.Required && strings.HasPrefix(ft, "*"):
 			g.note(p.Pointer, "required param %q is a pointer (it may be null): a server built from this package publishes it as optional", p.Name)
 		}
-		fmt.Fprintf(&b, "%s %s %s\n", fname, ft, g.tag(p.Name, !p.Required, t, desc, p.Pointer))
-		mm.fields = append(mm.fields, paramField{name: fname, required: p.Required})
+		fmt.Fprintf(&b, "%s %s %s\n", fname, ft, g.tag(p.Name, !required, t, desc, p.Pointer))
+		mm.fields = append(mm.fields, paramField{name: fname, required: required})
 	}
 	b.WriteString("}\n")
 	if mm.byPosition {

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -240,5 +241,39 @@ func BenchmarkGenerate(b *testing.B) {
 		if _, _, err := Generate(d, Options{Package: "auth", Server: true}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestByPositionOptionalBeforeRequired generates a by-position param that the document
+// gives as optional but places before a required one as required: every call sends it to
+// reach the later one, and the framework takes required params first, so an optional field
+// there would have moved it after them, swapping the server's positions with the
+// document's (and its own client's). One that may be null cannot be required in Go: noted.
+func TestByPositionOptionalBeforeRequired(t *testing.T) {
+	doc := `{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [
+		{"name": "pos", "paramStructure": "by-position", "params": [
+			{"name": "a", "schema": {"type": "integer"}},
+			{"name": "b", "required": true, "schema": {"type": "string"}},
+			{"name": "c", "schema": {"type": "integer"}}], "result": {"name": "r", "schema": {"type": "integer"}}},
+		{"name": "nul", "paramStructure": "by-position", "params": [
+			{"name": "n", "schema": {"type": ["integer", "null"]}},
+			{"name": "b", "required": true, "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}},
+		{"name": "named", "params": [
+			{"name": "a", "schema": {"type": "integer"}},
+			{"name": "b", "required": true, "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}}
+	]}`
+	code, notes := generate(t, doc, true)
+	flat := strings.Join(strings.Fields(code), " ")
+	for _, want := range []string{
+		"type PosParams struct { A int64 `json:\"a\"`",
+		"C int64 `json:\"c,omitzero\"`",
+		"type NamedParams struct { A int64 `json:\"a,omitzero\"`",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("no %q in\n%s", want, code)
+		}
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, `"n"`) && strings.Contains(n, "before") }) {
+		t.Errorf("notes %q: want one about n, which may be null, before required b", notes)
 	}
 }
