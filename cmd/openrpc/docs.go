@@ -78,6 +78,7 @@ func init() {
 		headers        headerFlag
 	)
 	docsCmd.flags = func(fs *flag.FlagSet) {
+		headers = nil // a run starts from the defaults, also in tests that run several
 		fs.StringVar(&addr, "addr", "127.0.0.1:8088", "the address to listen on (`HOST:PORT`; port 0 picks a free one)")
 		fs.StringVar(&endpoint, "endpoint", "", "the JSON-RPC endpoint Try it calls (http, https, ws or wss `URL`)")
 		fs.Var(&headers, "header", "a header for reading the document and for every call, `Name: value` (repeatable)")

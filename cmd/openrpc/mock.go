@@ -60,6 +60,7 @@ func init() {
 		headers headerFlag
 	)
 	mockCmd.flags = func(fs *flag.FlagSet) {
+		headers = nil // a run starts from the defaults, also in tests that run several
 		fs.StringVar(&addr, "addr", "127.0.0.1:8089", "the address to listen on (`HOST:PORT`; port 0 picks a free one)")
 		fs.Var(&headers, "header", "a header for reading the document from a service, `Name: value` (repeatable)")
 	}
