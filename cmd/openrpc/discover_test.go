@@ -1,33 +1,19 @@
 package main
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/openrpc-go/openrpc/internal/exampletest"
+	"github.com/openrpc-go/openrpc/internal/golden"
 )
 
-var updateDiscover = flag.Bool("update-discover", false, "rewrite testdata/discover/*.golden")
-
-// discoverGolden compares got with testdata/discover/NAME.golden.
+// discoverGolden compares got with testdata/discover/NAME.golden, or rewrites it with -update.
 func discoverGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "discover", name+".golden")
-	if *updateDiscover {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "discover", name+".golden"), []byte(got), *update)
 }
 
 // TestDiscoverFiles lists the methods of the examples' golden documents; the same golden

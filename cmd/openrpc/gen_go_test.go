@@ -19,10 +19,11 @@ import (
 	"github.com/openrpc-go/openrpc/internal/compat"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
 	"github.com/openrpc-go/openrpc/internal/exampletest"
+	"github.com/openrpc-go/openrpc/internal/golden"
 	"github.com/openrpc-go/openrpc/openrpctest"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of generated code")
+var update = flag.Bool("update", false, "rewrite the golden files of testdata: generated code, command output")
 
 // genDocuments lists the documents every generator test reads: the OpenRPC project's
 // examples, the repository's golden documents, and the messy ones of testdata.
@@ -283,44 +284,11 @@ func TestGenGoGolden(t *testing.T) {
 		t.Run(tt.pkg, func(t *testing.T) {
 			files := generateTwice(t, tt.doc, tt.pkg, true)
 			for _, name := range slices.Sorted(maps.Keys(files)) {
-				golden := filepath.Join("testdata/gengo", tt.pkg, strings.TrimSuffix(name, ".go")+".go.golden")
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, files[name], 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to write it)", err)
-				}
-				if !bytes.Equal(want, files[name]) {
-					t.Errorf("%s differs from %s (go test -update rewrites it):\n%s", name, golden, firstDiff(want, files[name]))
-				}
+				path := filepath.Join("testdata/gengo", tt.pkg, strings.TrimSuffix(name, ".go")+".go.golden")
+				golden.Check(t, path, files[name], *update)
 			}
 		})
 	}
-}
-
-// firstDiff shows the first line that differs.
-func firstDiff(want, got []byte) string {
-	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := range max(len(w), len(g)) {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, a, b)
-		}
-	}
-	return ""
 }
 
 // TestGenGoCommand runs the command on a document file and checks what it prints.

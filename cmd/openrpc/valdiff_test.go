@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,9 +12,8 @@ import (
 	"time"
 
 	"github.com/openrpc-go/openrpc/internal/exampletest"
+	"github.com/openrpc-go/openrpc/internal/golden"
 )
-
-var updateValDiff = flag.Bool("update-valdiff", false, "rewrite the expected outputs of validate and diff in testdata")
 
 // runCommand runs the command line args in-process and returns its output and status.
 func runCommand(t *testing.T, stdin string, args ...string) (stdout, stderr string, status int) {
@@ -28,22 +26,10 @@ func runCommand(t *testing.T, stdin string, args ...string) (stdout, stderr stri
 	return out.String(), errOut.String(), status
 }
 
-// checkOutput compares got with the file want, or rewrites it with -update-valdiff.
+// checkOutput compares got with the file want, or rewrites it with -update.
 func checkOutput(t *testing.T, want, got string) {
 	t.Helper()
-	if *updateValDiff {
-		if err := os.WriteFile(want, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	b, err := os.ReadFile(want)
-	if err != nil {
-		t.Fatalf("%v (run go test -update-valdiff to create it)", err)
-	}
-	if string(b) != got {
-		t.Errorf("output differs from %s (go test -update-valdiff accepts it):\ngot:\n%s\nwant:\n%s", want, got, b)
-	}
+	golden.Check(t, want, []byte(got), *update)
 }
 
 // TestValidate runs validate on each document of testdata/validate and compares its output

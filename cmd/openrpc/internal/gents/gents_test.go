@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/openrpc-go/openrpc/internal/docmodel"
+	"github.com/openrpc-go/openrpc/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata")
@@ -50,25 +51,7 @@ func TestGolden(t *testing.T) {
 				t.Errorf("notes for our own document: %q", notes)
 			}
 			path := filepath.Join("testdata", name+".ts.golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test -update writes it)", err)
-			}
-			if got != string(want) {
-				gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-				for i := range min(len(gl), len(wl)) {
-					if gl[i] != wl[i] {
-						t.Fatalf("%s differs at line %d:\ngot:  %s\nwant: %s\n(go test -update rewrites it)", path, i+1, gl[i], wl[i])
-					}
-				}
-				t.Fatalf("%s: got %d lines, want %d (go test -update rewrites it)", path, len(gl), len(wl))
-			}
+			golden.Check(t, path, []byte(got), *update)
 		})
 	}
 }
