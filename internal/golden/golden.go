@@ -30,12 +30,12 @@ func Check(t testing.TB, path string, got []byte, update bool) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs (run go test -update to accept):\n%s", path, FirstDiff(string(want), string(got)))
+		t.Errorf("%s differs (run go test -update to accept):\n%s", path, firstDiff(string(want), string(got)))
 	}
 }
 
-// FirstDiff shows the first differing lines of want and got.
-func FirstDiff(want, got string) string {
+// firstDiff shows the first differing lines of want and got.
+func firstDiff(want, got string) string {
 	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
 	for i := 0; i < len(w) || i < len(g); i++ {
 		var wl, gl string
