@@ -67,10 +67,10 @@ Examples:
   openrpc call http://localhost:8080/api/v1 sign_up username=alice password=correct-horse-1
   TOKEN=$(openrpc call --json http://localhost:8080/api/v1 sign_in alice correct-horse-1 | jq -r .access_token)
   openrpc call --bearer "$TOKEN" ws://localhost:8080/api/v1 get_caller
-  openrpc call http://localhost:8080/api/v1 subtract 42 23
-  openrpc call http://localhost:8080/api/v1 grant_scopes username=alice 'scopes=["scope1"]'
-  openrpc call http://localhost:8080/api/v1 sum '[1, 2, 3]'
-  printf 'sign_in alice correct-horse-1\nget_caller\n' | openrpc call http://localhost:8080/api/v1 -
+  openrpc call --bearer "$ADMIN_TOKEN" http://localhost:8080/api/v1 grant_scopes username=alice 'scopes=["scope1"]'
+  printf 'get_caller\nrequire_scopes\n' | openrpc call --bearer "$TOKEN" http://localhost:8080/api/v1 -
+  openrpc call http://localhost:8081/api/v1 subtract 42 23
+  openrpc call http://localhost:8081/api/v1 sum '[1, 2, 3]'
   openrpc call --no-discover http://localhost:9000/rpc eth_blockNumber
 `,
 }

@@ -28,7 +28,8 @@ cannot express:
            their schemas; error codes are not in -32768..-32100, which JSON-RPC reserves
   warning  error codes in -32099..-32000 other than the framework's (openrpc.Code);
            $refs to other documents (not checked); x- fields not declared in
-           x-extensions; example pairings naming no param or leaving out a required one
+           x-extensions; example pairings with more params than the method, or leaving
+           out a required one; links to methods the document does not have
 
 Each problem is printed as its JSON Pointer and a message, such as
   /methods/3/params/1/name: duplicate param name "limit" of method "list_pets"
