@@ -3,6 +3,8 @@ package main
 import (
 	"net/url"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,5 +88,45 @@ func TestHelpCallExamples(t *testing.T) {
 	}
 	if checked < 6 {
 		t.Errorf("checked %d calls of the examples, want at least 6", checked)
+	}
+}
+
+// TestREADMESessions runs the README's terminal sessions of commands that read files only
+// ("$ openrpc validate FILE", "$ openrpc diff OLD NEW"), from the repository root as the
+// README does, and compares what they print and, where the session shows it with
+// "$ echo $?", their exit status.
+func TestREADMESessions(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir("../..")
+	lines := strings.Split(string(readme), "\n")
+	ran := 0
+	for i := 0; i < len(lines); i++ {
+		cmdline, ok := strings.CutPrefix(lines[i], "$ openrpc ")
+		if !ok {
+			continue
+		}
+		args := strings.Fields(cmdline)
+		if args[0] != "validate" && args[0] != "diff" || slices.ContainsFunc(args[1:], func(a string) bool { return strings.Contains(a, "://") }) {
+			continue // a live service: not here
+		}
+		var want strings.Builder
+		for i+1 < len(lines) && !strings.HasPrefix(lines[i+1], "$ ") && !strings.HasPrefix(lines[i+1], "```") {
+			i++
+			want.WriteString(lines[i] + "\n")
+		}
+		stdout, stderr, status := runCommand(t, "", args...)
+		if got := stdout + stderr; got != want.String() {
+			t.Errorf("openrpc %s: the README shows\n%s\nbut it prints\n%s", cmdline, want.String(), got)
+		}
+		if i+2 < len(lines) && lines[i+1] == "$ echo $?" && lines[i+2] != strconv.Itoa(status) {
+			t.Errorf("openrpc %s: the README shows exit status %s, got %d", cmdline, lines[i+2], status)
+		}
+		ran++
+	}
+	if ran < 2 {
+		t.Errorf("ran %d README sessions, want the validate and diff ones", ran)
 	}
 }
