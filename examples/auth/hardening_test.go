@@ -101,7 +101,20 @@ func TestStore_blockedIsATimeout(t *testing.T) {
 			}
 			release()
 			for _, c := range blocked {
-				if r := call(t, s.url, c.authorization, c.method, c.params); c.method != "require_scopes" && r.Error != nil {
+				// The deadline is still 300 ms, which a loaded machine can miss while
+				// the pool replaces the connections the blocked calls gave up; a
+				// recovered service answers within a few tries. A sign_up that timed
+				// out at the moment it committed is followed by "taken".
+				timedOut := false
+				r := call(t, s.url, c.authorization, c.method, c.params)
+				for try := 1; try < 20 && r.Error != nil && r.Error.Code == openrpc.CodeTimeout; try++ {
+					timedOut = true
+					r = call(t, s.url, c.authorization, c.method, c.params)
+				}
+				if c.method == "sign_up" && timedOut && r.Error != nil && r.Error.Code == codeUsernameTaken {
+					continue
+				}
+				if c.method != "require_scopes" && r.Error != nil {
 					t.Errorf("%s after the lock went: %v", c.method, r.Error)
 				}
 			}
