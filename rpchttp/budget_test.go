@@ -167,7 +167,7 @@ func TestHandler_memoryBoundNeverLeaks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(nc, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 900\r\n\r\n{\"jsonrpc\":")
+			fmt.Fprintf(nc, "POST / HTTP/1.1\r\nHost: %s\r\nContent-Length: 900\r\n\r\n{\"jsonrpc\":", addr)
 			nc.Close()
 		}},
 		{"client gone mid-chunked-body", func(t *testing.T) {
@@ -175,7 +175,7 @@ func TestHandler_memoryBoundNeverLeaks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(nc, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n300\r\n%s", strings.Repeat("y", 700))
+			fmt.Fprintf(nc, "POST / HTTP/1.1\r\nHost: %s\r\nTransfer-Encoding: chunked\r\n\r\n300\r\n%s", addr, strings.Repeat("y", 700))
 			nc.Close()
 		}},
 	} {

@@ -65,6 +65,15 @@
 // WebSocket handshake, so there the Origin is compared with the Host: behind a proxy that
 // rewrites Host, list the public origin.
 //
+// Origin checks cannot stop DNS rebinding: a page on http://evil.example:8080 whose name
+// the attacker makes resolve to 127.0.0.1 is same-origin, to the browser, with a server
+// listening there, and its calls carry Host: evil.example:8080. So a request that reaches
+// the handler on a loopback address must name an IP address, "localhost" or a name under
+// it ("app.localhost") as its Host, or one of [HandlerOptions.AllowedHosts]; any other is
+// refused with 403 before anything else, a call with a JSON-RPC error (-32099) saying
+// what to do, a WebSocket handshake with plain text. Requests on other addresses are not
+// checked.
+//
 // [NewDocumentHandler] serves the document to pages on any origin
 // (Access-Control-Allow-Origin: *): it is public and the same for everyone.
 package rpchttp
@@ -81,6 +90,7 @@ import (
 	"time"
 
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/internal/hostcheck"
 	"github.com/openrpc-go/openrpc/internal/wire"
 )
 
@@ -113,6 +123,23 @@ type HandlerOptions struct {
 	// CORSMaxAge is how long browsers may cache a preflight answer (Access-Control-Max-Age),
 	// default 10 minutes; negative sends none (browsers then ask again within seconds).
 	CORSMaxAge time.Duration
+	// AllowedHosts are the names, besides IP addresses, "localhost" and names under it
+	// ("app.localhost"), that a request reaching the handler on a loopback address
+	// (127.0.0.1, ::1) may give as its Host; such a request naming another host is refused
+	// with 403, HTTP calls and WebSocket handshakes alike. That request is what a DNS
+	// rebinding attack sends: a page on http://evil.example:8080 whose name is made to
+	// resolve to 127.0.0.1, which the browser takes as same-origin with this server. List
+	// the names a local reverse proxy that keeps the Host, or an /etc/hosts entry, gives
+	// the server, as in "app.internal" or "*.dev.example.com". An entry without a port
+	// matches the host on any port, one with a port ("app.internal:8080") on that port
+	// only; matching is case-insensitive, ignores a trailing dot and takes path.Match
+	// wildcards ("*.example.com" matches a.example.com and a.b.example.com, not
+	// example.com). The entry "*" turns the check off. Requests arriving on other
+	// addresses (a server on a LAN or public address) and those whose local address is
+	// unknown (the handler called without net/http's server, as with
+	// httptest.NewRecorder) are not checked. NewHandler panics on a malformed entry, such
+	// as a URL.
+	AllowedHosts []string
 	// PingInterval is how often WebSocket peers are pinged; one that does not answer within
 	// the interval is disconnected. Default 30s; negative disables pings.
 	PingInterval time.Duration
@@ -142,6 +169,7 @@ type Handler struct {
 	srv            *openrpc.Server
 	maxBytes       int64
 	trustedOrigins *originPolicy
+	hosts          *hostcheck.Policy
 	pingInterval   time.Duration
 	noWebSocket    bool
 	shutdownGrace  time.Duration
@@ -168,6 +196,7 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 		servers:       map[*http.Server]*serverState{},
 	}
 	h.trustedOrigins = newOriginPolicy(opts)
+	h.hosts = newHostPolicy(opts)
 	if opts != nil {
 		if opts.MaxRequestBytes > 0 {
 			h.maxBytes = opts.MaxRequestBytes
@@ -191,6 +220,10 @@ func NewHandler(srv *openrpc.Server, opts *HandlerOptions) *Handler {
 
 // ServeHTTP answers one JSON-RPC message, or serves a WebSocket connection.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.hosts.Allows(r) {
+		refuseHost(w, r)
+		return
+	}
 	if isPreflight(r) {
 		h.trustedOrigins.preflight(w, r)
 		return

@@ -58,6 +58,11 @@
 // With [Options.HideForbidden] set to the server's authorizer, tools/list leaves out the
 // tools whose security requirement the caller's grants do not meet.
 //
+// Over streamable HTTP, a request reaching [NewHandler] on a loopback address that names
+// another Host than a loopback address or localhost (a web site whose name resolves to
+// this machine: DNS rebinding) is refused with 403 by the SDK, unless
+// mcp.StreamableHTTPOptions.DisableLocalhostProtection is set.
+//
 // # The OpenRPC document
 //
 // The server's OpenRPC document, as rpc.discover returns it, is also an MCP resource, at

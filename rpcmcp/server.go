@@ -166,6 +166,12 @@ const envelopeBytes = 64 << 10
 // bodies are bounded by the server's [openrpc.Limits.MaxRequestBytes] (plus 64 KiB for the
 // MCP envelope), not by the SDK's default: a call within the server's limit is accepted,
 // one past it refused with -32003 (413 when its body is past the bound).
+//
+// The SDK's handler guards against DNS rebinding as rpchttp's does, more strictly: a
+// request reaching it on a loopback address must name 127.0.0.1, another loopback address
+// or "localhost" (exactly: no "app.localhost", upper case or trailing dot) as its Host,
+// else it gets 403. It has no list of allowed hosts: behind a local proxy that keeps
+// another Host, set httpOpts.DisableLocalhostProtection, which turns the check off.
 func NewHandler(srv *openrpc.Server, opts *Options, httpOpts *mcp.StreamableHTTPOptions) (http.Handler, error) {
 	ms, err := NewServer(srv, opts)
 	if err != nil {

@@ -410,3 +410,43 @@ func TestNewServer_header(t *testing.T) {
 		t.Errorf("whoami: got %s, want \"mcp\"", toolText(t, res))
 	}
 }
+
+// The SDK's streamable HTTP handler refuses requests on loopback that name another Host
+// (DNS rebinding), unless StreamableHTTPOptions.DisableLocalhostProtection is set.
+func TestNewHandler_dnsRebinding(t *testing.T) {
+	srv := newTestServer(t)
+	const initialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`
+	for _, tt := range []struct {
+		name    string
+		host    string // "PORT" stands for the server's port
+		disable bool
+		want    int
+	}{
+		{"a web site's name", "evil.example:PORT", false, http.StatusForbidden},
+		{"127.0.0.1", "127.0.0.1:PORT", false, http.StatusOK},
+		{"localhost", "localhost:PORT", false, http.StatusOK},
+		{"a name under localhost, refused unlike by rpchttp (see NewHandler)", "app.localhost:PORT", false, http.StatusForbidden},
+		{"protection off", "evil.example:PORT", true, http.StatusOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := rpcmcp.NewHandler(srv, nil, &mcp.StreamableHTTPOptions{DisableLocalhostProtection: tt.disable})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs := httptest.NewServer(h)
+			defer hs.Close()
+			req, _ := http.NewRequest(http.MethodPost, hs.URL, strings.NewReader(initialize))
+			req.Host = strings.Replace(tt.host, "PORT", hs.URL[strings.LastIndex(hs.URL, ":")+1:], 1)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json, text/event-stream")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Errorf("Host %s: got %d, want %d", req.Host, resp.StatusCode, tt.want)
+			}
+		})
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -20,6 +19,7 @@ import (
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/source"
 	"github.com/openrpc-go/openrpc/docsui"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
+	"github.com/openrpc-go/openrpc/internal/hostcheck"
 )
 
 var docsCmd = &command{
@@ -253,12 +253,14 @@ type docsProxy struct {
 
 // guard refuses requests from pages of other origins, as the framework's handler does
 // (net/http.CrossOriginProtection, WebSocket handshakes included), and requests naming a
-// Host that is not an address of this machine when it listens on loopback (a web site
-// whose name resolves to 127.0.0.1).
+// Host other than an IP address or localhost (hostcheck.Local): a web site whose name
+// resolves to this machine (DNS rebinding) is same-origin with the page. Unlike the
+// framework's handler, which checks requests on loopback only, the guard checks them
+// wherever the command listens: it forwards calls with the --header credentials.
 func (p *docsProxy) guard(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !localHost(r) {
+		if !hostcheck.Local(r.Host) {
 			http.Error(w, "this server answers requests for 127.0.0.1 and localhost only: open the URL it printed", http.StatusForbidden)
 			return
 		}
@@ -274,17 +276,6 @@ func (p *docsProxy) guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// localHost reports whether the request's Host is an IP address or localhost, which a
-// web site cannot make a browser send to this server.
-func localHost(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.Host)
-	if err != nil {
-		host = r.Host
-	}
-	host = strings.Trim(host, "[]")
-	return net.ParseIP(host) != nil || strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost")
 }
 
 func isUpgrade(r *http.Request) bool {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
@@ -185,6 +186,37 @@ func TestMock_serves(t *testing.T) {
 	err = c.Call(ctx, "nope", nil, nil)
 	if openrpc.CodeOf(err) != openrpc.CodeMethodNotFound {
 		t.Errorf("an unknown method: %v", err)
+	}
+}
+
+// The mock's calls go through the framework's handler, which refuses a web site whose name
+// resolves to this machine (DNS rebinding), over HTTP and WebSocket.
+func TestMock_dnsRebinding(t *testing.T) {
+	s := startServing(t, "mock", petstore)
+	port := s.base[strings.LastIndex(s.base, ":")+1 : len(s.base)-1]
+	req, err := http.NewRequest(http.MethodPost, s.base, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"get_pet","params":[7]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "evil.example:" + port
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(string(body), `"code":-32099`) || !strings.Contains(string(body), "DNS rebinding") {
+		t.Errorf("a call for Host %s: %d %s, want 403 and a -32099 error", req.Host, res.StatusCode, body)
+	}
+	ctx := context.Background()
+	_, _, err = websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.base, "http"), &websocket.DialOptions{Host: req.Host})
+	if err == nil || !strings.Contains(err.Error(), "403") {
+		t.Errorf("a WebSocket for Host %s: %v, want 403", req.Host, err)
+	}
+	// The address it printed still works.
+	if code, body := rpcPost(t, s.base, nil, `{"jsonrpc":"2.0","id":1,"method":"get_pet","params":[7]}`); code != http.StatusOK {
+		t.Errorf("a call for %s: %d %s", s.base, code, body)
 	}
 }
 
