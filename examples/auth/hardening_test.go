@@ -258,6 +258,53 @@ func TestRun_allowOrigin(t *testing.T) {
 	}
 }
 
+// On loopback the API answers requests naming an address or localhost, and the names
+// -allow-host lists (a local proxy that keeps the Host); a page of a web site whose name
+// resolves to 127.0.0.1 (DNS rebinding) is refused before the call runs.
+func TestRun_allowHost(t *testing.T) {
+	s := startServer(t, nil, "-db", sqlitePath(t), "-allow-host", "app.internal")
+	for _, tt := range []struct {
+		host       string
+		wantStatus int
+	}{
+		{"evil.example", http.StatusForbidden},
+		{"app.internal", http.StatusOK},
+		{"localhost", http.StatusOK},
+	} {
+		user := strings.ReplaceAll(tt.host, ".", "-")
+		body := `{"jsonrpc":"2.0","method":"sign_up","params":{"username":"` + user + `","password":"correct horse battery"},"id":1}`
+		req, err := http.NewRequest(http.MethodPost, s.url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Host = tt.host + ":" + req.URL.Port()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.wantStatus {
+			t.Errorf("Host %s: got %d %s, want %d", req.Host, resp.StatusCode, reply, tt.wantStatus)
+		}
+	}
+	// The refused sign-up did not run; the allowed ones did.
+	for user, want := range map[string]bool{"evil-example": false, "app-internal": true, "localhost": true} {
+		if r := call(t, s.url, "", "sign_in", map[string]string{"username": user, "password": "correct horse battery"}); (r.Error == nil) != want {
+			t.Errorf("sign_in %s: got error %v, want an account: %v", user, r.Error, want)
+		}
+	}
+}
+
+func TestRun_allowHostMalformed(t *testing.T) {
+	err := run(t.Context(), []string{"-db", sqlitePath(t), "-addr", "127.0.0.1:0", "-allow-host", "http://app.internal/"},
+		func(string) string { return "" }, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "-allow-host") || !strings.Contains(err.Error(), "app.internal") {
+		t.Errorf("got %v, want an error naming -allow-host and suggesting app.internal", err)
+	}
+}
+
 func TestRun_allowOriginMalformed(t *testing.T) {
 	err := run(t.Context(), []string{"-db", sqlitePath(t), "-addr", "127.0.0.1:0", "-allow-origin", "https://app.example/path"},
 		func(string) string { return "" }, io.Discard, nil)

@@ -26,8 +26,12 @@
 //	-mcp           also serve the methods as MCP tools at /mcp (streamable HTTP), with the
 //	               same bearer tokens and scopes (package rpcmcp)
 //	-mcp-stdio     serve the methods as MCP tools on standard input and output, and no
-//	               JSON-RPC listener (so not with -addr, -allow-origin, -mcp or -nats): the
+//	               JSON-RPC listener (so not with -addr, -allow-origin, -allow-host, -mcp or -nats): the
 //	               command is then started by an agent (logs go to stderr)
+//	-allow-origin  an origin whose browser pages may call the API, with CORS (repeatable)
+//	-allow-host    a host name the API answers to on a loopback address besides addresses
+//	               and localhost, as behind a local proxy that keeps the Host (repeatable;
+//	               "*" turns the DNS-rebinding check off)
 //	-debug         send error details to clients: for development only
 //	-metrics-addr  address of a second listener serving Prometheus metrics at /metrics
 //	               (default none): call counts and durations by method and outcome, calls
@@ -114,6 +118,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		origins = append(origins, v)
 		return nil
 	})
+	var hosts []string
+	fs.Func("allow-host", "a host name (app.internal, app.internal:8080, *.example.com) the API answers to on a loopback address, as behind a local proxy that keeps the Host; repeat for more. Other names are refused there (DNS rebinding); \"*\" turns the check off", func(v string) error {
+		hosts = append(hosts, v)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -122,8 +131,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	switch {
 	case fs.NArg() > 0:
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
-	case *mcpStdio && (set["addr"] || set["allow-origin"] || *serveMCP || *natsURL != ""):
-		return fmt.Errorf("-mcp-stdio serves standard input and output only: it cannot go with -addr, -allow-origin, -mcp or -nats")
+	case *mcpStdio && (set["addr"] || set["allow-origin"] || set["allow-host"] || *serveMCP || *natsURL != ""):
+		return fmt.Errorf("-mcp-stdio serves standard input and output only: it cannot go with -addr, -allow-origin, -allow-host, -mcp or -nats")
 	case *ttl <= 0:
 		return fmt.Errorf("-token-ttl %v: want a positive duration", *ttl)
 	case *cost < bcrypt.MinCost || *cost > bcrypt.MaxCost:
@@ -192,7 +201,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	logger.Info("serving JSON-RPC", "url", serveurl.Of(ln.Addr(), "/api/v1"),
 		"docs", serveurl.Of(ln.Addr(), "/"), "token_ttl", ttl.String(), "bcrypt_cost", *cost, "bcrypt_slots", *slots)
-	mux, err := newMux(srv, st, origins)
+	mux, err := newMux(srv, st, &rpchttp.HandlerOptions{OriginPatterns: origins, AllowedHosts: hosts})
 	if err != nil {
 		ln.Close()
 		return err
@@ -270,15 +279,16 @@ func secretKey(ctx context.Context, st Store, env string, logger *slog.Logger) (
 }
 
 // newMux routes the service's endpoints.
-func newMux(srv *openrpc.Server, st Store, origins []string) (mux *http.ServeMux, err error) {
+func newMux(srv *openrpc.Server, st Store, opts *rpchttp.HandlerOptions) (mux *http.ServeMux, err error) {
 	defer func() {
-		if v := recover(); v != nil { // NewHandler refuses a malformed origin pattern
-			err = fmt.Errorf("-allow-origin: %v", v)
+		if v := recover(); v != nil { // NewHandler refuses a malformed origin or host pattern
+			err = fmt.Errorf("-allow-origin or -allow-host: %v", v)
 		}
 	}()
 	mux = http.NewServeMux()
-	// HTTP POST and WebSocket upgrades; browser pages only from this origin and origins.
-	mux.Handle("/api/v1", rpchttp.NewHandler(srv, &rpchttp.HandlerOptions{OriginPatterns: origins}))
+	// HTTP POST and WebSocket upgrades; browser pages only from this origin and the allowed
+	// origins; on loopback, only requests naming an address, localhost or an allowed host.
+	mux.Handle("/api/v1", rpchttp.NewHandler(srv, opts))
 	mux.Handle("/openrpc.json", rpchttp.NewDocumentHandler(srv))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
