@@ -161,7 +161,7 @@ func (s *Service) getUser(ctx context.Context) (Account, error) {
 	if err != nil {
 		return Account{}, err
 	}
-	id, err := s.tokens.verify(raw)
+	id, _, err := s.tokens.verify(raw)
 	if err != nil {
 		return Account{}, fmt.Errorf("invalid token: %w", err)
 	}
@@ -280,10 +280,12 @@ func (s *Service) newServer(debug bool, observers ...openrpc.Observer) *openrpc.
 			"Authorization header. Each new account arrives as a watch_sign_ups notification with params " +
 			"{subscription, result: {username, at}}; watch_sign_ups_unsubscribe ends it. An administrator " +
 			"who reads more than 256 sign-ups behind is dropped with error 1004 rather than slow sign_up " +
-			"down. Needs scope admin.",
+			"down. The subscription lasts as long as the token of the handshake: when it expires, the " +
+			"subscription ends with error 1005; sign in, connect with the new token and subscribe again. " +
+			"Needs scope admin.",
 		Tags:     admin,
 		Security: openrpc.Require("Bearer", scopeAdmin),
-		Errors:   []openrpc.Error{*errWatchBehind, docPermission, docServerError},
+		Errors:   []openrpc.Error{*errWatchBehind, *errTokenExpired, docPermission, docServerError},
 	}, s.WatchSignUps)
 	return srv
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -18,6 +19,12 @@ const signUpBacklog = 256
 const codeWatchBehind openrpc.Code = 1004
 
 var errWatchBehind = openrpc.NewError(codeWatchBehind, "Watch fell behind: sign-ups were missed; subscribe again", nil)
+
+// codeTokenExpired: a watch_sign_ups subscription ended because the bearer token it was
+// authorized with expired; it lasts no longer than a call with that token could be made.
+const codeTokenExpired openrpc.Code = 1005
+
+var errTokenExpired = openrpc.NewError(codeTokenExpired, "Token expired: sign in, connect with the new token and subscribe again", nil)
 
 // SignUp is an event of watch_sign_ups: an account was created.
 type SignUp struct {
@@ -66,17 +73,34 @@ func (b *signUps) publish(ev SignUp) {
 }
 
 // WatchSignUps emits every sign-up from now on, until the administrator unsubscribes or
-// disconnects, or falls signUpBacklog sign-ups behind (errWatchBehind).
+// disconnects, falls signUpBacklog sign-ups behind (errWatchBehind), or the bearer token
+// the subscription was authorized with expires (errTokenExpired): the scope check was
+// made once, at subscribe, and holds only as long as the token would.
 func (s *Service) WatchSignUps(ctx context.Context, _ struct{}, emit func(SignUp) error) error {
-	admin, _ := s.currentUser.Get(ctx)
+	admin, err := s.currentUser.Get(ctx)
+	if err != nil {
+		return err
+	}
+	raw, err := openrpc.BearerToken(ctx)
+	if err != nil {
+		return err
+	}
+	_, expires, err := s.tokens.verify(raw) // verified by the authorizer already
+	if err != nil {
+		return fmt.Errorf("invalid token: %w", err)
+	}
+	expired := time.NewTimer(expires.Sub(s.now()))
+	defer expired.Stop()
 	events, stop := s.signUps.watch()
 	defer stop()
-	s.logger.InfoContext(ctx, "watching sign-ups", "by", admin.Username)
+	s.logger.InfoContext(ctx, "watching sign-ups", "by", admin.Username, "until", expires)
 	defer s.logger.InfoContext(ctx, "stopped watching sign-ups", "by", admin.Username)
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-expired.C:
+			return errTokenExpired
 		case ev, ok := <-events:
 			if !ok {
 				return errWatchBehind

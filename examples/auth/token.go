@@ -68,26 +68,27 @@ func (t *tokens) issue(a Account, now time.Time) (string, error) {
 }
 
 // verify checks a token's signature (HS256 with the service's key, nothing else), issuer,
-// expiry, not-before and issued-at, and returns the account id it names.
-func (t *tokens) verify(token string) (int64, error) {
+// expiry, not-before and issued-at, and returns the account id it names and when it
+// expires.
+func (t *tokens) verify(token string) (id int64, expires time.Time, err error) {
 	var c jwt.RegisteredClaims
 	if _, err := t.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.key, nil }); err != nil {
-		return 0, err
+		return 0, time.Time{}, err
 	}
 	// Issued-at sanity: present, before expiry, and no longer-lived than this service issues.
 	switch {
 	case c.IssuedAt == nil:
-		return 0, errors.New("token has no iat claim")
+		return 0, time.Time{}, errors.New("token has no iat claim")
 	case !c.ExpiresAt.After(c.IssuedAt.Time):
-		return 0, errors.New("token expires before it was issued")
+		return 0, time.Time{}, errors.New("token expires before it was issued")
 	case c.ExpiresAt.Sub(c.IssuedAt.Time) > t.ttl+clockSkew:
-		return 0, fmt.Errorf("token lifetime %v exceeds the service's %v", c.ExpiresAt.Sub(c.IssuedAt.Time), t.ttl)
+		return 0, time.Time{}, fmt.Errorf("token lifetime %v exceeds the service's %v", c.ExpiresAt.Sub(c.IssuedAt.Time), t.ttl)
 	}
-	id, err := strconv.ParseInt(c.Subject, 10, 64)
+	id, err = strconv.ParseInt(c.Subject, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("token subject %q is not an account id", c.Subject)
+		return 0, time.Time{}, fmt.Errorf("token subject %q is not an account id", c.Subject)
 	}
-	return id, nil
+	return id, c.ExpiresAt.Time, nil
 }
 
 // generateKey returns a new random secret key.

@@ -197,6 +197,60 @@ func TestSignUps_slowWatcherIsDropped(t *testing.T) {
 	}
 }
 
+// adminContext returns a context whose caller carries a fresh token of the administrator
+// root, as the WebSocket handshake would, for calling the handlers directly.
+func adminContext(t *testing.T, svc *Service) context.Context {
+	t.Helper()
+	if err := svc.putAdmin(t.Context(), "root:root-password"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.store.UserByName(t.Context(), "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := svc.tokens.issue(a, svc.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return openrpc.WithCaller(t.Context(), &openrpc.Caller{Header: map[string][]string{"Authorization": {"Bearer " + tok}}})
+}
+
+// A watch lasts as long as the token it was authorized with: the scope check is made at
+// subscribe, so when the token expires the subscription ends with error 1005, after the
+// sign-ups made before (regression: it went on for as long as the connection stayed open,
+// hours after a call with that token would have been refused).
+func TestWatchSignUps_endsWhenTheTokenExpires(t *testing.T) {
+	svc, url, logs := watchService(t)
+	svc.tokens.ttl = 4 * time.Second // tokens are issued on whole seconds: 3 to 4 s from now
+	admin := dialAs(t, url, bearer(signIn(t, url, "root", "root-password")))
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	sub, err := openrpc.Subscribe[SignUp](ctx, admin, "watch_sign_ups", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs.wait(t, "watching sign-ups")
+	signUp(t, url, "alice", "alice password")
+	var got []string
+	for ev, err := range sub.Events() {
+		if err != nil {
+			break
+		}
+		got = append(got, ev.Username)
+	}
+	var rerr *openrpc.Error
+	if !errors.As(sub.Err(), &rerr) || rerr.Code != codeTokenExpired {
+		t.Fatalf("the subscription ended with %v, want error %d", sub.Err(), codeTokenExpired)
+	}
+	if len(got) != 1 || got[0] != "alice" {
+		t.Errorf("events %q before the end, want [alice]", got)
+	}
+	logs.wait(t, "stopped watching sign-ups")
+	if n := svc.signUps.count(); n != 0 {
+		t.Errorf("%d watchers after the token expired, want 0", n)
+	}
+}
+
 // A watch whose administrator falls behind ends with error 1004, after the sign-ups it
 // had room for.
 func TestWatchSignUps_fallsBehind(t *testing.T) {
@@ -206,8 +260,9 @@ func TestWatchSignUps_fallsBehind(t *testing.T) {
 	release := make(chan struct{})
 	emitted := 0
 	done := make(chan error, 1)
+	ctx := adminContext(t, svc)
 	go func() {
-		done <- svc.WatchSignUps(t.Context(), struct{}{}, func(SignUp) error {
+		done <- svc.WatchSignUps(ctx, struct{}{}, func(SignUp) error {
 			if emitted++; emitted == 1 {
 				<-release // the administrator reads nothing for a while
 			}
