@@ -77,18 +77,26 @@ func (b *signUps) count() int {
 	return len(b.watchers)
 }
 
-// An administrator watching over WebSocket sees the sign-ups made over HTTP, in order; an
-// unsubscribe ends the watch on the server.
-func TestWatchSignUps(t *testing.T) {
-	svc, url, logs := watchService(t)
+// watchAsRoot signs root in, dials the endpoint over WebSocket with the token, subscribes to
+// watch_sign_ups and waits for the handler to start. The context ends in 30 s.
+func watchAsRoot(t *testing.T, url string, logs watchLog) (context.Context, *openrpc.Client, *openrpc.Subscription[SignUp]) {
+	t.Helper()
 	admin := dialAs(t, url, bearer(signIn(t, url, "root", "root-password")))
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	sub, err := openrpc.Subscribe[SignUp](ctx, admin, "watch_sign_ups", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs.wait(t, "watching sign-ups")
+	return ctx, admin, sub
+}
+
+// An administrator watching over WebSocket sees the sign-ups made over HTTP, in order; an
+// unsubscribe ends the watch on the server.
+func TestWatchSignUps(t *testing.T) {
+	svc, url, logs := watchService(t)
+	ctx, admin, sub := watchAsRoot(t, url, logs)
 	names := []string{"alice", "bob", "carol"}
 	for _, name := range names {
 		signUp(t, url, name, name+" password")
@@ -222,14 +230,7 @@ func adminContext(t *testing.T, svc *Service) context.Context {
 func TestWatchSignUps_endsWhenTheTokenExpires(t *testing.T) {
 	svc, url, logs := watchService(t)
 	svc.tokens.ttl = 4 * time.Second // tokens are issued on whole seconds: 3 to 4 s from now
-	admin := dialAs(t, url, bearer(signIn(t, url, "root", "root-password")))
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	sub, err := openrpc.Subscribe[SignUp](ctx, admin, "watch_sign_ups", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs.wait(t, "watching sign-ups")
+	_, _, sub := watchAsRoot(t, url, logs)
 	signUp(t, url, "alice", "alice password")
 	var got []string
 	for ev, err := range sub.Events() {
