@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/openrpc-go/openrpc"
@@ -61,6 +62,12 @@ func TestClient(t *testing.T) {
 		if got := show(r); err != nil || got != tt.want {
 			t.Errorf("%s: got %s, %v; want %s", tt.name, got, err, tt.want)
 		}
+	}
+	// By position, an absent param before a set one goes as null, which enabled, a bool,
+	// does not take: never as false, which the caller did not say.
+	var e *openrpc.Error
+	if _, err := c.PrefsByPosition(context.Background(), prefs.PrefsByPositionParams{Limit: openrpc.Some(int32(0))}); !errors.As(err, &e) || e.Code != openrpc.CodeInvalidParams || !strings.Contains(string(e.Data), "must not be null") {
+		t.Errorf("by position, enabled absent before limit: %v, want invalid params (null)", err)
 	}
 }
 
