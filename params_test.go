@@ -352,6 +352,34 @@ func TestRegister_nullableFalse(t *testing.T) {
 	}
 }
 
+// nullNode is a list that refuses null links: the field's decoder wraps the decoder of a
+// type still being compiled.
+type nullNode struct {
+	V    int       `json:"v"`
+	Next *nullNode `json:"next,omitempty" nullable:"false"`
+}
+
+func TestRegister_nullableFalseRecursive(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "sum"}, func(_ context.Context, p struct {
+		Head nullNode `json:"head"`
+	}) (int, error) {
+		total := 0
+		for n := &p.Head; n != nil; n = n.Next {
+			total += n.V
+		}
+		return total, nil
+	})
+	for _, tt := range []struct{ params, want string }{
+		{`{"head":{"v":1,"next":{"v":2,"next":{"v":3}}}}`, `"result":6`},
+		{`{"head":{"v":1,"next":null}}`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/head/next","message":"must not be null"}]}}`},
+		{`{"head":{"v":1,"next":{"v":2,"next":null}}}`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/head/next/next","message":"must not be null"}]}}`},
+	} {
+		got := process(t, srv, `{"jsonrpc":"2.0","method":"sum","params":`+tt.params+`,"id":1}`)
+		checkJSON(t, got, `{"jsonrpc":"2.0",`+tt.want+`,"id":1}`)
+	}
+}
+
 func TestRegister_defaults(t *testing.T) {
 	type Paging struct {
 		Size  int    `json:"size,omitempty" default:"20" maximum:"100"`
