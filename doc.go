@@ -80,7 +80,10 @@
 // params: doc (the description), minimum, maximum, exclusiveMinimum, exclusiveMaximum,
 // multipleOf, minLength, maxLength, pattern, format, enum (comma-separated), default,
 // example, minItems, maxItems, uniqueItems, deprecated and readOnly. On a slice field, the
-// value keywords apply to its items. A malformed tag, a keyword that does not fit the
+// value keywords apply to its items. nullable:"false" on a pointer or an [Optional] field
+// keeps it optional but takes null out of its schema and refuses null: an Optional then
+// tells an absent member from a value, zero included, as an optional non-nullable member of
+// a document is. A malformed tag, a keyword that does not fit the
 // field's type and a misspelt keyword panic in Register: another case or separators
 // (maxlength, max_length) or a typo or two away from a keyword (minLenght, patern, maximun,
 // enums); keys of other libraries (json, form, db, validate...) are left alone. A field with a default

@@ -6,7 +6,9 @@ import (
 )
 
 // Optional is a value that tells an absent member from an explicit null and from a value.
-// As a params field it is never required. Its zero value is absent.
+// As a params field it is never required. Its zero value is absent. A field tagged
+// nullable:"false" is published without null and refuses it, so it is absent or a value
+// (zero included): an optional member that is not nullable.
 //
 // It works with encoding/json everywhere: decoding sets it to null or to a value when the
 // member is present, and encoding with the omitzero option leaves an absent value out.

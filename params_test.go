@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -264,6 +265,118 @@ func TestOptional(t *testing.T) {
 	var o openrpc.Optional[int]
 	if err := json.Unmarshal([]byte(`"x"`), &o); err == nil || !o.IsAbsent() {
 		t.Errorf("decoding a string into Optional[int]: err %v, absent %v; want an error and still absent", err, o.IsAbsent())
+	}
+}
+
+// TestRegister_nullableFalse checks that nullable:"false" keeps a pointer or an Optional
+// optional but takes null out of its schema and refuses null, at any depth; a value (zero
+// included) and absence still come through.
+func TestRegister_nullableFalse(t *testing.T) {
+	type inner struct {
+		X openrpc.Optional[int] `json:"x,omitzero" nullable:"false"`
+	}
+	type params struct {
+		Flag  openrpc.Optional[bool]  `json:"flag,omitzero" nullable:"false"`
+		Name  *string                 `json:"name,omitempty" nullable:"false" minLength:"1"`
+		Inner inner                   `json:"inner,omitzero"`
+		Null  openrpc.Optional[int64] `json:"null,omitzero"`
+	}
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p params) (string, error) {
+		show := func(absent, null bool, v any) string {
+			switch {
+			case absent:
+				return "absent"
+			case null:
+				return "null"
+			}
+			return fmt.Sprint(v)
+		}
+		name := "absent"
+		if p.Name != nil {
+			name = *p.Name
+		}
+		return strings.Join([]string{
+			show(p.Flag.IsAbsent(), p.Flag.IsNull(), p.Flag.Or(true)), name,
+			show(p.Inner.X.IsAbsent(), p.Inner.X.IsNull(), p.Inner.X.Or(7)),
+			show(p.Null.IsAbsent(), p.Null.IsNull(), p.Null.Or(9)),
+		}, " "), nil
+	})
+	for _, tt := range []struct{ params, want string }{
+		{`{}`, `"result":"absent absent absent absent"`},
+		{`{"flag":false,"name":"n","inner":{"x":0},"null":0}`, `"result":"false n 0 0"`},
+		{`{"null":null}`, `"result":"absent absent absent null"`},
+		{`{"flag":null}`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/flag","message":"must not be null"}]}}`},
+		{`{"name":null}`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/name","message":"must not be null"}]}}`},
+		{`{"inner":{"x":null}}`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/inner/x","message":"must not be null"}]}}`},
+		{`[null]`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/flag","message":"must not be null"}]}}`},
+	} {
+		got := process(t, srv, `{"jsonrpc":"2.0","method":"m","params":`+tt.params+`,"id":1}`)
+		checkJSON(t, got, `{"jsonrpc":"2.0",`+tt.want+`,"id":1}`)
+	}
+	doc, err := srv.DocumentJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Methods []struct {
+			Params []struct {
+				Name     string          `json:"name"`
+				Required bool            `json:"required"`
+				Schema   json.RawMessage `json:"schema"`
+			} `json:"params"`
+		} `json:"methods"`
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range d.Methods[0].Params {
+		got = append(got, fmt.Sprintf("%s %v %s", p.Name, p.Required, p.Schema))
+	}
+	for _, s := range d.Components.Schemas {
+		got = append(got, string(s))
+	}
+	want := []string{
+		`flag false {"type":"boolean"}`,
+		`name false {"type":"string","minLength":1}`,
+		`inner false {"$ref":"#/components/schemas/inner"}`,
+		`null false {"type":["integer","null"],"format":"int64"}`,
+		`{"type":"object","properties":{"x":{"type":"integer","format":"int64"}},"additionalProperties":false}`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("published:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// nullNode is a list that refuses null links: the field's decoder wraps the decoder of a
+// type still being compiled.
+type nullNode struct {
+	V    int       `json:"v"`
+	Next *nullNode `json:"next,omitempty" nullable:"false"`
+}
+
+func TestRegister_nullableFalseRecursive(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "sum"}, func(_ context.Context, p struct {
+		Head nullNode `json:"head"`
+	}) (int, error) {
+		total := 0
+		for n := &p.Head; n != nil; n = n.Next {
+			total += n.V
+		}
+		return total, nil
+	})
+	for _, tt := range []struct{ params, want string }{
+		{`{"head":{"v":1,"next":{"v":2,"next":{"v":3}}}}`, `"result":6`},
+		{`{"head":{"v":1,"next":null}}`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/head/next","message":"must not be null"}]}}`},
+		{`{"head":{"v":1,"next":{"v":2,"next":null}}}`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/head/next/next","message":"must not be null"}]}}`},
+	} {
+		got := process(t, srv, `{"jsonrpc":"2.0","method":"sum","params":`+tt.params+`,"id":1}`)
+		checkJSON(t, got, `{"jsonrpc":"2.0",`+tt.want+`,"id":1}`)
 	}
 }
 

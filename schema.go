@@ -372,7 +372,7 @@ func (g *schemaGen) structSchema(t reflect.Type) (*Schema, error) {
 // carries it instead).
 func (g *schemaGen) fieldSchema(f fieldInfo, withDoc bool) (*Schema, error) {
 	t := derefType(f.typ)
-	null := t != f.typ
+	null := t != f.typ && !f.c.notNull
 	s, err := g.typeSchema(t)
 	if err != nil {
 		return nil, err

@@ -34,13 +34,16 @@ type constraints struct {
 	def, example                       any
 	hasDefault, hasExample             bool
 	uniqueItems, deprecated, readOnly  bool
+	// notNull is set by nullable:"false" on a pointer or an Optional: the field stays
+	// optional, but null is neither published nor accepted.
+	notNull bool
 }
 
 // tagKeys are the struct tags read as schema keywords (huma's names).
 var tagKeys = []string{
 	"doc", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
 	"minLength", "maxLength", "pattern", "format", "enum", "default", "example",
-	"minItems", "maxItems", "uniqueItems", "deprecated", "readOnly",
+	"minItems", "maxItems", "uniqueItems", "deprecated", "readOnly", "nullable",
 }
 
 // formats are the values of the format tag that are known, and checked on strings.
@@ -256,6 +259,16 @@ func parseConstraints(f reflect.StructField) (*constraints, error) {
 	c.uniqueItems = flag("uniqueItems")
 	c.deprecated = flag("deprecated")
 	c.readOnly = flag("readOnly")
+	if val, ok := f.Tag.Lookup("nullable"); ok {
+		switch nullable := f.Type.Kind() == reflect.Pointer || f.Type.Implements(optionalTypeIface); {
+		case val != "false":
+			fail("nullable", val, `only "false" is read: a pointer or an Optional is nullable without it, and other types cannot be`)
+		case !nullable:
+			fail("nullable", val, "applies to pointers and Optional only")
+		default:
+			c.notNull = true
+		}
+	}
 	for _, p := range []struct {
 		lo, hi *int
 		name   string

@@ -102,6 +102,15 @@ func TestRegister_tagErrors(t *testing.T) {
 		{"several problems at once", registerPanic[struct {
 			N int `json:"n" minimum:"x" maximum:"y"`
 		}], `tag minimum:"x": not a number; tag maximum:"y": not a number`},
+		{"nullable true", registerPanic[struct {
+			P *int `json:"p" nullable:"true"`
+		}], `tag nullable:"true": only "false" is read`},
+		{"nullable on an int", registerPanic[struct {
+			N int `json:"n" nullable:"false"`
+		}], `tag nullable:"false": applies to pointers and Optional only`},
+		{"misspelt nullable", registerPanic[struct {
+			P *int `json:"p" nulable:"false"`
+		}], `tag "nulable": did you mean "nullable"?`},
 		{"in a nested type", registerPanic[outer], `"in a nested type": param "inner": type openrpc_test.deep: field "zip": tag minimum:"1": applies to numbers only`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,8 +75,21 @@ type listRules struct {
 }
 
 // field returns the decoder of a value of type t in a field with constraints cs (nil for
-// none): the shared decoder of t when cs has no keyword to enforce.
+// none): the shared decoder of t when cs has no keyword to enforce. A field tagged
+// nullable:"false" refuses null, which its type would take.
 func (c *compiler) field(t reflect.Type, cs *constraints) (*decoder, error) {
+	d, err := c.fieldValue(t, cs)
+	if err != nil || cs == nil || !cs.notNull {
+		return d, err
+	}
+	// The shared decoder may still be under construction (a recursive type): call through it.
+	return &decoder{decode: func(raw []byte, v reflect.Value, errs []ParamError) []ParamError {
+		return d.decode(raw, v, errs)
+	}}, nil
+}
+
+// fieldValue is field without nullable:"false".
+func (c *compiler) fieldValue(t reflect.Type, cs *constraints) (*decoder, error) {
 	var (
 		vr *valueRules
 		lr *listRules

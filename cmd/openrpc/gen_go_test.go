@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,12 +16,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/gengo"
 	"github.com/openrpc-go/openrpc/internal/compat"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
 	"github.com/openrpc-go/openrpc/internal/exampletest"
 	"github.com/openrpc-go/openrpc/internal/golden"
 	"github.com/openrpc-go/openrpc/openrpctest"
+	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata: generated code, command output")
@@ -185,11 +188,7 @@ func TestGenGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile(served)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkEquivalent(t, src, got)
+	checkServedEquivalent(t, src, served)
 
 	for _, pkg := range slices.Sorted(maps.Keys(servedDocs)) {
 		src, err := os.ReadFile(servedDocs[pkg])
@@ -329,6 +328,17 @@ func checkEquivalent(t *testing.T, src, served []byte) {
 	openrpctest.CheckCompatible(t, served, src)
 }
 
+// checkServedEquivalent reads the document a generated server wrote to the file served
+// and checks it is equivalent to src.
+func checkServedEquivalent(t *testing.T, src []byte, served string) {
+	t.Helper()
+	got, err := os.ReadFile(served)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEquivalent(t, src, got)
+}
+
 // TestCheckEquivalent checks that checkEquivalent sees the differences it should.
 func TestCheckEquivalent(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join(exampletest.RepoRoot(t), "examples/spec/testdata/spec.openrpc.golden"))
@@ -373,4 +383,58 @@ func equivalenceProblems(src, served []byte) []string {
 		problems = append(problems, "served to source: "+c.Path+": "+c.Message)
 	}
 	return problems
+}
+
+// prefsParams are the params of the server TestGenGoOptional generates code from: each has
+// a default that is not its type's zero value, so a zero the client meant to send but left
+// out reaches the handler as the default.
+type prefsParams struct {
+	Enabled bool   `json:"enabled" default:"true"`
+	Limit   int32  `json:"limit" default:"10"`
+	Name    string `json:"name" default:"anonymous"`
+}
+
+// prefsResult echoes the params the handler got; Zero is present, 0, only when Limit is 0.
+type prefsResult struct {
+	Enabled bool                    `json:"enabled"`
+	Limit   int32                   `json:"limit"`
+	Name    string                  `json:"name"`
+	Zero    openrpc.Optional[int32] `json:"zero,omitzero" nullable:"false"`
+}
+
+// TestGenGoOptional generates a client and a server from the rpc.discover of a real
+// server (over HTTP on loopback) whose optional params default to other than their zero
+// values, and runs testdata/gengo/prefs_test.go with them: Some(false), Some(0) and
+// Some("") reach that server as false, 0 and "" while absent params get its defaults (by
+// name, and by position with the trailing absent ones left out); a result's absent
+// optional member decodes as absent and a zero one as Some(0); and the generated server
+// tells the same apart and publishes a document equivalent to the source.
+func TestGenGoOptional(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Fatal("the go command is needed")
+	}
+	srv := openrpc.NewServer(openrpc.Info{Title: "prefs", Version: "1"}, nil)
+	handler := func(_ context.Context, p prefsParams) (prefsResult, error) {
+		r := prefsResult{Enabled: p.Enabled, Limit: p.Limit, Name: p.Name}
+		if p.Limit == 0 {
+			r.Zero = openrpc.Some(int32(0))
+		}
+		return r, nil
+	}
+	openrpc.Register(srv, openrpc.Method{Name: "prefs"}, handler)
+	openrpc.Register(srv, openrpc.Method{Name: "prefs_by_position", ParamStructure: openrpc.ByPosition}, handler)
+	ts := httptest.NewServer(rpchttp.NewHandler(srv, nil))
+	defer ts.Close()
+
+	mod := newGoModule(t)
+	runGen(t, "go", "--server", "--doc", ts.URL, "--package", "prefs", "--out", filepath.Join(mod, "prefs"))
+	copyFile(t, "prefs_test.go", filepath.Join(mod, "prefs"))
+	served := filepath.Join(t.TempDir(), "prefs.json")
+	goCmd(t, mod, []string{"PREFS_URL=" + ts.URL, "SERVED_DOC=" + served}, "test", "-count=1", "./...")
+
+	src, err := srv.DocumentJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkServedEquivalent(t, src, served)
 }

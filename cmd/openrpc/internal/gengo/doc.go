@@ -6,16 +6,20 @@
 //     in CamelCase with Go's initialisms (user_id is UserID), clashes numbered in document
 //     order (GetUser, GetUser2); typed constants for enums; allOf merged into one struct;
 //     oneOf and anyOf as a union type keeping the raw JSON, with an As accessor and a From
-//     constructor per alternative; null as a pointer; optional members tagged omitzero; the
-//     params of each method as a struct, in document order, with the framework's struct tags
-//     (doc, minimum, maxLength, pattern, enum...) so a server publishes the same constraints;
-//     and the document's errors as *openrpc.Error values (ErrUsernameTaken).
+//     constructor per alternative; optional members that are strings, numbers, booleans,
+//     times or structs as openrpc.Optional (absent, null or a value, so a zero value is sent
+//     and received as one), tagged nullable:"false" unless the document allows null; other
+//     optional members (slices, maps, unions, raw JSON) tagged omitzero, nil being absent;
+//     required nullable members as pointers; the params of each method as a struct, in
+//     document order, with the framework's struct tags (doc, minimum, maxLength, pattern,
+//     enum...) so a server publishes the same constraints; and the document's errors as
+//     *openrpc.Error values (ErrUsernameTaken).
 //   - client.go: Client, over an *openrpc.Client, with one method per OpenRPC method: context
 //     first, then the params struct (sent by name, or by position when the document says
-//     so) or the variadic params; notifications return only an error, subscriptions
-//     (x-subscription) an *openrpc.Subscription of the event type. Errors the server sends
-//     are wrapped so that errors.Is(err, ErrUsernameTaken) matches by code and errors.As
-//     finds the *openrpc.Error.
+//     so, trailing absent params left out) or the variadic params; notifications return
+//     only an error, subscriptions (x-subscription) an *openrpc.Subscription of the event
+//     type. Errors the server sends are wrapped so that errors.Is(err, ErrUsernameTaken)
+//     matches by code and errors.As finds the *openrpc.Error.
 //   - server.go (Options.Server): a Service interface with one method per OpenRPC method,
 //     Register, which adds an implementation to an openrpc.Registrar with the document's
 //     metadata (summary, description, tags, param structure, errors, examples, deprecation,

@@ -17,7 +17,8 @@ func ExampleGenerate() {
 			"summary": "Add two integers.",
 			"params": [
 				{"name": "a", "required": true, "schema": {"type": "integer"}},
-				{"name": "b", "required": true, "schema": {"type": "integer", "minimum": 0}}
+				{"name": "b", "required": true, "schema": {"type": "integer", "minimum": 0}},
+				{"name": "saturate", "schema": {"type": "boolean"}}
 			],
 			"result": {"name": "sum", "schema": {"type": "integer"}},
 			"errors": [{"code": 1001, "message": "overflow"}]
@@ -39,6 +40,7 @@ func ExampleGenerate() {
 	// Output:
 	// A int64 `json:"a"`
 	// B int64 `json:"b" minimum:"0"`
+	// Saturate openrpc.Optional[bool] `json:"saturate,omitzero" nullable:"false"`
 	// ErrOverflow = &openrpc.Error{Code: 1001, Message: "overflow"}
 	// func (c *Client) Add(ctx context.Context, params AddParams) (int64, error) {
 	// 0 notes

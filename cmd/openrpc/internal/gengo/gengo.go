@@ -270,8 +270,8 @@ func (g *gen) paramsStruct(mm *method) {
 			}
 			comment(&b, "Deprecated: the document marks it deprecated.")
 		}
-		ft := g.field(t)
 		required := p.Required || i < lastRequired
+		ft, notNull := g.member(t, !required)
 		switch {
 		case !p.Required && required && strings.HasPrefix(ft, "*"):
 			g.note(p.Pointer, "optional param %q comes before a required one, by position, and may be null: a server built from this package takes it after the required params", p.Name)
@@ -280,12 +280,12 @@ func (g *gen) paramsStruct(mm *method) {
 		case p.Required && strings.HasPrefix(ft, "*"):
 			g.note(p.Pointer, "required param %q is a pointer (it may be null): a server built from this package publishes it as optional", p.Name)
 		}
-		fmt.Fprintf(&b, "%s %s %s\n", fname, ft, g.tag(p.Name, !required, t, desc, p.Pointer))
+		fmt.Fprintf(&b, "%s %s %s\n", fname, ft, g.tag(p.Name, !required, notNull, t, desc, p.Pointer))
 		mm.fields = append(mm.fields, paramField{name: fname, required: required})
 	}
 	b.WriteString("}\n")
 	if mm.byPosition {
-		fmt.Fprintf(&b, "\n// positional returns the params in order, without the optional ones left unset at the end.\n"+
+		fmt.Fprintf(&b, "\n// positional returns the params in order, without the optional ones left unset at the end\n// (one left unset before a set one is sent as null).\n"+
 			"func (p %s) positional() []any {\n\tparams := []any{", name)
 		for i, f := range mm.fields {
 			if i > 0 {

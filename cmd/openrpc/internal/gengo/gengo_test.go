@@ -90,22 +90,25 @@ func TestTypeMapping(t *testing.T) {
 			{"name": "maybe", "required": true, "schema": {"type": ["string", "null"]}},
 			{"name": "color", "schema": {"type": "string", "enum": ["red", "dark blue"]}},
 			{"name": "any", "schema": true},
-			{"name": "either", "schema": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}
+			{"name": "either", "schema": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
+			{"name": "count", "schema": {"type": ["integer", "null"]}},
+			{"name": "filter", "schema": {"type": "object", "properties": {"q": {"type": "string"}}}},
+			{"name": "tree", "schema": {"$ref": "#/components/schemas/Tree"}}
 		],
 		"result": {"name": "r", "schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "note": {"type": "string", "nullable": true}}}}
-	}]}`
+	}], "components": {"schemas": {"Tree": {"type": "object", "properties": {"left": {"$ref": "#/components/schemas/Tree"}, "right": {"oneOf": [{"$ref": "#/components/schemas/Tree"}, {"type": "null"}]}}}}}}`
 	code, _ := generate(t, doc, true)
 	for _, want := range []string{
 		"S string `json:\"s\" minLength:\"2\"`",
 		"I int64 `json:\"i\"`",
 		"I32 int32 `json:\"i32\"`",
-		"F float64 `json:\"f,omitzero\" maximum:\"5\"`",
-		"B bool `json:\"b,omitzero\"`",
-		"When time.Time `json:\"when,omitzero\"`",
+		"F openrpc.Optional[float64] `json:\"f,omitzero\" nullable:\"false\" maximum:\"5\"`",
+		"B openrpc.Optional[bool] `json:\"b,omitzero\" nullable:\"false\"`",
+		"When openrpc.Optional[time.Time] `json:\"when,omitzero\" nullable:\"false\"`",
 		"List []string `json:\"list,omitzero\" pattern:\"^a\"`",
 		"Dict map[string]int64 `json:\"dict,omitzero\"`",
 		"Maybe *string `json:\"maybe\"`",
-		"Color MColor `json:\"color,omitzero\" enum:\"red,dark blue\"`",
+		"Color openrpc.Optional[MColor] `json:\"color,omitzero\" nullable:\"false\" enum:\"red,dark blue\"`",
 		"MColorDarkBlue MColor = \"dark blue\"",
 		"Any json.RawMessage `json:\"any,omitzero\"`",
 		"Either MEither `json:\"either,omitzero\"`",
@@ -113,7 +116,13 @@ func TestTypeMapping(t *testing.T) {
 		"func (u MEither) AsInt64() (int64, error)",
 		"type MResult struct",
 		"ID int64 `json:\"id\"`",
-		"Note *string `json:\"note,omitzero\"`",
+		"Note openrpc.Optional[string] `json:\"note,omitzero\"`",
+		"Count openrpc.Optional[int64] `json:\"count,omitzero\"`",
+		"Filter openrpc.Optional[MFilter] `json:\"filter,omitzero\" nullable:\"false\"`",
+		"Q openrpc.Optional[string] `json:\"q,omitzero\" nullable:\"false\"`",
+		"Tree openrpc.Optional[Tree] `json:\"tree,omitzero\" nullable:\"false\"`",
+		"Left *Tree `json:\"left,omitzero\" nullable:\"false\"`",
+		"Right *Tree `json:\"right,omitzero\"`",
 		"func (c *Client) M(ctx context.Context, params MParams) (MResult, error)",
 		"M(ctx context.Context, params MParams) (MResult, error)",
 	} {
@@ -266,8 +275,8 @@ func TestByPositionOptionalBeforeRequired(t *testing.T) {
 	flat := strings.Join(strings.Fields(code), " ")
 	for _, want := range []string{
 		"type PosParams struct { A int64 `json:\"a\"`",
-		"C int64 `json:\"c,omitzero\"`",
-		"type NamedParams struct { A int64 `json:\"a,omitzero\"`",
+		"C openrpc.Optional[int64] `json:\"c,omitzero\" nullable:\"false\"`",
+		"type NamedParams struct { A openrpc.Optional[int64] `json:\"a,omitzero\" nullable:\"false\"`",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("no %q in\n%s", want, code)
