@@ -24,7 +24,7 @@ var errWatchBehind = openrpc.NewError(codeWatchBehind, "Watch fell behind: sign-
 // authorized with expired; it lasts no longer than a call with that token could be made.
 const codeTokenExpired openrpc.Code = 1005
 
-var errTokenExpired = openrpc.NewError(codeTokenExpired, "Token expired: sign in, connect with the new token and subscribe again", nil)
+var errTokenExpired = openrpc.NewError(codeTokenExpired, "Token expired: sign in and subscribe again", nil)
 
 // SignUp is an event of watch_sign_ups: an account was created.
 type SignUp struct {
