@@ -19,7 +19,8 @@ type fieldInfo struct {
 
 // structFields lists the JSON members of struct t, flattening embedded structs like
 // encoding/json. A field is required unless it is nullable (a pointer, an interface,
-// json.RawMessage, an Optional) or tagged omitempty or omitzero, or has a default.
+// json.RawMessage, an Optional) or tagged omitempty or omitzero, or has a default; a
+// nullable one tagged required:"true" is required, null being one of its values.
 func structFields(t reflect.Type) ([]fieldInfo, error) {
 	var out []fieldInfo
 	err := appendFields(&out, t, nil)
@@ -57,11 +58,11 @@ func appendFields(out *[]fieldInfo, t reflect.Type, index []int) error {
 		if name == "" {
 			name = f.Name
 		}
-		var omit bool
+		var omit string // the option that omits the member when empty or zero
 		for opt := range strings.SplitSeq(opts, ",") {
 			switch opt {
 			case "omitempty", "omitzero":
-				omit = true
+				omit = opt
 			case "string":
 				return fmt.Errorf("field %q: the json ,string option is not supported", name)
 			}
@@ -75,11 +76,15 @@ func appendFields(out *[]fieldInfo, t reflect.Type, index []int) error {
 		if err != nil {
 			return fmt.Errorf("field %q: %w", name, err)
 		}
+		if c.required && omit != "" {
+			// encoding/json would leave out the member the document says is always there.
+			return fmt.Errorf("field %q: tag required:\"true\" with the json %s option: a required member is never omitted", name, omit)
+		}
 		*out = append(*out, fieldInfo{
 			name:     name,
 			index:    idx,
 			typ:      f.Type,
-			required: !omit && !isNullable(f.Type) && !c.hasDefault,
+			required: c.required || omit == "" && !isNullable(f.Type) && !c.hasDefault,
 			c:        c,
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -700,5 +701,157 @@ func TestRegister_positionsFollowTheDocument(t *testing.T) {
 	} {
 		checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"search","params":`+tt.params+`,"id":1}`),
 			`{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":`+tt.errors+`}},"id":1}`)
+	}
+}
+
+// reqInner has required members that may be null: a pointer and raw JSON.
+type reqInner struct {
+	Label *string         `json:"label" required:"true"`
+	Extra json.RawMessage `json:"extra" required:"true"`
+}
+
+// reqParams has a required nullable param after an optional one in field order.
+type reqParams struct {
+	Limit *int     `json:"limit"`
+	Note  *string  `json:"note" required:"true" maxLength:"3"`
+	Inner reqInner `json:"inner"`
+}
+
+// reqResult is a result with a required member that may be null.
+type reqResult struct {
+	Note *string `json:"note" required:"true"`
+}
+
+// TestRegister_requiredTrue checks that required:"true" makes a pointer or raw JSON
+// required, in the document (params, object schemas) and in calls (absent is refused at
+// any depth, by name and by position), while null stays one of its values and reaches the
+// handler as nil.
+func TestRegister_requiredTrue(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	show := func(p *string) string {
+		if p == nil {
+			return "nil"
+		}
+		return *p
+	}
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p reqParams) (string, error) {
+		limit := "nil"
+		if p.Limit != nil {
+			limit = fmt.Sprint(*p.Limit)
+		}
+		return fmt.Sprintf("note=%s label=%s extra=%s limit=%s", show(p.Note), show(p.Inner.Label), p.Inner.Extra, limit), nil
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "r"}, func(context.Context, struct{}) (reqResult, error) { return reqResult{}, nil })
+	for _, tt := range []struct{ params, want string }{
+		{`{"note":"abc","inner":{"label":"x","extra":1}}`, `note=abc label=x extra=1 limit=nil`},
+		{`{"note":null,"inner":{"label":null,"extra":null},"limit":2}`, `note=nil label=nil extra=null limit=2`},
+		{`["abc",{"label":"x","extra":[]},5]`, `note=abc label=x extra=[] limit=5`},
+		{`[null,{"label":null,"extra":{}}]`, `note=nil label=nil extra={} limit=nil`},
+	} {
+		checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"m","params":`+tt.params+`,"id":1}`),
+			`{"jsonrpc":"2.0","result":"`+tt.want+`","id":1}`)
+	}
+	for _, tt := range []struct{ params, errors string }{
+		{`{"inner":{"label":"x","extra":1}}`, `[{"path":"/note","message":"required param is missing"}]`},
+		{`{"note":"a","inner":{"extra":1}}`, `[{"path":"/inner/label","message":"required property is missing"}]`},
+		{`{"note":"a","inner":{}}`, `[{"path":"/inner/label","message":"required property is missing"},{"path":"/inner/extra","message":"required property is missing"}]`},
+		{`{"note":"abcd","inner":{"label":null,"extra":null}}`, `[{"path":"/note","message":"length must be <= 3"}]`},
+		{`[]`, `[{"path":"/note","message":"required param is missing"},{"path":"/inner","message":"required param is missing"}]`},
+		{`[null]`, `[{"path":"/inner","message":"required param is missing"}]`},
+		{`[null,{"label":null}]`, `[{"path":"/inner/extra","message":"required property is missing"}]`},
+	} {
+		checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"m","params":`+tt.params+`,"id":1}`),
+			`{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":`+tt.errors+`}},"id":1}`)
+	}
+
+	doc, err := srv.DocumentJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Methods []struct {
+			Params []struct {
+				Name     string          `json:"name"`
+				Required bool            `json:"required"`
+				Schema   json.RawMessage `json:"schema"`
+			} `json:"params"`
+			Result struct {
+				Schema json.RawMessage `json:"schema"`
+			} `json:"result"`
+		} `json:"methods"`
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range d.Methods[0].Params {
+		got = append(got, fmt.Sprintf("%s %v %s", p.Name, p.Required, p.Schema))
+	}
+	got = append(got, string(d.Methods[1].Result.Schema))
+	for _, name := range slices.Sorted(maps.Keys(d.Components.Schemas)) {
+		got = append(got, name+" "+string(d.Components.Schemas[name]))
+	}
+	want := []string{
+		`note true {"type":["string","null"],"maxLength":3}`,
+		`inner true {"$ref":"#/components/schemas/reqInner"}`,
+		`limit false {"type":["integer","null"],"format":"int64"}`,
+		`{"$ref":"#/components/schemas/reqResult"}`,
+		`reqInner {"type":"object","properties":{"label":{"type":["string","null"]},"extra":{}},"required":["label","extra"],"additionalProperties":false}`,
+		`reqResult {"type":"object","properties":{"note":{"type":["string","null"]}},"required":["note"],"additionalProperties":false}`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("published:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestRegister_requiredTrueExamples checks that an example pairing leaving out a param
+// tagged required:"true" stops Register, and one giving it as null does not.
+func TestRegister_requiredTrueExamples(t *testing.T) {
+	register := func(params []openrpc.Example) (msg string) {
+		defer func() {
+			if v := recover(); v != nil {
+				msg = fmt.Sprint(v)
+			}
+		}()
+		srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+		openrpc.Register(srv, openrpc.Method{Name: "m", Examples: []openrpc.ExamplePairing{{Name: "ex", Params: params, Result: &openrpc.Example{Name: "r", Value: map[string]any{"note": nil}}}}},
+			func(context.Context, reqParams) (reqResult, error) { return reqResult{}, nil })
+		return ""
+	}
+	inner := openrpc.Example{Name: "inner", Value: map[string]any{"label": nil, "extra": nil}}
+	if got := register([]openrpc.Example{{Name: "note", Value: nil}, inner}); got != "" {
+		t.Errorf("note given as null: got panic %q, want none", got)
+	}
+	if got, want := register([]openrpc.Example{inner}), `example pairing "ex": params: /note: required param is missing`; !strings.Contains(got, want) {
+		t.Errorf("note left out: got panic %q, want one containing %q", got, want)
+	}
+}
+
+// TestRegister_requiredNotNull checks required:"true" with nullable:"false": a pointer that
+// must be present and not null, as a struct containing itself must be held.
+func TestRegister_requiredNotNull(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "t", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "m"}, func(_ context.Context, p struct {
+		P *int `json:"p" required:"true" nullable:"false"`
+	}) (int, error) {
+		return *p.P, nil
+	})
+	for _, tt := range []struct{ params, want string }{
+		{`{"p":0}`, `"result":0`},
+		{`{}`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/p","message":"required param is missing"}]}}`},
+		{`{"p":null}`, `"error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/p","message":"must not be null"}]}}`},
+	} {
+		checkJSON(t, process(t, srv, `{"jsonrpc":"2.0","method":"m","params":`+tt.params+`,"id":1}`), `{"jsonrpc":"2.0",`+tt.want+`,"id":1}`)
+	}
+	doc, err := srv.Document()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := doc.Methods[0].Params[0]
+	if s, _ := json.Marshal(p.Schema); !p.Required || string(s) != `{"type":"integer","format":"int64"}` {
+		t.Errorf("published required %v, schema %s; want true and an integer", p.Required, s)
 	}
 }

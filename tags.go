@@ -37,13 +37,16 @@ type constraints struct {
 	// notNull is set by nullable:"false" on a pointer or an Optional: the field stays
 	// optional, but null is neither published nor accepted.
 	notNull bool
+	// required is set by required:"true" on a pointer, an interface or a json.RawMessage:
+	// the member must be present, though null is one of its values.
+	required bool
 }
 
 // tagKeys are the struct tags read as schema keywords (huma's names).
 var tagKeys = []string{
 	"doc", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
 	"minLength", "maxLength", "pattern", "format", "enum", "default", "example",
-	"minItems", "maxItems", "uniqueItems", "deprecated", "readOnly", "nullable",
+	"minItems", "maxItems", "uniqueItems", "deprecated", "readOnly", "nullable", "required",
 }
 
 // formats are the values of the format tag that are known, and checked on strings.
@@ -267,6 +270,20 @@ func parseConstraints(f reflect.StructField) (*constraints, error) {
 			fail("nullable", val, "applies to pointers and Optional only")
 		default:
 			c.notNull = true
+		}
+	}
+	if val, ok := f.Tag.Lookup("required"); ok {
+		switch {
+		case val != "true":
+			fail("required", val, `only "true" is read: a pointer, an interface or a json.RawMessage is optional without it, and a field of another type is required unless tagged omitempty or omitzero or given a default`)
+		case f.Type.Implements(optionalTypeIface):
+			fail("required", val, "an Optional may be absent: use a pointer for a member that must be present but may be null")
+		case !isNullable(f.Type):
+			fail("required", val, "applies to pointers, interfaces and json.RawMessage only: a field of another type is required unless tagged omitempty or omitzero or given a default")
+		case c.hasDefault:
+			fail("required", val, "a default is for an absent member, and a required one is never absent")
+		default:
+			c.required = true
 		}
 	}
 	for _, p := range []struct {

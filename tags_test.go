@@ -111,6 +111,29 @@ func TestRegister_tagErrors(t *testing.T) {
 		{"misspelt nullable", registerPanic[struct {
 			P *int `json:"p" nulable:"false"`
 		}], `tag "nulable": did you mean "nullable"?`},
+		{"required false", registerPanic[struct {
+			P *int `json:"p" required:"false"`
+		}], `field "p": tag required:"false": only "true" is read`},
+		{"required on an int", registerPanic[struct {
+			N int `json:"n" required:"true"`
+		}], `tag required:"true": applies to pointers, interfaces and json.RawMessage only`},
+		{"required on an Optional", registerPanic[struct {
+			O openrpc.Optional[int] `json:"o" required:"true"`
+		}], `tag required:"true": an Optional may be absent: use a pointer`},
+		{"required with a default", registerPanic[struct {
+			P *int `json:"p" required:"true" default:"1"`
+		}], `tag required:"true": a default is for an absent member`},
+		{"required with omitempty", registerPanic[struct {
+			P *int `json:"p,omitempty" required:"true"`
+		}], `field "p": tag required:"true" with the json omitempty option: a required member is never omitted`},
+		{"required with omitzero, nested", registerPanic[struct {
+			In struct {
+				A any `json:"a,omitzero" required:"true"`
+			} `json:"in"`
+		}], `field "a": tag required:"true" with the json omitzero option`},
+		{"misspelt required", registerPanic[struct {
+			P *int `json:"p" requried:"true"`
+		}], `tag "requried": did you mean "required"?`},
 		{"in a nested type", registerPanic[outer], `"in a nested type": param "inner": type openrpc_test.deep: field "zip": tag minimum:"1": applies to numbers only`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,6 +155,8 @@ func TestRegister_tagsAccepted(t *testing.T) {
 		A   [3]byte                   `json:"a" maximum:"200"`
 		B   []byte                    `json:"b" maxLength:"12"`
 		Ptr *[]*string                `json:"ptr" pattern:"x"`
+		Req *string                   `json:"req" required:"true" nullable:"false" minLength:"1"`
+		Any any                       `json:"any" required:"true"`
 		// Keys of other libraries that are a few edits from ours are not typos.
 		F string `json:"f" form:"f" db:"f" query:"f" header:"f" validate:"required" title:"F" xml:"f" env:"F"`
 	}
