@@ -33,7 +33,9 @@
 // unless [Method.ParamStructure] says otherwise, which is enforced. Fields of embedded
 // structs are params too. A field is required unless it is a pointer, an interface, a
 // json.RawMessage, an [Optional], tagged omitempty or omitzero, or has a default.
-// [Optional] tells an absent param from an explicit null and from a value. The document
+// [Optional] tells an absent param from an explicit null and from a value; a pointer,
+// interface or json.RawMessage tagged required:"true" must be present but may be null
+// (a required nullable param: nil in the handler for null). The document
 // lists the required params first, then the optional ones, each group in field order, as
 // OpenRPC demands, and positions follow it: for
 //
@@ -83,7 +85,11 @@
 // value keywords apply to its items. nullable:"false" on a pointer or an [Optional] field
 // keeps it optional but takes null out of its schema and refuses null: an Optional then
 // tells an absent member from a value, zero included, as an optional non-nullable member of
-// a document is. A malformed tag, a keyword that does not fit the
+// a document is. required:"true" on a pointer, an interface or a json.RawMessage field makes
+// it required (params' required, and the required list of an object's schema) with null
+// still in its schema: a call leaving it out is refused, null is accepted. It is refused on
+// an [Optional], which may always be absent, with a default, omitempty or omitzero, and on
+// fields that are required already. A malformed tag, a keyword that does not fit the
 // field's type and a misspelt keyword panic in Register: another case or separators
 // (maxlength, max_length) or a typo or two away from a keyword (minLenght, patern, maximun,
 // enums); keys of other libraries (json, form, db, validate...) are left alone. A field with a default

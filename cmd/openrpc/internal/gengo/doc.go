@@ -10,10 +10,11 @@
 //     times or structs as openrpc.Optional (absent, null or a value, so a zero value is sent
 //     and received as one), tagged nullable:"false" unless the document allows null; other
 //     optional members (slices, maps, unions, raw JSON) tagged omitzero, nil being absent;
-//     required nullable members as pointers; the params of each method as a struct, in
-//     document order, with the framework's struct tags (doc, minimum, maxLength, pattern,
-//     enum...) so a server publishes the same constraints; and the document's errors as
-//     *openrpc.Error values (ErrUsernameTaken).
+//     required nullable members as pointers tagged required:"true" (required raw JSON too),
+//     which a server publishes as required and nullable; the params of each method as a
+//     struct, in document order, with the framework's struct tags (doc, minimum, maxLength,
+//     pattern, enum...) so a server publishes the same constraints; and the document's
+//     errors as *openrpc.Error values (ErrUsernameTaken).
 //   - client.go: Client, over an *openrpc.Client, with one method per OpenRPC method: context
 //     first, then the params struct (sent by name, or by position when the document says
 //     so, trailing absent params left out) or the variadic params; notifications return

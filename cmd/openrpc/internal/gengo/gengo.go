@@ -249,6 +249,7 @@ func (g *gen) paramsStruct(mm *method) {
 			}
 		}
 	}
+	optionalBefore := false
 	for i, p := range mm.m.Params {
 		if !validJSONName(p.Name) || seen[p.Name] {
 			g.note(p.Pointer, "param name %q cannot be a json tag or is taken: left out", p.Name)
@@ -271,16 +272,15 @@ func (g *gen) paramsStruct(mm *method) {
 			comment(&b, "Deprecated: the document marks it deprecated.")
 		}
 		required := p.Required || i < lastRequired
-		ft, notNull := g.member(t, !required)
+		m := g.member(t, !required)
 		switch {
-		case !p.Required && required && strings.HasPrefix(ft, "*"):
-			g.note(p.Pointer, "optional param %q comes before a required one, by position, and may be null: a server built from this package takes it after the required params", p.Name)
-		case p.Required && strings.HasPrefix(ft, "*") && mm.byPosition:
-			g.note(p.Pointer, "required param %q is a pointer (it may be null): a server built from this package publishes it as optional, and takes it after the required params", p.Name)
-		case p.Required && strings.HasPrefix(ft, "*"):
-			g.note(p.Pointer, "required param %q is a pointer (it may be null): a server built from this package publishes it as optional", p.Name)
+		case !p.Required && m.required:
+			g.note(p.Pointer, "optional param %q comes before a required one, by position, and may be null: a server built from this package publishes it as required (a call gives it, as null when unset)", p.Name)
+		case required && optionalBefore && mm.m.ParamStructure != "by-name":
+			g.note(p.Pointer, "required param %q comes after an optional one: a server built from this package publishes and takes it before the optional ones, as OpenRPC orders params", p.Name)
 		}
-		fmt.Fprintf(&b, "%s %s %s\n", fname, ft, g.tag(p.Name, !required, notNull, t, desc, p.Pointer))
+		optionalBefore = optionalBefore || !required
+		fmt.Fprintf(&b, "%s %s %s\n", fname, m.expr, g.tag(p.Name, !required, m, t, desc, p.Pointer))
 		mm.fields = append(mm.fields, paramField{name: fname, required: required})
 	}
 	b.WriteString("}\n")

@@ -93,10 +93,11 @@ func TestTypeMapping(t *testing.T) {
 			{"name": "either", "schema": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
 			{"name": "count", "schema": {"type": ["integer", "null"]}},
 			{"name": "filter", "schema": {"type": "object", "properties": {"q": {"type": "string"}}}},
-			{"name": "tree", "schema": {"$ref": "#/components/schemas/Tree"}}
+			{"name": "tree", "schema": {"$ref": "#/components/schemas/Tree"}},
+			{"name": "blob", "required": true, "schema": true}
 		],
-		"result": {"name": "r", "schema": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "note": {"type": "string", "nullable": true}}}}
-	}], "components": {"schemas": {"Tree": {"type": "object", "properties": {"left": {"$ref": "#/components/schemas/Tree"}, "right": {"oneOf": [{"$ref": "#/components/schemas/Tree"}, {"type": "null"}]}}}}}}`
+		"result": {"name": "r", "schema": {"type": "object", "required": ["id", "at"], "properties": {"id": {"type": "integer"}, "note": {"type": "string", "nullable": true}, "at": {"type": ["string", "null"]}}}}
+	}], "components": {"schemas": {"Tree": {"type": "object", "required": ["up"], "properties": {"left": {"$ref": "#/components/schemas/Tree"}, "right": {"oneOf": [{"$ref": "#/components/schemas/Tree"}, {"type": "null"}]}, "up": {"oneOf": [{"$ref": "#/components/schemas/Tree"}, {"type": "null"}]}}}}}}`
 	code, _ := generate(t, doc, true)
 	for _, want := range []string{
 		"S string `json:\"s\" minLength:\"2\"`",
@@ -107,7 +108,10 @@ func TestTypeMapping(t *testing.T) {
 		"When openrpc.Optional[time.Time] `json:\"when,omitzero\" nullable:\"false\"`",
 		"List []string `json:\"list,omitzero\" pattern:\"^a\"`",
 		"Dict map[string]int64 `json:\"dict,omitzero\"`",
-		"Maybe *string `json:\"maybe\"`",
+		"Maybe *string `json:\"maybe\" required:\"true\"`",
+		"Blob json.RawMessage `json:\"blob\" required:\"true\"`",
+		"At *string `json:\"at\" required:\"true\"`",
+		"Up *Tree `json:\"up\" required:\"true\"`",
 		"Color openrpc.Optional[MColor] `json:\"color,omitzero\" nullable:\"false\" enum:\"red,dark blue\"`",
 		"MColorDarkBlue MColor = \"dark blue\"",
 		"Any json.RawMessage `json:\"any,omitzero\"`",
@@ -257,7 +261,10 @@ func BenchmarkGenerate(b *testing.B) {
 // gives as optional but places before a required one as required: every call sends it to
 // reach the later one, and the framework takes required params first, so an optional field
 // there would have moved it after them, swapping the server's positions with the
-// document's (and its own client's). One that may be null cannot be required in Go: noted.
+// document's (and its own client's). One that may be null is a pointer tagged
+// required:"true", keeping its place; the server then publishes it as required: noted.
+// A method taking params either way moves a required param after an optional one before
+// it, by position: noted.
 func TestByPositionOptionalBeforeRequired(t *testing.T) {
 	doc := `{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [
 		{"name": "pos", "paramStructure": "by-position", "params": [
@@ -269,20 +276,35 @@ func TestByPositionOptionalBeforeRequired(t *testing.T) {
 			{"name": "b", "required": true, "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}},
 		{"name": "named", "params": [
 			{"name": "a", "schema": {"type": "integer"}},
-			{"name": "b", "required": true, "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}}
+			{"name": "b", "required": true, "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}},
+		{"name": "onlyNamed", "paramStructure": "by-name", "params": [
+			{"name": "a", "schema": {"type": "integer"}},
+			{"name": "z", "required": true, "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}}
 	]}`
 	code, notes := generate(t, doc, true)
 	flat := strings.Join(strings.Fields(code), " ")
 	for _, want := range []string{
 		"type PosParams struct { A int64 `json:\"a\"`",
 		"C openrpc.Optional[int64] `json:\"c,omitzero\" nullable:\"false\"`",
+		"type NulParams struct { N *int64 `json:\"n\" required:\"true\"`",
 		"type NamedParams struct { A openrpc.Optional[int64] `json:\"a,omitzero\" nullable:\"false\"`",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("no %q in\n%s", want, code)
 		}
 	}
-	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, `"n"`) && strings.Contains(n, "before") }) {
+	if !slices.ContainsFunc(notes, func(n string) bool {
+		return strings.Contains(n, `"n"`) && strings.Contains(n, "before") && strings.Contains(n, "publishes it as required")
+	}) {
 		t.Errorf("notes %q: want one about n, which may be null, before required b", notes)
+	}
+	// Either way, a required param after an optional one moves before it by position.
+	if !slices.ContainsFunc(notes, func(n string) bool {
+		return strings.HasPrefix(n, "/methods/2/params/1/") && strings.Contains(n, `required param "b" comes after an optional one`)
+	}) {
+		t.Errorf("notes %q: want one about named's b, after optional a", notes)
+	}
+	if slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, `"z"`) }) {
+		t.Errorf("notes %q: a by-name method's order is no position", notes)
 	}
 }

@@ -64,29 +64,41 @@ func (g *gen) field(t goType) string {
 	return t.expr
 }
 
-// member returns the type of a struct field (a property or a param) holding t, and whether
-// the field is tagged nullable:"false". An optional member whose Go zero value is a JSON
-// value of its own (a string, number, boolean, time or struct of ours) is an
-// openrpc.Optional, so that absent and zero differ both ways: a client sends Some(0) and
-// Some(false), and a decoded result tells an absent member from a zero one. Optional also
-// tells null from absent, so an optional nullable member needs no pointer; one that is not
-// nullable is tagged nullable:"false", which a server publishes without null and enforces.
-// Slices, maps, unions and raw JSON are absent when nil already and stay as they are. A
-// struct containing itself stays a pointer (Go cannot hold it by value), tagged
-// nullable:"false" when null is no value of it.
-func (g *gen) member(t goType, optional bool) (expr string, notNull bool) {
+// memberField is the Go type of a struct field (a property or a param) and the tags that
+// make a server publish and enforce what the document says of it.
+type memberField struct {
+	expr string
+	// notNull tags the field nullable:"false": a pointer or an Optional without null.
+	notNull bool
+	// required tags the field required:"true": a pointer or raw JSON, which the framework
+	// reads as optional, that the document requires.
+	required bool
+}
+
+// member returns the field holding t, a required member unless optional. An optional
+// member whose Go zero value is a JSON value of its own (a string, number, boolean, time or
+// struct of ours) is an openrpc.Optional, so that absent and zero differ both ways: a
+// client sends Some(0) and Some(false), and a decoded result tells an absent member from a
+// zero one. Optional also tells null from absent, so an optional nullable member needs no
+// pointer; one that is not nullable is tagged nullable:"false", which a server publishes
+// without null and enforces. Slices, maps, unions and raw JSON are absent when nil already
+// and stay as they are. A struct containing itself stays a pointer (Go cannot hold it by
+// value), tagged nullable:"false" when null is no value of it. A required pointer (a
+// nullable member, or a struct containing itself) or raw JSON is tagged required:"true".
+func (g *gen) member(t goType, optional bool) memberField {
 	ft := g.field(t)
+	required := !optional && (strings.HasPrefix(ft, "*") || t.kind == kindRaw)
 	switch {
 	case strings.HasPrefix(ft, "*") && !t.nullable:
-		return ft, true // a struct containing itself
+		return memberField{expr: ft, notNull: true, required: required} // a struct containing itself
 	case !optional || t.named != "" && g.building[t.named]:
-		return ft, false // required, or a struct containing itself that may be null
+		return memberField{expr: ft, required: required} // required, or a struct containing itself that may be null
 	}
 	switch t.kind {
 	case kindString, kindInt, kindFloat, kindBool, kindTime, kindStruct:
-		return "openrpc.Optional[" + t.expr + "]", !t.nullable
+		return memberField{expr: "openrpc.Optional[" + t.expr + "]", notNull: !t.nullable}
 	}
-	return ft, false
+	return memberField{expr: ft}
 }
 
 var (
@@ -366,11 +378,8 @@ func (g *gen) structOf(s *docmodel.Schema, props []docmodel.Property, required [
 			comment(&b, "Deprecated: the document marks it deprecated.")
 		}
 		opt := !slices.Contains(required, p.Name)
-		ft, notNull := g.member(t, opt)
-		if !opt && strings.HasPrefix(ft, "*") {
-			g.note(fptr, "required property %q is a pointer (it may be null, or its type contains itself): a server built from this package publishes it as optional", p.Name)
-		}
-		fmt.Fprintf(&b, "%s %s %s\n", fname, ft, g.tag(p.Name, opt, notNull, t, desc, fptr))
+		m := g.member(t, opt)
+		fmt.Fprintf(&b, "%s %s %s\n", fname, m.expr, g.tag(p.Name, opt, m, t, desc, fptr))
 	}
 	b.WriteString("}\n")
 	g.decl(name, s, b.String())
@@ -672,9 +681,9 @@ var formats = map[string]bool{
 }
 
 // tag returns the struct tag of a field: its json name, omitzero when optional,
-// nullable:"false" when notNull, and the framework's schema keywords that fit its type, so
-// a server publishes the constraints.
-func (g *gen) tag(name string, optional, notNull bool, t goType, desc, ptr string) string {
+// required:"true" and nullable:"false" as m says, and the framework's schema keywords that
+// fit its type, so a server publishes the constraints.
+func (g *gen) tag(name string, optional bool, m memberField, t goType, desc, ptr string) string {
 	jsonName := name
 	switch {
 	case optional:
@@ -684,7 +693,10 @@ func (g *gen) tag(name string, optional, notNull bool, t goType, desc, ptr strin
 	}
 	parts := []string{"json:" + strconv.Quote(jsonName)}
 	add := func(key, val string) { parts = append(parts, key+":"+strconv.Quote(val)) }
-	if notNull {
+	if m.required {
+		add("required", "true")
+	}
+	if m.notNull {
 		add("nullable", "false")
 	}
 	s := t.schema
