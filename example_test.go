@@ -122,6 +122,29 @@ func ExampleOptional() {
 	// {"jsonrpc":"2.0","result":"set nickname to a","id":1}
 }
 
+// A pointer tagged required:"true" is a required param that may be null: a call must
+// give it, as null or a value.
+func ExampleRegister_requiredNullable() {
+	srv := openrpc.NewServer(openrpc.Info{Title: "Users", Version: "1.0.0"}, nil)
+	type SetManagerParams struct {
+		User    string  `json:"user"`
+		Manager *string `json:"manager" required:"true"`
+	}
+	openrpc.Register(srv, openrpc.Method{Name: "setManager"}, func(ctx context.Context, p SetManagerParams) (string, error) {
+		if p.Manager == nil {
+			return p.User + " has no manager", nil
+		}
+		return p.User + " reports to " + *p.Manager, nil
+	})
+	for _, params := range []string{`{"user":"ann","manager":"bob"}`, `{"user":"ann","manager":null}`, `{"user":"ann"}`} {
+		fmt.Printf("%s\n", srv.Process(context.Background(), []byte(`{"jsonrpc":"2.0","method":"setManager","params":`+params+`,"id":1}`)))
+	}
+	// Output:
+	// {"jsonrpc":"2.0","result":"ann reports to bob","id":1}
+	// {"jsonrpc":"2.0","result":"ann has no manager","id":1}
+	// {"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":[{"path":"/manager","message":"required param is missing"}]}},"id":1}
+}
+
 func ExampleServer_Include() {
 	math := openrpc.NewRouter()
 	openrpc.Register(math, openrpc.Method{Name: "neg"}, func(ctx context.Context, p struct {
