@@ -35,6 +35,10 @@ const (
 	// deep down are retried level by level (exponential time), and nested minItems
 	// multiply (10000 arrays of 10000 items).
 	maxSteps = 1 << 18
+	// maxBytes bounds the strings and document values (enum, const, examples) one
+	// Generate writes: without it, minItems multiply long strings (1000 strings of
+	// minLength 1000000 took over 2 GB).
+	maxBytes = 8 << 20
 )
 
 // errUnsatisfiable is returned for a schema no value satisfies (false).
@@ -64,6 +68,25 @@ type generator struct {
 	name string
 	// steps counts the schemas visited, up to maxSteps.
 	steps int
+	// bytes counts the bytes of the strings and document values written, up to maxBytes.
+	bytes int
+}
+
+// spend counts the bytes of v, a value just written, against maxBytes.
+func (g *generator) spend(v any, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	switch v := v.(type) {
+	case string:
+		g.bytes += len(v)
+	case json.RawMessage:
+		g.bytes += len(v)
+	}
+	if g.bytes > maxBytes {
+		return nil, fmt.Errorf("gave up past %d bytes: its sizes make a value too large to generate", maxBytes)
+	}
+	return v, nil
 }
 
 // deep reports whether the generator should keep values minimal at depth: past maxDepth,
@@ -117,13 +140,13 @@ func (g *generator) value(s *docmodel.Schema, depth int) (any, error) {
 		return nil, err
 	}
 	if s.Const != nil {
-		return json.RawMessage(s.Const), nil
+		return g.spend(json.RawMessage(s.Const), nil)
 	}
 	if len(s.Enum) > 0 {
 		if s.Nullable && g.deep(depth) {
 			return nil, nil
 		}
-		return json.RawMessage(s.Enum[g.rng.IntN(len(s.Enum))]), nil
+		return g.spend(json.RawMessage(s.Enum[g.rng.IntN(len(s.Enum))]), nil)
 	}
 	if alts := slices.Concat(s.OneOf, s.AnyOf); len(alts) > 0 {
 		return g.alternative(s, alts, depth)
@@ -145,7 +168,7 @@ func (g *generator) value(s *docmodel.Schema, depth int) (any, error) {
 	case "object":
 		return g.object(s, depth)
 	default:
-		return g.str(s)
+		return g.spend(g.str(s))
 	}
 }
 

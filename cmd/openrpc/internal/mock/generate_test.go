@@ -291,3 +291,36 @@ func TestGenerateBoundsLength(t *testing.T) {
 		t.Errorf("Generate made %d bytes", len(v))
 	}
 }
+
+// TestGenerateBoundsBytes: long strings or document values (enum, const) repeated by
+// minItems are refused past a few megabytes, not generated into hundreds (1000 strings of
+// minLength 1000000 took over 2 GB); one long string still is generated.
+func TestGenerateBoundsBytes(t *testing.T) {
+	long := strings.Repeat("x", 100000)
+	for _, tt := range []struct {
+		schema string
+		ok     bool
+	}{
+		{`{"type":"string","minLength":1048576}`, true},
+		{`{"type":"array","minItems":100,"items":{"type":"string","minLength":1000000}}`, false},
+		{`{"type":"array","minItems":1000,"items":{"enum":["` + long + `"]}}`, false},
+		{`{"type":"array","minItems":1000,"items":{"const":"` + long + `"}}`, false},
+		{`{"type":"array","minItems":1000,"items":{"type":"string","pattern":"^x","examples":["` + long + `"],"minLength":99999}}`, false},
+	} {
+		raw := []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+			"methods":[{"name":"m","params":[],"result":{"name":"r","schema":` + tt.schema + `}}]}`)
+		d, err := docmodel.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := Generate(d, d.Methods[0].Result.Schema, "m")
+		switch {
+		case tt.ok && err != nil:
+			t.Errorf("%.80s: %v", tt.schema, err)
+		case !tt.ok && err == nil:
+			t.Errorf("%.80s: Generate made %d bytes", tt.schema, len(v))
+		case !tt.ok && !strings.Contains(err.Error(), "bytes"):
+			t.Errorf("%.80s: error %q does not say the value is too large", tt.schema, err)
+		}
+	}
+}
