@@ -45,6 +45,10 @@ type Options struct {
 // eventCycle is how many different events a subscription cycles through.
 const eventCycle = 8
 
+// maxMockBytes bounds the results and events a mock keeps, all methods together: each
+// generated value may take megabytes, and a short document can have thousands of methods.
+const maxMockBytes = 64 << 20
+
 // Mock is a mock service for one document.
 type Mock struct {
 	// Server serves the document's methods; mount it with rpchttp.NewHandler.
@@ -58,6 +62,7 @@ type Mock struct {
 	raw      []byte
 	methods  map[string]*method
 	interval time.Duration
+	kept     int // bytes of the results and events kept, up to maxMockBytes
 }
 
 // method is what the mock knows of one method, computed once.
@@ -129,7 +134,7 @@ func New(raw []byte, opts *Options) (*Mock, error) {
 		}
 		if m.Result != nil {
 			me.examples = examplesOf(m)
-			me.result = mk.generate(check, m, me.examples)
+			me.result = mk.keep(m.Name, mk.generate(check, m, me.examples))
 		}
 		if unsub, ok := m.Subscription(); ok {
 			if unsub == m.Name+openrpc.UnsubscribeSuffix {
@@ -146,6 +151,17 @@ func New(raw []byte, opts *Options) (*Mock, error) {
 
 func (mk *Mock) note(format string, args ...any) {
 	mk.Notes = append(mk.Notes, fmt.Sprintf(format, args...))
+}
+
+// keep counts v, the result of method name, against maxMockBytes: past it, v is left out
+// and null stands for it, with a note.
+func (mk *Mock) keep(name string, v json.RawMessage) json.RawMessage {
+	if mk.kept+len(v) > maxMockBytes {
+		mk.note("method %q: it answers null: with its result the mock's results and events would take over %d bytes", name, maxMockBytes)
+		return json.RawMessage("null")
+	}
+	mk.kept += len(v)
+	return v
 }
 
 // register adds me to the server: a method with a result answers calls, one without is a
@@ -292,6 +308,11 @@ func (mk *Mock) events(check *schemacheck.Document, m *docmodel.Method) []json.R
 				continue
 			}
 		}
+		if mk.kept+len(v) > maxMockBytes { // fewer events, or none
+			problem = fmt.Sprintf("with it the mock's results and events would take over %d bytes", maxMockBytes)
+			break
+		}
+		mk.kept += len(v)
 		out = append(out, v)
 	}
 	if len(out) == 0 {
