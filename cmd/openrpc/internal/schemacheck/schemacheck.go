@@ -11,8 +11,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -94,8 +96,14 @@ func (d *Document) Compile(ptr string) (s *Schema, err error) {
 
 var printer = message.NewPrinter(language.English)
 
+// MaxProblems is the most problems Validate and ValidateValue return.
+const MaxProblems = 100
+
+// maxMessage bounds the bytes of a problem's message.
+const maxMessage = 512
+
 // Validate checks value against s and returns its problems, leaves first, in a stable
-// order; none when it is valid.
+// order, at most MaxProblems; none when it is valid.
 func (s *Schema) Validate(value json.RawMessage) []Problem {
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(value))
 	if err != nil {
@@ -115,11 +123,15 @@ func (s *Schema) ValidateValue(v any) []Problem {
 	if !errors.As(err, &ve) {
 		return []Problem{{Message: err.Error()}}
 	}
-	var out []Problem
+	type leaf struct {
+		path string
+		e    *jsonschema.ValidationError
+	}
+	var leaves []leaf
 	var collect func(e *jsonschema.ValidationError)
 	collect = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			out = append(out, Problem{Path: pointer(e.InstanceLocation), Message: e.ErrorKind.LocalizedString(printer)})
+			leaves = append(leaves, leaf{pointer(e.InstanceLocation), e})
 			return
 		}
 		for _, c := range e.Causes {
@@ -127,8 +139,69 @@ func (s *Schema) ValidateValue(v any) []Problem {
 		}
 	}
 	collect(ve)
-	slices.SortStableFunc(out, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
-	return slices.Compact(out)
+	slices.SortStableFunc(leaves, func(a, b leaf) int { return strings.Compare(a.path, b.path) })
+	// Messages are written for the first problems only: a value can have millions.
+	var out []Problem
+	for i, l := range leaves {
+		if len(out) == MaxProblems || i == 4*MaxProblems {
+			break
+		}
+		p := Problem{Path: l.path, Message: describe(l.e.ErrorKind)}
+		if len(out) == 0 || out[len(out)-1] != p {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// maxEnumShown is how many values of an enum a message lists.
+const maxEnumShown = 10
+
+// describe returns the message of a problem, at most maxMessage bytes: the values it would
+// quote (an enum's, a pattern, a constant, the value itself) are cut first, as they can be
+// megabytes long.
+func describe(k jsonschema.ErrorKind) string {
+	more := ""
+	switch v := k.(type) {
+	case *kind.Enum:
+		if len(v.Want) > maxEnumShown {
+			c := *v
+			c.Want = c.Want[:maxEnumShown]
+			k, more = &c, fmt.Sprintf(", ... (%d values)", len(v.Want))
+		}
+	case *kind.Pattern:
+		k = &kind.Pattern{Got: cut(v.Got), Want: cut(v.Want)}
+	case *kind.Const:
+		c := *v
+		if w, ok := c.Want.(string); ok {
+			c.Want = cut(w)
+		}
+		k = &c
+	case *kind.Format:
+		c := *v
+		if g, ok := c.Got.(string); ok {
+			c.Got = cut(g)
+		}
+		k = &c
+	}
+	msg := k.LocalizedString(printer)
+	if more != "" && strings.HasPrefix(msg, "value must be one of ") {
+		msg += more
+	}
+	return cut(msg)
+}
+
+// cut returns s cut to at most maxMessage bytes, at a character boundary, "..." marking
+// the cut.
+func cut(s string) string {
+	if len(s) <= maxMessage {
+		return s
+	}
+	n := maxMessage - len("...")
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
 
 func pointer(tokens []string) string {

@@ -115,3 +115,47 @@ func TestPointerNeedsEscaping(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateBoundsProblems: a value with many problems, or problems whose messages would
+// quote a huge enum, a long pattern or a long value, gives at most MaxProblems problems of
+// bounded messages (a call of 100 values not in an enum of 50000 took 22 s and 1.3 GB
+// in the mock, to answer "Response too large").
+func TestValidateBoundsProblems(t *testing.T) {
+	enum := make([]string, 50000)
+	for i := range enum {
+		enum[i] = strconv.Quote("value-" + strconv.Itoa(i) + "-padding-padding")
+	}
+	long := strings.Repeat("x", 100000)
+	d, err := New([]byte(`{"openrpc": "1.3.2", "components": {"schemas": {
+		"E": {"type": "array", "items": {"enum": [` + strings.Join(enum, ",") + `]}},
+		"I": {"type": "array", "items": {"type": "integer"}},
+		"P": {"type": "array", "items": {"type": "string", "pattern": "^(` + long + `)$"}},
+		"C": {"type": "array", "items": {"const": "` + long + `"}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, value := range map[string]string{
+		"E": `[` + strings.Repeat(`"bad",`, 200) + `"bad"]`,
+		"I": `[` + strings.Repeat(`"bad",`, 100000) + `"bad"]`,
+		"P": `["` + long + `y",` + strings.Repeat(`"bad",`, 200) + `"bad"]`,
+		"C": `[` + strings.Repeat(`"bad",`, 200) + `"bad"]`,
+	} {
+		s, err := d.Compile("/components/schemas/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems := s.Validate([]byte(value))
+		if len(problems) == 0 || len(problems) > MaxProblems {
+			t.Errorf("%s: %d problems, want 1 to %d", name, len(problems), MaxProblems)
+		}
+		for _, p := range problems {
+			if len(p.Message) > maxMessage {
+				t.Errorf("%s: a message of %d bytes: %.200s...", name, len(p.Message), p.Message)
+				break
+			}
+		}
+		if len(problems) > 0 && problems[0].Path != "/0" {
+			t.Errorf("%s: the first problem is at %q, want /0", name, problems[0].Path)
+		}
+	}
+}
