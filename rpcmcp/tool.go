@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -120,6 +123,9 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 	if args[0] != '{' {
 		return nil, invalidParams(openrpc.ParamError{Path: "", Message: "arguments must be an object"})
 	}
+	if !utf8.Valid(args) {
+		return nil, invalidParams(notUTF8(args)...)
+	}
 	if len(t.params) == 0 && isEmptyObject(args) {
 		return nil, nil
 	}
@@ -178,6 +184,26 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 		}
 	}
 	return append(arr, ']'), nil
+}
+
+// notUTF8 names the members of the arguments object args that hold bytes that are not
+// UTF-8, which the server would refuse as a parse error of the whole request.
+func notUTF8(args []byte) []openrpc.ParamError {
+	const msg = "not valid UTF-8"
+	var named map[string]json.RawMessage
+	if err := json.Unmarshal(args, &named); err != nil {
+		return []openrpc.ParamError{{Path: "", Message: msg}}
+	}
+	var problems []openrpc.ParamError
+	for _, name := range slices.Sorted(maps.Keys(named)) {
+		if !utf8.ValidString(name) || !utf8.Valid(named[name]) {
+			problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(name), Message: msg})
+		}
+	}
+	if len(problems) == 0 { // a name the decoder made valid (U+FFFD)
+		problems = append(problems, openrpc.ParamError{Path: "", Message: msg})
+	}
+	return problems
 }
 
 func (t *tool) has(name string) bool {
