@@ -199,12 +199,12 @@ func (b *Builder) fromJSON(m *docmodel.Method, ps []param, arg string, values []
 	if m.ParamStructure == "by-position" && len(ps) > 0 && ps[len(ps)-1].variadic && len(obj) > 0 {
 		return &Error{Msg: fmt.Sprintf("%s takes its params by position: give them as a JSON array", m.Name)}
 	}
-	for k, v := range obj {
+	for _, k := range slices.Sorted(maps.Keys(obj)) { // the same error every time
 		i := index(ps, k)
 		if i < 0 {
 			return unknown(m, ps, k)
 		}
-		values[i] = v
+		values[i] = obj[k]
 	}
 	return nil
 }

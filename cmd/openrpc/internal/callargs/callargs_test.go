@@ -246,3 +246,16 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+// TestBuildRefusesInOrder: of several unknown params in a JSON object, the error names the
+// first by name, every time (map order named any of them).
+func TestBuildRefusesInOrder(t *testing.T) {
+	b, d := builder(t)
+	for range 20 {
+		_, err := b.Build(d.Method("login"), []string{`{"zz":1,"yy":2,"xx":3,"ww":4,"username":"alice","password":"pw"}`})
+		var pe *callargs.Error
+		if !errors.As(err, &pe) || pe.Param != "ww" {
+			t.Fatalf("err = %v, want one naming ww", err)
+		}
+	}
+}
