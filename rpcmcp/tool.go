@@ -137,7 +137,7 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 		return nil, invalidParams(openrpc.ParamError{Path: "", Message: "arguments are not valid JSON: " + err.Error()})
 	}
 	var problems []openrpc.ParamError
-	for name := range named {
+	for _, name := range slices.Sorted(maps.Keys(named)) { // the same error every time
 		if !t.has(name) {
 			problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(name), Message: "unknown param"})
 		}

@@ -1,0 +1,39 @@
+package rpcmcp_test
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/openrpc-go/openrpc"
+)
+
+// paramPaths returns the paths of the Invalid params error a tool error result carries.
+func paramPaths(t *testing.T, e *openrpc.Error) []string {
+	t.Helper()
+	if e.Code != openrpc.CodeInvalidParams {
+		t.Fatalf("error %d %s, want -32602", e.Code, e.Message)
+	}
+	var d openrpc.InvalidParamsData
+	if err := json.Unmarshal(e.Data, &d); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, p := range d.Errors {
+		paths = append(paths, p.Path)
+	}
+	return paths
+}
+
+// TestNewServer_unknownParamsInOrder: the unknown params of a by-position tool call are
+// listed in name order, the same every time (map order listed them in any).
+func TestNewServer_unknownParamsInOrder(t *testing.T) {
+	cs := connect(t, newTestServer(t), nil)
+	want := []string{"/ww", "/xx", "/yy", "/zz"}
+	for range 10 {
+		res := callTool(t, cs, "add", json.RawMessage(`{"zz": 1, "yy": 2, "xx": 3, "ww": 4, "a": 1, "b": 2}`))
+		if got := paramPaths(t, toolError(t, res)); !slices.Equal(got, want) {
+			t.Fatalf("paths %q, want %q", got, want)
+		}
+	}
+}
