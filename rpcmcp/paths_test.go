@@ -37,3 +37,14 @@ func TestNewServer_unknownParamsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestNewServer_variadicErrorPaths: the Invalid params error of a variadic tool points into
+// its arguments, {"numbers": [...]}: "/numbers/1", not the server's "/1", which names no
+// value of the arguments.
+func TestNewServer_variadicErrorPaths(t *testing.T) {
+	cs := connect(t, newTestServer(t), nil)
+	res := callTool(t, cs, "sum", json.RawMessage(`{"numbers": [1, "x", 3, true]}`))
+	if got, want := paramPaths(t, toolError(t, res)), []string{"/numbers/1", "/numbers/3"}; !slices.Equal(got, want) {
+		t.Errorf("paths %q, want %q", got, want)
+	}
+}

@@ -87,7 +87,30 @@ func (t *tool) call(ctx context.Context, req *mcp.CallToolRequest) *mcp.CallTool
 	}
 	reply := t.srv.Process(openrpc.WithCaller(ctx, callerOf(req, t.header)), msg)
 	t.srv.Release(n)
-	return toolResult(reply)
+	res := toolResult(reply)
+	if res.IsError && t.variadic && len(t.params) == 1 {
+		res = t.variadicPaths(res)
+	}
+	return res
+}
+
+// variadicPaths returns the error result res of a variadic tool with the paths of its
+// Invalid params problems under the tool's one argument: the server points at positions
+// ("/1"), the arguments hold them in an array ({"numbers": [...]}).
+func (t *tool) variadicPaths(res *mcp.CallToolResult) *mcp.CallToolResult {
+	e, ok := res.StructuredContent.(json.RawMessage)
+	var rpcErr openrpc.Error
+	if !ok || json.Unmarshal(e, &rpcErr) != nil || rpcErr.Code != openrpc.CodeInvalidParams {
+		return res
+	}
+	var data openrpc.InvalidParamsData
+	if json.Unmarshal(rpcErr.Data, &data) != nil {
+		return res
+	}
+	for i := range data.Errors {
+		data.Errors[i].Path = "/" + escapePointer(t.params[0].name) + data.Errors[i].Path
+	}
+	return errorResult(invalidParams(data.Errors...))
 }
 
 // callerOf returns the caller details of an MCP request: over streamable HTTP, the headers
