@@ -48,3 +48,26 @@ func TestNewServer_variadicErrorPaths(t *testing.T) {
 		t.Errorf("paths %q, want %q", got, want)
 	}
 }
+
+// TestNewServer_byPositionDuplicate: a by-position tool call giving a param twice is
+// refused, as a by-name one is by the server, not sent with the last value.
+func TestNewServer_byPositionDuplicate(t *testing.T) {
+	cs := connect(t, newTestServer(t), nil)
+	for tool, args := range map[string]string{
+		"add":   `{"a": 1, "b": 2, "a": 3}`,
+		"greet": `{"name": "x", "name": "y"}`,
+		"sum":   `{"numbers": [1], "numbers": [2]}`,
+	} {
+		res := callTool(t, cs, tool, json.RawMessage(args))
+		if !res.IsError {
+			t.Errorf("%s %s: result %s, want -32602", tool, args, toolText(t, res))
+			continue
+		}
+		e := toolError(t, res)
+		var d openrpc.InvalidParamsData
+		json.Unmarshal(e.Data, &d)
+		if len(d.Errors) != 1 || d.Errors[0].Message != "param given more than once" {
+			t.Errorf("%s %s: error %s, want one problem: param given more than once", tool, args, toolText(t, res))
+		}
+	}
+}

@@ -155,11 +155,14 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 	if !t.byPosition {
 		return args, nil
 	}
-	var named map[string]json.RawMessage
-	if err := json.Unmarshal(args, &named); err != nil {
+	named, twice, err := members(args)
+	if err != nil {
 		return nil, invalidParams(openrpc.ParamError{Path: "", Message: "arguments are not valid JSON: " + err.Error()})
 	}
 	var problems []openrpc.ParamError
+	for _, name := range twice {
+		problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(name), Message: "param given more than once"})
+	}
 	for _, name := range slices.Sorted(maps.Keys(named)) { // the same error every time
 		if !t.has(name) {
 			problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(name), Message: "unknown param"})
@@ -207,6 +210,32 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 		}
 	}
 	return append(arr, ']'), nil
+}
+
+// members decodes the arguments object args, and names the members it gives more than
+// once (a by-name call has the server refuse them; by position, the last would be sent).
+func members(args []byte) (named map[string]json.RawMessage, twice []string, err error) {
+	dec := json.NewDecoder(bytes.NewReader(args))
+	if _, err := dec.Token(); err != nil { // {
+		return nil, nil, err
+	}
+	named = map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, err
+		}
+		name, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, err
+		}
+		if _, ok := named[name]; ok && !slices.Contains(twice, name) {
+			twice = append(twice, name)
+		}
+		named[name] = v
+	}
+	return named, twice, nil
 }
 
 // notUTF8 names the members of the arguments object args that hold bytes that are not
