@@ -70,6 +70,8 @@ type generator struct {
 	steps int
 	// bytes counts the bytes of the strings and document values written, up to maxBytes.
 	bytes int
+	// patterns are the patternProperties compiled, nil for one that does not compile.
+	patterns map[string]*regexp.Regexp
 }
 
 // spend counts the bytes of v, a value just written, against maxBytes.
@@ -826,12 +828,27 @@ func (g *generator) object(s *docmodel.Schema, depth int) (any, error) {
 	return out, nil
 }
 
-// unlisted returns the schema of a property that properties does not list.
+// unlisted returns the schema of a property that properties does not list. Each pattern
+// it checks name against counts as a schema visited.
 func (g *generator) unlisted(s *docmodel.Schema, name string) *docmodel.Schema {
 	for _, p := range s.PatternProperties {
-		if m, err := regexp.MatchString(p.Name, name); err == nil && m {
+		g.steps++
+		if re := g.regexp(p.Name); re != nil && re.MatchString(name) {
 			return p.Schema
 		}
 	}
 	return s.AdditionalProperties
+}
+
+// regexp returns the compiled pattern, nil when it does not compile.
+func (g *generator) regexp(pattern string) *regexp.Regexp {
+	re, ok := g.patterns[pattern]
+	if !ok {
+		re, _ = regexp.Compile(pattern)
+		if g.patterns == nil {
+			g.patterns = map[string]*regexp.Regexp{}
+		}
+		g.patterns[pattern] = re
+	}
+	return re
 }
