@@ -50,15 +50,25 @@ var errUnsatisfiable = errors.New("the schema accepts no value")
 // minItems/maxItems, required properties, allOf/oneOf/anyOf and nullable. Keywords it does
 // not read (not, if/then/else, dependencies) may make the value invalid: check it.
 func Generate(doc *docmodel.Document, s *docmodel.Schema, seed string) (json.RawMessage, error) {
+	v, _, err := generate(doc, s, seed, maxSteps)
+	return v, err
+}
+
+// generate is Generate visiting at most limit schemas; it also returns how many it visited.
+func generate(doc *docmodel.Document, s *docmodel.Schema, seed string, limit int) (json.RawMessage, int, error) {
 	h := fnv.New64a()
 	h.Write([]byte(seed))
-	g := &generator{doc: doc, rng: rand.New(rand.NewPCG(h.Sum64(), 0x6f70656e727063)), refs: map[string]int{}}
+	g := &generator{doc: doc, rng: rand.New(rand.NewPCG(h.Sum64(), 0x6f70656e727063)), refs: map[string]int{}, limit: limit}
 	v, err := g.value(s, 0)
 	if err != nil {
-		return nil, err
+		return nil, g.steps, err
 	}
-	return json.Marshal(v)
+	b, err := json.Marshal(v)
+	return b, g.steps, err
 }
+
+// errGaveUp is returned when a value takes more schemas than the generator may visit.
+var errGaveUp = errors.New("gave up")
 
 type generator struct {
 	doc  *docmodel.Document
@@ -66,8 +76,8 @@ type generator struct {
 	refs map[string]int // $refs being expanded, with their depth of nesting
 	// name is the property being generated, which plain strings start with ("name-42").
 	name string
-	// steps counts the schemas visited, up to maxSteps.
-	steps int
+	// steps counts the schemas visited, up to limit.
+	steps, limit int
 	// bytes counts the bytes of the strings and document values written, up to maxBytes.
 	bytes int
 	// patterns are the patternProperties compiled, nil for one that does not compile.
@@ -109,8 +119,8 @@ func (g *generator) value(s *docmodel.Schema, depth int) (any, error) {
 	if depth > hardDepth {
 		return nil, fmt.Errorf("the schema nests deeper than %d levels without a way out", hardDepth)
 	}
-	if g.steps++; g.steps > maxSteps {
-		return nil, fmt.Errorf("gave up after %d schemas: its alternatives or sizes make a value too costly to generate", maxSteps)
+	if g.steps++; g.steps > g.limit {
+		return nil, fmt.Errorf("%w after %d schemas: its alternatives or sizes make a value too costly to generate", errGaveUp, g.limit)
 	}
 	if s == nil {
 		return "value", nil

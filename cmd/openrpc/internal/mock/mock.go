@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -40,7 +41,14 @@ const attempts = 8
 type Options struct {
 	// EventInterval is the time between two events of a subscription, default 1s.
 	EventInterval time.Duration
+
+	steps int // the schemas generating all results and events may visit, default maxMockSteps
 }
+
+// maxMockSteps bounds the schemas the generation of all results and events visits: each
+// result may take maxSteps, 8 tries, and a short document can have thousands of methods
+// (200 methods of 200000 schemas each took 12 minutes to start).
+const maxMockSteps = 1 << 23
 
 // eventCycle is how many different events a subscription cycles through.
 const eventCycle = 8
@@ -63,6 +71,7 @@ type Mock struct {
 	methods  map[string]*method
 	interval time.Duration
 	kept     int // bytes of the results and events kept, up to maxMockBytes
+	steps    int // the schemas generation may still visit
 }
 
 // method is what the mock knows of one method, computed once.
@@ -102,7 +111,10 @@ func New(raw []byte, opts *Options) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
-	mk := &Mock{Doc: doc, raw: bytes.Clone(raw), methods: map[string]*method{}, interval: interval}
+	mk := &Mock{Doc: doc, raw: bytes.Clone(raw), methods: map[string]*method{}, interval: interval, steps: maxMockSteps}
+	if opts != nil && opts.steps > 0 {
+		mk.steps = opts.steps
+	}
 	// The unsubscribe methods of subscriptions come with them (openrpc.RegisterSubscription).
 	unsubscribes := map[string]bool{}
 	for _, m := range doc.Methods {
@@ -250,7 +262,7 @@ func (mk *Mock) generate(check *schemacheck.Document, m *docmodel.Method, exampl
 		if i > 0 {
 			seed += "#" + strconv.Itoa(i)
 		}
-		v, err := Generate(mk.Doc, m.Result.Schema, seed)
+		v, err := mk.generateValue(m.Result.Schema, seed)
 		if err != nil {
 			genErr = err
 			break
@@ -277,6 +289,17 @@ func (mk *Mock) generate(check *schemacheck.Document, m *docmodel.Method, exampl
 	return first
 }
 
+// generateValue generates a value for schema s within what is left of maxMockSteps.
+func (mk *Mock) generateValue(s *docmodel.Schema, seed string) (json.RawMessage, error) {
+	limit := min(maxSteps, mk.steps)
+	v, n, err := generate(mk.Doc, s, seed, limit)
+	mk.steps = max(mk.steps-n, 0)
+	if limit < maxSteps && errors.Is(err, errGaveUp) {
+		return nil, errors.New("the values of the methods before it took all the schemas a mock may visit")
+	}
+	return v, err
+}
+
 // events returns the events a subscription cycles through, generated from the event schema
 // of its x-subscription, each checked against it.
 func (mk *Mock) events(check *schemacheck.Document, m *docmodel.Method) []json.RawMessage {
@@ -297,7 +320,7 @@ func (mk *Mock) events(check *schemacheck.Document, m *docmodel.Method) []json.R
 	var out []json.RawMessage
 	var problem string
 	for i := range eventCycle {
-		v, err := Generate(mk.Doc, event, m.Name+"/event/"+strconv.Itoa(i))
+		v, err := mk.generateValue(event, m.Name+"/event/"+strconv.Itoa(i))
 		if err != nil {
 			problem = err.Error()
 			continue

@@ -451,3 +451,34 @@ func TestMock_boundsResults(t *testing.T) {
 		t.Errorf("no note says results were left out: %q", mk.Notes)
 	}
 }
+
+// TestMock_boundsSteps: generating the results of all methods together visits a bounded
+// number of schemas: a 21 KB document of 200 methods whose results take 200000 schemas
+// each, and never validate (8 tries each), kept the mock from starting for 12 minutes. The
+// methods past the bound answer null, with a note.
+func TestMock_boundsSteps(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},"methods":[`)
+	const n = 10
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"name":"m%d","params":[],"result":{"name":"r","schema":{"$ref":"#/components/schemas/Big"}}}`, i)
+	}
+	b.WriteString(`],"components":{"schemas":{"Big":{"type":"array","minItems":10000,"not":{},
+		"items":{"type":"array","minItems":20,"items":{"type":"integer"}}}}}}`)
+	mk, err := New([]byte(b.String()), &Options{steps: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	null := 0
+	for i := range n {
+		if string(mk.Result(fmt.Sprintf("m%d", i))) == "null" {
+			null++
+		}
+	}
+	if null < n-2 {
+		t.Errorf("%d methods of %d answer null; want all but the first one or two (200000 schemas each, 8 tries, %d in all)", null, n, 1<<20)
+	}
+}
