@@ -80,6 +80,8 @@ type generator struct {
 	steps, limit int
 	// bytes counts the bytes of the strings and document values written, up to maxBytes.
 	bytes int
+	// merging are the schemas whose allOf are being merged.
+	merging map[*docmodel.Schema]bool
 	// patterns are the patternProperties compiled, nil for one that does not compile.
 	patterns map[string]*regexp.Regexp
 }
@@ -235,14 +237,26 @@ func cost(s *docmodel.Schema) int {
 	return 1
 }
 
-// merge folds s's allOf (and theirs) into one schema.
+// merge folds s's allOf (and theirs) into one schema. Each part counts as a schema visited,
+// and a part that is being merged already (an allOf cycle) is an error.
 func (g *generator) merge(s *docmodel.Schema) (*docmodel.Schema, error) {
 	if len(s.AllOf) == 0 {
 		return s, nil
 	}
+	if g.merging[s] {
+		return nil, errors.New("its allOf refers back to itself")
+	}
+	if g.merging == nil {
+		g.merging = map[*docmodel.Schema]bool{}
+	}
+	g.merging[s] = true
+	defer delete(g.merging, s)
 	out := *s
 	out.AllOf = nil
 	for _, part := range s.AllOf {
+		if g.steps++; g.steps > g.limit {
+			return nil, fmt.Errorf("%w after %d schemas: its allOf make a value too costly to generate", errGaveUp, g.limit)
+		}
 		p, _, err := g.doc.Resolve(part)
 		if err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -342,5 +343,42 @@ func TestGenerateBoundsPatternProperties(t *testing.T) {
 	}
 	if v, err := Generate(d, d.Methods[0].Result.Schema, "m"); err == nil {
 		t.Errorf("Generate made %d bytes, checking 1.5 million names against patterns", len(v))
+	}
+}
+
+// TestGenerateAllOfCycle: schemas whose allOf refer to each other are refused with an
+// error; merging them recursed until the stack overflowed (gigabytes, then a crash of the
+// mock at start-up).
+func TestGenerateAllOfCycle(t *testing.T) {
+	raw := []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+		"methods":[{"name":"m","params":[],"result":{"name":"r","schema":{"$ref":"#/components/schemas/B"}}}],
+		"components":{"schemas":{
+			"B":{"type":"object","allOf":[{"$ref":"#/components/schemas/C"}]},
+			"C":{"allOf":[{"$ref":"#/components/schemas/B"}]}}}}`)
+	d, err := docmodel.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer debug.SetMaxStack(debug.SetMaxStack(64 << 20)) // a recursion without end fails fast
+	if _, err := Generate(d, d.Methods[0].Result.Schema, "m"); err == nil || !strings.Contains(err.Error(), "allOf") {
+		t.Errorf("Generate: error %v, want one about the allOf cycle", err)
+	}
+	if _, err := New(raw, nil); err != nil {
+		t.Errorf("New: %v", err)
+	}
+
+	// Each level's allOf names the next twice: 2^40 merges without a bound.
+	var levels []string
+	for i := range 40 {
+		levels = append(levels, fmt.Sprintf(`"L%d":{"allOf":[{"$ref":"#/components/schemas/L%d"},{"$ref":"#/components/schemas/L%d"}]}`, i, i+1, i+1))
+	}
+	raw = []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+		"methods":[{"name":"m","params":[],"result":{"name":"r","schema":{"$ref":"#/components/schemas/L0"}}}],
+		"components":{"schemas":{` + strings.Join(levels, ",") + `,"L40":{"type":"integer"}}}}`)
+	if d, err = docmodel.Parse(raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Generate(d, d.Methods[0].Result.Schema, "m"); err == nil {
+		t.Errorf("Generate merged 2^40 allOf")
 	}
 }
