@@ -89,6 +89,9 @@ func (d *Document) Compile(ptr string) (s *Schema, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", ptr, strings.ReplaceAll(err.Error(), docURL+"#", ""))
 	}
+	if tooCostly(cs) {
+		return nil, fmt.Errorf("%s: the schema is too costly to check: its allOf, anyOf, oneOf and $refs check one value against over %d schemas", ptr, maxFanOut)
+	}
 	s = &Schema{s: cs}
 	d.cache[ptr] = s
 	return s, nil

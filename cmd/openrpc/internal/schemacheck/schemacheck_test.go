@@ -1,6 +1,7 @@
 package schemacheck
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -156,6 +157,36 @@ func TestValidateBoundsProblems(t *testing.T) {
 		}
 		if len(problems) > 0 && problems[0].Path != "/0" {
 			t.Errorf("%s: the first problem is at %q, want /0", name, problems[0].Path)
+		}
+	}
+}
+
+// TestCompileRefusesFanOut: a schema that checks one value against too many schemas at
+// once (allOf naming the next level twice, 40 levels: 2^40) is refused when compiled; the
+// mock checked every call's params against it, each call taking a core for ever.
+func TestCompileRefusesFanOut(t *testing.T) {
+	levels := func(n int) string {
+		var l []string
+		for i := range n {
+			l = append(l, fmt.Sprintf(`"L%d": {"allOf": [{"$ref": "#/components/schemas/L%d"}, {"$ref": "#/components/schemas/L%d"}]}`, i, i+1, i+1))
+		}
+		return strings.Join(l, ",") + fmt.Sprintf(`, "L%d": {"type": "integer"}`, n)
+	}
+	for n, ok := range map[int]bool{40: false, 5: true} {
+		d, err := New([]byte(`{"openrpc": "1.3.2", "components": {"schemas": {` + levels(n) + `}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := d.Compile("/components/schemas/L0")
+		switch {
+		case ok && err != nil:
+			t.Errorf("%d levels: %v", n, err)
+		case ok:
+			if p := s.Validate([]byte(`"x"`)); len(p) == 0 {
+				t.Errorf("%d levels: a string is valid", n)
+			}
+		case err == nil || !strings.Contains(err.Error(), "too costly"):
+			t.Errorf("%d levels: error %v, want one saying the schema is too costly to check", n, err)
 		}
 	}
 }
