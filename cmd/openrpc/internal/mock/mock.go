@@ -43,6 +43,7 @@ type Options struct {
 	EventInterval time.Duration
 
 	steps int // the schemas generating all results and events may visit, default maxMockSteps
+	bytes int // the bytes of the results and events kept, default maxMockBytes
 }
 
 // maxMockSteps bounds the schemas the generation of all results and events visits: each
@@ -70,7 +71,7 @@ type Mock struct {
 	raw      []byte
 	methods  map[string]*method
 	interval time.Duration
-	kept     int // bytes of the results and events kept, up to maxMockBytes
+	room     int // bytes the results and events kept may still take
 	steps    int // the schemas generation may still visit
 }
 
@@ -111,9 +112,12 @@ func New(raw []byte, opts *Options) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
-	mk := &Mock{Doc: doc, raw: bytes.Clone(raw), methods: map[string]*method{}, interval: interval, steps: maxMockSteps}
+	mk := &Mock{Doc: doc, raw: bytes.Clone(raw), methods: map[string]*method{}, interval: interval, steps: maxMockSteps, room: maxMockBytes}
 	if opts != nil && opts.steps > 0 {
 		mk.steps = opts.steps
+	}
+	if opts != nil && opts.bytes > 0 {
+		mk.room = opts.bytes
 	}
 	// The unsubscribe methods of subscriptions come with them (openrpc.RegisterSubscription).
 	unsubscribes := map[string]bool{}
@@ -168,11 +172,11 @@ func (mk *Mock) note(format string, args ...any) {
 // keep counts v, the result of method name, against maxMockBytes: past it, v is left out
 // and null stands for it, with a note.
 func (mk *Mock) keep(name string, v json.RawMessage) json.RawMessage {
-	if mk.kept+len(v) > maxMockBytes {
+	if len(v) > mk.room {
 		mk.note("method %q: it answers null: with its result the mock's results and events would take over %d bytes", name, maxMockBytes)
 		return json.RawMessage("null")
 	}
-	mk.kept += len(v)
+	mk.room -= len(v)
 	return v
 }
 
@@ -331,11 +335,11 @@ func (mk *Mock) events(check *schemacheck.Document, m *docmodel.Method) []json.R
 				continue
 			}
 		}
-		if mk.kept+len(v) > maxMockBytes { // fewer events, or none
+		if len(v) > mk.room { // fewer events, or none
 			problem = fmt.Sprintf("with it the mock's results and events would take over %d bytes", maxMockBytes)
 			break
 		}
-		mk.kept += len(v)
+		mk.room -= len(v)
 		out = append(out, v)
 	}
 	if len(out) == 0 {

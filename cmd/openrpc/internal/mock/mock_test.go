@@ -422,18 +422,19 @@ func compactJSON(b []byte) string {
 }
 
 // TestMock_boundsResults: the results and events a mock keeps for a document of many
-// methods with large values stay within maxMockBytes (80 results of 1 MiB took 80 MiB, a
-// short document could ask for gigabytes); the methods past it answer null, with a note.
+// methods with large values stay within its bound (maxMockBytes, 64 MiB: 80 results of 1
+// MiB took 80 MiB, a short document could ask for gigabytes); the methods past it answer
+// null, with a note.
 func TestMock_boundsResults(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},"methods":[`)
-	const n = 80
+	const n, bound = 8, 4 << 20
 	for i := range n {
 		fmt.Fprintf(&b, `{"name":"m%d","params":[],"result":{"name":"r","schema":{"type":"string","minLength":1048576}}},`, i)
 	}
 	b.WriteString(`{"name":"s","params":[],"result":{"name":"id","schema":{"type":"string"}},
 		"x-subscription":{"unsubscribe":"s_unsubscribe","event":{"type":"string","minLength":1048576}}}]}`)
-	mk, err := New([]byte(b.String()), nil)
+	mk, err := New([]byte(b.String()), &Options{bytes: bound})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -444,8 +445,8 @@ func TestMock_boundsResults(t *testing.T) {
 	for _, ev := range mk.methods["s"].events {
 		total += len(ev)
 	}
-	if total > maxMockBytes {
-		t.Errorf("the mock keeps %d bytes of results and events, over %d", total, maxMockBytes)
+	if total > bound {
+		t.Errorf("the mock keeps %d bytes of results and events, over %d", total, bound)
 	}
 	if !strings.Contains(strings.Join(mk.Notes, "\n"), "bytes") {
 		t.Errorf("no note says results were left out: %q", mk.Notes)
