@@ -190,3 +190,22 @@ func TestCompileRefusesFanOut(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileRefusesDeepSchemas: a schema nested deeper than maxSchemaDepth is refused
+// when compiled: the library's compilation takes the square of the depth (2000 levels: 7 s
+// of the mock's start-up; 2000 params of 120 levels: 75 s and 1.2 GB).
+func TestCompileRefusesDeepSchemas(t *testing.T) {
+	nested := func(n int) string {
+		return strings.Repeat(`{"type": "array", "items": `, n) + `{"type": "integer"}` + strings.Repeat("}", n)
+	}
+	d, err := New([]byte(`{"openrpc": "1.3.2", "components": {"schemas": {"Deep": ` + nested(2000) + `, "Fine": ` + nested(20) + `}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Compile("/components/schemas/Deep"); err == nil || !strings.Contains(err.Error(), "deeper") {
+		t.Errorf("2000 levels: error %v, want one saying the schema nests too deep", err)
+	}
+	if _, err := d.Compile("/components/schemas/Fine"); err != nil {
+		t.Errorf("20 levels: %v", err)
+	}
+}
