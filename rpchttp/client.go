@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/openrpc-go/openrpc"
@@ -143,8 +144,19 @@ func (rt *roundTripper) RoundTrip(ctx context.Context, msg []byte) ([]byte, erro
 	case resp.StatusCode == http.StatusOK, resp.Header.Get("Content-Type") == "application/json":
 		return body, nil // 413 carries a JSON-RPC error too
 	}
-	return nil, fmt.Errorf("rpchttp: %s: %s", resp.Status, bytes.TrimSpace(body))
+	body = bytes.TrimSpace(body)
+	if len(body) > maxErrorBody { // a proxy's error page: its start says enough
+		n := maxErrorBody
+		for n > 0 && !utf8.RuneStart(body[n]) {
+			n--
+		}
+		body = append(body[:n:n], "..."...)
+	}
+	return nil, fmt.Errorf("rpchttp: %s: %s", resp.Status, body)
 }
+
+// maxErrorBody bounds the bytes of a response body an error quotes.
+const maxErrorBody = 512
 
 // DialWebSocket connects to the WebSocket endpoint url (ws:// or wss://; http:// and
 // https:// are accepted too) and returns a client whose calls share the connection. The

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -189,13 +190,15 @@ func NewHandler(srv *openrpc.Server, opts *Options, httpOpts *mcp.StreamableHTTP
 
 // ServeStdio serves the MCP server of srv (see [NewServer]) on the process's standard
 // input and output, as local agents start it, until the client closes its end or ctx is
-// done.
+// done. A line that is no MCP message (not JSON, nested too deep, longer than the server's
+// [openrpc.Limits.MaxRequestBytes] plus 64 KiB, a batch, which MCP has no more since
+// 2025-06-18) is answered with a JSON-RPC error, and the next line is served.
 func ServeStdio(ctx context.Context, srv *openrpc.Server, opts *Options) error {
 	ms, err := NewServer(srv, opts)
 	if err != nil {
 		return err
 	}
-	return ms.Run(ctx, &mcp.StdioTransport{})
+	return serveIO(ctx, ms, os.Stdin, os.Stdout, srv.Limits().MaxRequestBytes+envelopeBytes)
 }
 
 // hideForbidden filters the tools/list results: it leaves out the tools the caller of the

@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -84,7 +87,30 @@ func (t *tool) call(ctx context.Context, req *mcp.CallToolRequest) *mcp.CallTool
 	}
 	reply := t.srv.Process(openrpc.WithCaller(ctx, callerOf(req, t.header)), msg)
 	t.srv.Release(n)
-	return toolResult(reply)
+	res := toolResult(reply)
+	if res.IsError && t.variadic && len(t.params) == 1 {
+		res = t.variadicPaths(res)
+	}
+	return res
+}
+
+// variadicPaths returns the error result res of a variadic tool with the paths of its
+// Invalid params problems under the tool's one argument: the server points at positions
+// ("/1"), the arguments hold them in an array ({"numbers": [...]}).
+func (t *tool) variadicPaths(res *mcp.CallToolResult) *mcp.CallToolResult {
+	e, ok := res.StructuredContent.(json.RawMessage)
+	var rpcErr openrpc.Error
+	if !ok || json.Unmarshal(e, &rpcErr) != nil || rpcErr.Code != openrpc.CodeInvalidParams {
+		return res
+	}
+	var data openrpc.InvalidParamsData
+	if json.Unmarshal(rpcErr.Data, &data) != nil {
+		return res
+	}
+	for i := range data.Errors {
+		data.Errors[i].Path = "/" + escapePointer(t.params[0].name) + data.Errors[i].Path
+	}
+	return errorResult(invalidParams(data.Errors...))
 }
 
 // callerOf returns the caller details of an MCP request: over streamable HTTP, the headers
@@ -120,18 +146,24 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 	if args[0] != '{' {
 		return nil, invalidParams(openrpc.ParamError{Path: "", Message: "arguments must be an object"})
 	}
+	if !utf8.Valid(args) {
+		return nil, invalidParams(notUTF8(args)...)
+	}
 	if len(t.params) == 0 && isEmptyObject(args) {
 		return nil, nil
 	}
 	if !t.byPosition {
 		return args, nil
 	}
-	var named map[string]json.RawMessage
-	if err := json.Unmarshal(args, &named); err != nil {
+	named, twice, err := members(args)
+	if err != nil {
 		return nil, invalidParams(openrpc.ParamError{Path: "", Message: "arguments are not valid JSON: " + err.Error()})
 	}
 	var problems []openrpc.ParamError
-	for name := range named {
+	for _, name := range twice {
+		problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(name), Message: "param given more than once"})
+	}
+	for _, name := range slices.Sorted(maps.Keys(named)) { // the same error every time
 		if !t.has(name) {
 			problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(name), Message: "unknown param"})
 		}
@@ -178,6 +210,52 @@ func (t *tool) encodeParams(args json.RawMessage) ([]byte, *openrpc.Error) {
 		}
 	}
 	return append(arr, ']'), nil
+}
+
+// members decodes the arguments object args, and names the members it gives more than
+// once (a by-name call has the server refuse them; by position, the last would be sent).
+func members(args []byte) (named map[string]json.RawMessage, twice []string, err error) {
+	dec := json.NewDecoder(bytes.NewReader(args))
+	if _, err := dec.Token(); err != nil { // {
+		return nil, nil, err
+	}
+	named = map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, err
+		}
+		name, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, err
+		}
+		if _, ok := named[name]; ok && !slices.Contains(twice, name) {
+			twice = append(twice, name)
+		}
+		named[name] = v
+	}
+	return named, twice, nil
+}
+
+// notUTF8 names the members of the arguments object args that hold bytes that are not
+// UTF-8, which the server would refuse as a parse error of the whole request.
+func notUTF8(args []byte) []openrpc.ParamError {
+	const msg = "not valid UTF-8"
+	var named map[string]json.RawMessage
+	if err := json.Unmarshal(args, &named); err != nil {
+		return []openrpc.ParamError{{Path: "", Message: msg}}
+	}
+	var problems []openrpc.ParamError
+	for _, name := range slices.Sorted(maps.Keys(named)) {
+		if !utf8.ValidString(name) || !utf8.Valid(named[name]) {
+			problems = append(problems, openrpc.ParamError{Path: "/" + escapePointer(name), Message: msg})
+		}
+	}
+	if len(problems) == 0 { // a name the decoder made valid (U+FFFD)
+		problems = append(problems, openrpc.ParamError{Path: "", Message: msg})
+	}
+	return problems
 }
 
 func (t *tool) has(name string) bool {

@@ -39,8 +39,10 @@ Params:
   value           the next param by position
   JSON            one JSON object or array: the params as they are
 Params go by name, in the document's order, unless the method takes them by position
-(paramStructure by-position): then as an array. Nothing is sent when a param is unknown,
-missing or does not fit its schema: the command names the param and exits with status 2.
+(paramStructure by-position): then as an array, where an optional param left out before a
+given one is sent as its default, else null, else its type's zero value, the first its
+schema accepts. Nothing is sent when a param is unknown, missing or does not fit its
+schema: the command names the param and exits with status 2.
 
 With METHOD "-", standard input holds a batch, one call a line, sent as one JSON-RPC
 batch: "METHOD [JSON | name=value ...]" with shell quoting, or a JSON object
@@ -448,7 +450,7 @@ func (s *callSession) explain(err error) error {
 func (s *callSession) printError(method string, e *openrpc.Error) {
 	if s.o.json {
 		b, _ := json.Marshal(e)
-		fmt.Fprintf(s.e.stderr, "%s\n", b)
+		fmt.Fprintf(s.e.stderr, "%s\n", docmodel.PrintableJSON(b))
 		return
 	}
 	fmt.Fprintf(s.e.stderr, "%s: error %d: %s\n", docmodel.Printable(method), e.Code, docmodel.Printable(e.Message))
@@ -472,9 +474,10 @@ func (s *callSession) printError(method string, e *openrpc.Error) {
 }
 
 // printJSON prints a JSON value: as it is with --json, indented otherwise, and colored when
-// colors are on.
+// colors are on; either way with the characters that would drive a terminal escaped
+// (docmodel.PrintableJSON).
 func (s *callSession) printJSON(w io.Writer, v json.RawMessage) {
-	v = orNull(v)
+	v = docmodel.PrintableJSON(orNull(v))
 	if s.o.json {
 		fmt.Fprintf(w, "%s\n", v)
 		return
@@ -502,8 +505,10 @@ func asRPCError(err error) (*openrpc.Error, bool) {
 	return e, ok
 }
 
-// printLine prints a JSON value on one line, colored when colors are on.
+// printLine prints a JSON value on one line, colored when colors are on, with the
+// characters that would drive a terminal escaped.
 func (s *callSession) printLine(w io.Writer, v json.RawMessage) {
+	v = docmodel.PrintableJSON(v)
 	if s.color && !s.o.json {
 		colorJSON(w, v)
 		fmt.Fprintln(w)

@@ -78,7 +78,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "%s\n", out)
+			fmt.Fprintf(e.stdout, "%s\n", docmodel.PrintableJSON(out))
 		} else if len(changes) == 0 {
 			fmt.Fprintln(e.stdout, "No changes.")
 		} else {

@@ -31,7 +31,9 @@ the security it requires as scheme:scope,scope (" or " between alternatives); an
 deprecated, by-position, notification (no result), subscription. Types are short:
 component names, []T for arrays, T|null, "a"|"b" for enums, object for other objects.
 
-With --json it prints the document as the service serves it.
+With --json it prints the document as the service serves it, but for the control
+characters in its strings, written as \u escapes (the same JSON) so they cannot drive the
+terminal.
 
 Examples:
 
@@ -64,7 +66,7 @@ func init() {
 			return err
 		}
 		if asJSON {
-			fmt.Fprintf(e.stdout, "%s\n", b)
+			fmt.Fprintf(e.stdout, "%s\n", docmodel.PrintableJSON(b))
 			return nil
 		}
 		doc, err := docmodel.Parse(b)

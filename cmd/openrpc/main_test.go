@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
@@ -133,6 +135,87 @@ func TestNoControlCharacters(t *testing.T) {
 					t.Errorf("%q: a forged line %q", args, line)
 				}
 			}
+		}
+	}
+}
+
+// TestNoControlCharactersInJSON prints JSON a hostile service sends, whose strings hold C1
+// controls (U+009B is CSI, as ESC [ is), line separators and bytes that are not UTF-8, all
+// of which a JSON decoder lets through: results, error data, batch lines and the document of
+// discover --json come out with them escaped, as the same JSON values (invalid bytes as
+// U+FFFD, as decoders read them).
+func TestNoControlCharactersInJSON(t *testing.T) {
+	const hostile = "\"a\u009b2J\u2028b\x9b31m\xffc\""
+	doc := `{"openrpc": "1.3.2", "info": {"title": ` + hostile + `, "version": "1"}, "methods": [
+		{"name": "m", "params": [], "result": {"name": "r", "schema": {}}},
+		{"name": "e", "params": [], "result": {"name": "r", "schema": {}}}]}`
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var req struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodGet {
+			io.WriteString(w, doc)
+			return
+		}
+		var reqs []json.RawMessage
+		batch := json.Unmarshal(b, &reqs) == nil
+		if !batch {
+			reqs = []json.RawMessage{b}
+		}
+		var out []string
+		for _, m := range reqs {
+			json.Unmarshal(m, &req)
+			switch req.Method {
+			case "rpc.discover":
+				out = append(out, `{"jsonrpc": "2.0", "id": `+string(req.ID)+`, "result": `+doc+`}`)
+			case "m":
+				out = append(out, `{"jsonrpc": "2.0", "id": `+string(req.ID)+`, "result": {"k": `+hostile+`}}`)
+			default:
+				out = append(out, `{"jsonrpc": "2.0", "id": `+string(req.ID)+`, "error": {"code": 1, "message": "x", "data": `+hostile+`}}`)
+			}
+		}
+		if batch {
+			io.WriteString(w, "["+strings.Join(out, ",")+"]")
+		} else {
+			io.WriteString(w, out[0])
+		}
+	}))
+	defer hs.Close()
+	removed := filepath.Join(t.TempDir(), "hostile.json")
+	if err := os.WriteFile(removed, []byte(`{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"},
+		"methods": [{"name": `+hostile+`, "params": [], "result": {"name": "r", "schema": {}}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		vars map[string]string
+		args []string
+	}{
+		{nil, []string{"diff", "--json", removed, filepath.Join("testdata", "validate", "valid.json")}},
+		{nil, []string{"call", hs.URL, "m"}},
+		{map[string]string{"CLICOLOR_FORCE": "1"}, []string{"call", hs.URL, "m"}},
+		{nil, []string{"call", "--json", hs.URL, "m"}},
+		{nil, []string{"call", hs.URL, "e"}},
+		{nil, []string{"call", "--json", hs.URL, "e"}},
+		{nil, []string{"call", hs.URL, "-"}},
+		{nil, []string{"discover", "--json", hs.URL}},
+	} {
+		out := callRunInProcess(t, "m\ne\n", tt.vars, tt.args...)
+		for _, s := range []string{out.stdout, out.stderr} {
+			if !utf8.ValidString(s) {
+				t.Errorf("%q: bytes that are not UTF-8 in %q", tt.args, s)
+			}
+			for line := range strings.Lines(s) {
+				line = strings.ReplaceAll(strings.TrimSuffix(line, "\n"), "\x1b[", "") // colors are ours
+				if strings.ContainsFunc(line, func(r rune) bool { return r != '\t' && unicode.IsControl(r) || r == '\u2028' }) {
+					t.Errorf("%q: a control character in %q", tt.args, line)
+				}
+			}
+		}
+		if !strings.Contains(strings.ReplaceAll(out.stdout+out.stderr, `\ufffd`, "\ufffd"), `a\u009b2J\u2028b`+"\ufffd31m\ufffdc") {
+			t.Errorf("%q: the hostile string is not escaped as the same JSON value:\nstdout %q\nstderr %q", tt.args, out.stdout, out.stderr)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/lint"
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/source"
+	"github.com/openrpc-go/openrpc/internal/docmodel"
 )
 
 var validateCmd = &command{
@@ -75,7 +76,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "%s\n", out)
+			fmt.Fprintf(e.stdout, "%s\n", docmodel.PrintableJSON(out))
 		} else {
 			errs := 0
 			for _, p := range problems {

@@ -17,3 +17,17 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintableJSON(t *testing.T) {
+	for in, want := range map[string]string{
+		"{\"a\": [1, \"日本語\"]}\n":     "{\"a\": [1, \"日本語\"]}\n",
+		"{\n\t\"a\": \"b\"\r\n}":      "{\n\t\"a\": \"b\"\r\n}",
+		"\"csi\u009b2J\"":             `"csi\u009b2J"`,
+		"\"sep\u2028\u2029 del\x7f\"": `"sep\u2028\u2029 del\u007f"`,
+		"\"bad \xff\x9b byte\"":       `"bad \ufffd\ufffd byte"`,
+	} {
+		if got := string(PrintableJSON([]byte(in))); got != want {
+			t.Errorf("PrintableJSON(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

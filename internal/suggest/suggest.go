@@ -6,15 +6,26 @@ import "strings"
 
 // Nearest returns the candidate that name is most likely a misspelling of: one equal to it
 // but for case, or within a small edit distance (none for names under 3 characters, 1 up to
-// 5, 2 from 6 on); "" when there is none. Ties go to the first candidate. It serves the
+// 5, 2 from 6 on); "" when there is none, and for names over 256 bytes. Ties go to the
+// first candidate. It serves the
 // "did you mean" hints of names, so it runs at registration and on error paths only.
 // Callers look for an exact match first. The candidates are candidate(0) to candidate(n-1).
 func Nearest(name string, n int, candidate func(int) string) string {
+	if len(name) > maxName {
+		return ""
+	}
 	lower := strings.ToLower(name)
 	best, bestDist := "", 3
 	for i := range n {
 		c := candidate(i)
-		d := editDistance(lower, strings.ToLower(c))
+		if len(c) > maxName {
+			continue
+		}
+		lc := strings.ToLower(c)
+		if diff := len(lc) - len(lower); diff > 2 || diff < -2 { // more edits than any typo
+			continue
+		}
+		d := editDistance(lower, lc)
 		if d > 0 && d > typoBudget(len(c)) {
 			continue
 		}
@@ -24,6 +35,10 @@ func Nearest(name string, n int, candidate func(int) string) string {
 	}
 	return best
 }
+
+// maxName is the longest name looked at as a typo: the edit distance takes the product of
+// the two lengths, and a request or a document can hold names of megabytes.
+const maxName = 256
 
 // typoBudget is how many edits a name of n bytes may be off by and still count as a typo.
 func typoBudget(n int) int {

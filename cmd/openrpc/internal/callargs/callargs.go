@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -131,11 +132,14 @@ func (b *Builder) Build(m *docmodel.Method, args []string) (json.RawMessage, err
 			if i > 0 {
 				out.WriteByte(',')
 			}
-			if values[i] == nil {
-				out.WriteString("null") // an optional param left out before a given one
-			} else {
-				out.Write(values[i])
+			v := values[i]
+			if v == nil { // an optional param left out before a given one
+				var err error
+				if v, err = b.standIn(m, ps[i].desc); err != nil {
+					return nil, err
+				}
 			}
+			out.Write(v)
 		}
 		for _, v := range rest {
 			out.WriteByte(',')
@@ -195,12 +199,12 @@ func (b *Builder) fromJSON(m *docmodel.Method, ps []param, arg string, values []
 	if m.ParamStructure == "by-position" && len(ps) > 0 && ps[len(ps)-1].variadic && len(obj) > 0 {
 		return &Error{Msg: fmt.Sprintf("%s takes its params by position: give them as a JSON array", m.Name)}
 	}
-	for k, v := range obj {
+	for _, k := range slices.Sorted(maps.Keys(obj)) { // the same error every time
 		i := index(ps, k)
 		if i < 0 {
 			return unknown(m, ps, k)
 		}
-		values[i] = v
+		values[i] = obj[k]
 	}
 	return nil
 }
@@ -329,6 +333,34 @@ func (b *Builder) value(p *docmodel.ContentDescriptor, v string, raw bool) (json
 		return nil, paramErrorf(p.Name, "want %s, got %q: write it as JSON, %s=%s", typename.Of(p.Schema), v, p.Name, example)
 	}
 	return nil, paramErrorf(p.Name, "want %s, got %q", typename.Of(p.Schema), v)
+}
+
+// zeros are the zero values of the JSON types.
+var zeros = map[string]json.RawMessage{"integer": json.RawMessage("0"), "number": json.RawMessage("0"),
+	"string": json.RawMessage(`""`), "boolean": json.RawMessage("false"), "array": json.RawMessage("[]"),
+	"object": json.RawMessage("{}")}
+
+// standIn returns the value sent for p, an optional param of m (by position) left out
+// before a given one: its default, else null, else its type's zero value, the first that
+// its schema accepts (a server refuses null for a param that is not nullable).
+func (b *Builder) standIn(m *docmodel.Method, p *docmodel.ContentDescriptor) (json.RawMessage, error) {
+	var candidates []json.RawMessage
+	if s, _, err := b.doc.Resolve(p.Schema); err == nil && s != nil && len(s.Default) > 0 {
+		candidates = append(candidates, s.Default)
+	}
+	candidates = append(candidates, json.RawMessage("null"))
+	types := b.types(p.Schema, 0)
+	for _, t := range slices.Sorted(maps.Keys(types)) {
+		if z, ok := zeros[t]; ok {
+			candidates = append(candidates, z)
+		}
+	}
+	for _, v := range candidates {
+		if b.validate(p, v) == nil {
+			return v, nil
+		}
+	}
+	return nil, paramErrorf(p.Name, "must be given when a later param is: %s takes its params by position, and no default, null or zero value fits this param's schema", m.Name)
 }
 
 // types returns the JSON types s accepts, none for any.

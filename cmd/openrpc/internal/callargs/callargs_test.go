@@ -41,7 +41,16 @@ const doc = `{
       {"name": "x", "schema": {"type": "integer"}},
       {"name": "y", "schema": {"type": "integer"}}
     ], "result": {"name": "r", "schema": {}}},
-    {"name": "none", "params": [], "result": {"name": "r", "schema": {}}}
+    {"name": "none", "params": [], "result": {"name": "r", "schema": {}}},
+    {"name": "window", "paramStructure": "by-position", "params": [
+      {"name": "a", "required": true, "schema": {"type": "integer"}},
+      {"name": "size", "schema": {"type": "integer", "default": 10}},
+      {"name": "label", "schema": {"type": ["string", "null"]}},
+      {"name": "page", "schema": {"type": "integer", "minimum": 1}},
+      {"name": "p", "schema": {"$ref": "#/components/schemas/Point"}},
+      {"name": "tags", "schema": {"type": "array", "items": {"type": "string"}}},
+      {"name": "last", "schema": {"type": "boolean"}}
+    ], "result": {"name": "r", "schema": {}}}
   ],
   "components": {"schemas": {"Point": {"type": "object", "properties": {"x": {"type": "number"}}, "required": ["x"]}}}
 }`
@@ -91,7 +100,12 @@ func TestBuild(t *testing.T) {
 		{"login", []string{`["alice","pw"]`}, `{"username":"alice","password":"pw"}`},
 		{"subtract", []string{"42", "23"}, `[42,23]`},
 		{"subtract", []string{"subtrahend=23", "minuend=42"}, `[42,23]`},
-		{"subtract", []string{"minuend=42", "scale=2"}, `[42,null,2]`},
+		// An optional param left out before a given one: its default, else null where its
+		// schema allows it, else its type's zero value (a server refuses null for a number).
+		{"subtract", []string{"minuend=42", "scale=2"}, `[42,0,2]`},
+		{"window", []string{"a=1", "label=x"}, `[1,10,"x"]`},
+		{"window", []string{"a=1", "page=2"}, `[1,10,null,2]`},
+		{"window", []string{"a=1", "page=2", "p={\"x\":1}", "last=true"}, `[1,10,null,2,{"x":1},[],true]`},
 		{"subtract", []string{`{"subtrahend":1,"minuend":2}`}, `[2,1]`},
 		{"subtract", []string{`[5,1]`}, `[5,1]`},
 		{"subtract", []string{"-5"}, `[-5]`},
@@ -144,6 +158,8 @@ func TestBuildRefuses(t *testing.T) {
 		{"sum", []string{"1", "two"}, "numbers", `want number, got "two"`},
 		{"sum", []string{`[1,"two"]`}, "numbers", "number"},
 		{"none", []string{"x=1"}, "x", "none takes no params"},
+		{"window", []string{"a=1", "last=true"}, "page", "must be given when a later param is"},
+		{"window", []string{"a=1", "page=1", "tags=[]"}, "p", "must be given when a later param is"},
 		{"login", []string{`{"username":`}, "", "not a JSON object"},
 	} {
 		_, err := b.Build(d.Method(tt.method), tt.args)
@@ -227,6 +243,19 @@ func BenchmarkBuild(b *testing.B) {
 	for b.Loop() {
 		if _, err := bl.Build(m, args); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestBuildRefusesInOrder: of several unknown params in a JSON object, the error names the
+// first by name, every time (map order named any of them).
+func TestBuildRefusesInOrder(t *testing.T) {
+	b, d := builder(t)
+	for range 20 {
+		_, err := b.Build(d.Method("login"), []string{`{"zz":1,"yy":2,"xx":3,"ww":4,"username":"alice","password":"pw"}`})
+		var pe *callargs.Error
+		if !errors.As(err, &pe) || pe.Param != "ww" {
+			t.Fatalf("err = %v, want one naming ww", err)
 		}
 	}
 }

@@ -35,6 +35,10 @@ const (
 	// deep down are retried level by level (exponential time), and nested minItems
 	// multiply (10000 arrays of 10000 items).
 	maxSteps = 1 << 18
+	// maxBytes bounds the strings and document values (enum, const, examples) one
+	// Generate writes: without it, minItems multiply long strings (1000 strings of
+	// minLength 1000000 took over 2 GB).
+	maxBytes = 8 << 20
 )
 
 // errUnsatisfiable is returned for a schema no value satisfies (false).
@@ -46,15 +50,25 @@ var errUnsatisfiable = errors.New("the schema accepts no value")
 // minItems/maxItems, required properties, allOf/oneOf/anyOf and nullable. Keywords it does
 // not read (not, if/then/else, dependencies) may make the value invalid: check it.
 func Generate(doc *docmodel.Document, s *docmodel.Schema, seed string) (json.RawMessage, error) {
+	v, _, err := generate(doc, s, seed, maxSteps)
+	return v, err
+}
+
+// generate is Generate visiting at most limit schemas; it also returns how many it visited.
+func generate(doc *docmodel.Document, s *docmodel.Schema, seed string, limit int) (json.RawMessage, int, error) {
 	h := fnv.New64a()
 	h.Write([]byte(seed))
-	g := &generator{doc: doc, rng: rand.New(rand.NewPCG(h.Sum64(), 0x6f70656e727063)), refs: map[string]int{}}
+	g := &generator{doc: doc, rng: rand.New(rand.NewPCG(h.Sum64(), 0x6f70656e727063)), refs: map[string]int{}, limit: limit}
 	v, err := g.value(s, 0)
 	if err != nil {
-		return nil, err
+		return nil, g.steps, err
 	}
-	return json.Marshal(v)
+	b, err := json.Marshal(v)
+	return b, g.steps, err
 }
+
+// errGaveUp is returned when a value takes more schemas than the generator may visit.
+var errGaveUp = errors.New("gave up")
 
 type generator struct {
 	doc  *docmodel.Document
@@ -62,8 +76,31 @@ type generator struct {
 	refs map[string]int // $refs being expanded, with their depth of nesting
 	// name is the property being generated, which plain strings start with ("name-42").
 	name string
-	// steps counts the schemas visited, up to maxSteps.
-	steps int
+	// steps counts the schemas visited, up to limit.
+	steps, limit int
+	// bytes counts the bytes of the strings and document values written, up to maxBytes.
+	bytes int
+	// merging are the schemas whose allOf are being merged.
+	merging map[*docmodel.Schema]bool
+	// patterns are the patternProperties compiled, nil for one that does not compile.
+	patterns map[string]*regexp.Regexp
+}
+
+// spend counts the bytes of v, a value just written, against maxBytes.
+func (g *generator) spend(v any, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	switch v := v.(type) {
+	case string:
+		g.bytes += len(v)
+	case json.RawMessage:
+		g.bytes += len(v)
+	}
+	if g.bytes > maxBytes {
+		return nil, fmt.Errorf("gave up past %d bytes: its sizes make a value too large to generate", maxBytes)
+	}
+	return v, nil
 }
 
 // deep reports whether the generator should keep values minimal at depth: past maxDepth,
@@ -84,8 +121,8 @@ func (g *generator) value(s *docmodel.Schema, depth int) (any, error) {
 	if depth > hardDepth {
 		return nil, fmt.Errorf("the schema nests deeper than %d levels without a way out", hardDepth)
 	}
-	if g.steps++; g.steps > maxSteps {
-		return nil, fmt.Errorf("gave up after %d schemas: its alternatives or sizes make a value too costly to generate", maxSteps)
+	if g.steps++; g.steps > g.limit {
+		return nil, fmt.Errorf("%w after %d schemas: its alternatives or sizes make a value too costly to generate", errGaveUp, g.limit)
 	}
 	if s == nil {
 		return "value", nil
@@ -117,13 +154,13 @@ func (g *generator) value(s *docmodel.Schema, depth int) (any, error) {
 		return nil, err
 	}
 	if s.Const != nil {
-		return json.RawMessage(s.Const), nil
+		return g.spend(json.RawMessage(s.Const), nil)
 	}
 	if len(s.Enum) > 0 {
 		if s.Nullable && g.deep(depth) {
 			return nil, nil
 		}
-		return json.RawMessage(s.Enum[g.rng.IntN(len(s.Enum))]), nil
+		return g.spend(json.RawMessage(s.Enum[g.rng.IntN(len(s.Enum))]), nil)
 	}
 	if alts := slices.Concat(s.OneOf, s.AnyOf); len(alts) > 0 {
 		return g.alternative(s, alts, depth)
@@ -145,7 +182,7 @@ func (g *generator) value(s *docmodel.Schema, depth int) (any, error) {
 	case "object":
 		return g.object(s, depth)
 	default:
-		return g.str(s)
+		return g.spend(g.str(s))
 	}
 }
 
@@ -200,14 +237,26 @@ func cost(s *docmodel.Schema) int {
 	return 1
 }
 
-// merge folds s's allOf (and theirs) into one schema.
+// merge folds s's allOf (and theirs) into one schema. Each part counts as a schema visited,
+// and a part that is being merged already (an allOf cycle) is an error.
 func (g *generator) merge(s *docmodel.Schema) (*docmodel.Schema, error) {
 	if len(s.AllOf) == 0 {
 		return s, nil
 	}
+	if g.merging[s] {
+		return nil, errors.New("its allOf refers back to itself")
+	}
+	if g.merging == nil {
+		g.merging = map[*docmodel.Schema]bool{}
+	}
+	g.merging[s] = true
+	defer delete(g.merging, s)
 	out := *s
 	out.AllOf = nil
 	for _, part := range s.AllOf {
+		if g.steps++; g.steps > g.limit {
+			return nil, fmt.Errorf("%w after %d schemas: its allOf make a value too costly to generate", errGaveUp, g.limit)
+		}
 		p, _, err := g.doc.Resolve(part)
 		if err != nil {
 			return nil, err
@@ -803,12 +852,27 @@ func (g *generator) object(s *docmodel.Schema, depth int) (any, error) {
 	return out, nil
 }
 
-// unlisted returns the schema of a property that properties does not list.
+// unlisted returns the schema of a property that properties does not list. Each pattern
+// it checks name against counts as a schema visited.
 func (g *generator) unlisted(s *docmodel.Schema, name string) *docmodel.Schema {
 	for _, p := range s.PatternProperties {
-		if m, err := regexp.MatchString(p.Name, name); err == nil && m {
+		g.steps++
+		if re := g.regexp(p.Name); re != nil && re.MatchString(name) {
 			return p.Schema
 		}
 	}
 	return s.AdditionalProperties
+}
+
+// regexp returns the compiled pattern, nil when it does not compile.
+func (g *generator) regexp(pattern string) *regexp.Regexp {
+	re, ok := g.patterns[pattern]
+	if !ok {
+		re, _ = regexp.Compile(pattern)
+		if g.patterns == nil {
+			g.patterns = map[string]*regexp.Regexp{}
+		}
+		g.patterns[pattern] = re
+	}
+	return re
 }

@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -289,5 +290,95 @@ func TestGenerateBoundsLength(t *testing.T) {
 	}
 	if v, err := Generate(d, d.Methods[0].Result.Schema, "m"); err == nil {
 		t.Errorf("Generate made %d bytes", len(v))
+	}
+}
+
+// TestGenerateBoundsBytes: long strings or document values (enum, const) repeated by
+// minItems are refused past a few megabytes, not generated into hundreds (1000 strings of
+// minLength 1000000 took over 2 GB); one long string still is generated.
+func TestGenerateBoundsBytes(t *testing.T) {
+	long := strings.Repeat("x", 100000)
+	for _, tt := range []struct {
+		schema string
+		ok     bool
+	}{
+		{`{"type":"string","minLength":1048576}`, true},
+		{`{"type":"array","minItems":100,"items":{"type":"string","minLength":1000000}}`, false},
+		{`{"type":"array","minItems":1000,"items":{"enum":["` + long + `"]}}`, false},
+		{`{"type":"array","minItems":1000,"items":{"const":"` + long + `"}}`, false},
+		{`{"type":"array","minItems":1000,"items":{"type":"string","pattern":"^x","examples":["` + long + `"],"minLength":99999}}`, false},
+	} {
+		raw := []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+			"methods":[{"name":"m","params":[],"result":{"name":"r","schema":` + tt.schema + `}}]}`)
+		d, err := docmodel.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := Generate(d, d.Methods[0].Result.Schema, "m")
+		switch {
+		case tt.ok && err != nil:
+			t.Errorf("%.80s: %v", tt.schema, err)
+		case !tt.ok && err == nil:
+			t.Errorf("%.80s: Generate made %d bytes", tt.schema, len(v))
+		case !tt.ok && !strings.Contains(err.Error(), "bytes"):
+			t.Errorf("%.80s: error %q does not say the value is too large", tt.schema, err)
+		}
+	}
+}
+
+// TestGenerateBoundsPatternProperties: each property name checked against each of many
+// patternProperties counts against the schemas Generate visits: 300 patterns and
+// minProperties 100000 took minutes at start-up, compiling a regular expression each time.
+func TestGenerateBoundsPatternProperties(t *testing.T) {
+	var pp []string
+	for i := range 300 {
+		pp = append(pp, fmt.Sprintf(`"^p%d[a-z]*(x|y)+$": {"type": "integer"}`, i))
+	}
+	raw := []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+		"methods":[{"name":"m","params":[],"result":{"name":"r","schema":
+			{"type":"object","minProperties":5000,"patternProperties":{` + strings.Join(pp, ",") + `}}}}]}`)
+	d, err := docmodel.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := Generate(d, d.Methods[0].Result.Schema, "m"); err == nil {
+		t.Errorf("Generate made %d bytes, checking 1.5 million names against patterns", len(v))
+	}
+}
+
+// TestGenerateAllOfCycle: schemas whose allOf refer to each other are refused with an
+// error; merging them recursed until the stack overflowed (gigabytes, then a crash of the
+// mock at start-up).
+func TestGenerateAllOfCycle(t *testing.T) {
+	raw := []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+		"methods":[{"name":"m","params":[],"result":{"name":"r","schema":{"$ref":"#/components/schemas/B"}}}],
+		"components":{"schemas":{
+			"B":{"type":"object","allOf":[{"$ref":"#/components/schemas/C"}]},
+			"C":{"allOf":[{"$ref":"#/components/schemas/B"}]}}}}`)
+	d, err := docmodel.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer debug.SetMaxStack(debug.SetMaxStack(64 << 20)) // a recursion without end fails fast
+	if _, err := Generate(d, d.Methods[0].Result.Schema, "m"); err == nil || !strings.Contains(err.Error(), "allOf") {
+		t.Errorf("Generate: error %v, want one about the allOf cycle", err)
+	}
+	if _, err := New(raw, nil); err != nil {
+		t.Errorf("New: %v", err)
+	}
+
+	// Each level's allOf names the next twice: 2^40 merges without a bound.
+	var levels []string
+	for i := range 40 {
+		levels = append(levels, fmt.Sprintf(`"L%d":{"allOf":[{"$ref":"#/components/schemas/L%d"},{"$ref":"#/components/schemas/L%d"}]}`, i, i+1, i+1))
+	}
+	raw = []byte(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},
+		"methods":[{"name":"m","params":[],"result":{"name":"r","schema":{"$ref":"#/components/schemas/L0"}}}],
+		"components":{"schemas":{` + strings.Join(levels, ",") + `,"L40":{"type":"integer"}}}}`)
+	if d, err = docmodel.Parse(raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Generate(d, d.Methods[0].Result.Schema, "m"); err == nil {
+		t.Errorf("Generate merged 2^40 allOf")
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -40,10 +41,22 @@ const attempts = 8
 type Options struct {
 	// EventInterval is the time between two events of a subscription, default 1s.
 	EventInterval time.Duration
+
+	steps int // the schemas generating all results and events may visit, default maxMockSteps
+	bytes int // the bytes of the results and events kept, default maxMockBytes
 }
+
+// maxMockSteps bounds the schemas the generation of all results and events visits: each
+// result may take maxSteps, 8 tries, and a short document can have thousands of methods
+// (200 methods of 200000 schemas each took 12 minutes to start).
+const maxMockSteps = 1 << 23
 
 // eventCycle is how many different events a subscription cycles through.
 const eventCycle = 8
+
+// maxMockBytes bounds the results and events a mock keeps, all methods together: each
+// generated value may take megabytes, and a short document can have thousands of methods.
+const maxMockBytes = 64 << 20
 
 // Mock is a mock service for one document.
 type Mock struct {
@@ -58,6 +71,8 @@ type Mock struct {
 	raw      []byte
 	methods  map[string]*method
 	interval time.Duration
+	room     int // bytes the results and events kept may still take
+	steps    int // the schemas generation may still visit
 }
 
 // method is what the mock knows of one method, computed once.
@@ -97,7 +112,13 @@ func New(raw []byte, opts *Options) (*Mock, error) {
 	if err != nil {
 		return nil, err
 	}
-	mk := &Mock{Doc: doc, raw: bytes.Clone(raw), methods: map[string]*method{}, interval: interval}
+	mk := &Mock{Doc: doc, raw: bytes.Clone(raw), methods: map[string]*method{}, interval: interval, steps: maxMockSteps, room: maxMockBytes}
+	if opts != nil && opts.steps > 0 {
+		mk.steps = opts.steps
+	}
+	if opts != nil && opts.bytes > 0 {
+		mk.room = opts.bytes
+	}
 	// The unsubscribe methods of subscriptions come with them (openrpc.RegisterSubscription).
 	unsubscribes := map[string]bool{}
 	for _, m := range doc.Methods {
@@ -129,7 +150,7 @@ func New(raw []byte, opts *Options) (*Mock, error) {
 		}
 		if m.Result != nil {
 			me.examples = examplesOf(m)
-			me.result = mk.generate(check, m, me.examples)
+			me.result = mk.keep(m.Name, mk.generate(check, m, me.examples))
 		}
 		if unsub, ok := m.Subscription(); ok {
 			if unsub == m.Name+openrpc.UnsubscribeSuffix {
@@ -146,6 +167,17 @@ func New(raw []byte, opts *Options) (*Mock, error) {
 
 func (mk *Mock) note(format string, args ...any) {
 	mk.Notes = append(mk.Notes, fmt.Sprintf(format, args...))
+}
+
+// keep counts v, the result of method name, against maxMockBytes: past it, v is left out
+// and null stands for it, with a note.
+func (mk *Mock) keep(name string, v json.RawMessage) json.RawMessage {
+	if len(v) > mk.room {
+		mk.note("method %q: it answers null: with its result the mock's results and events would take over %d bytes", name, maxMockBytes)
+		return json.RawMessage("null")
+	}
+	mk.room -= len(v)
+	return v
 }
 
 // register adds me to the server: a method with a result answers calls, one without is a
@@ -234,7 +266,7 @@ func (mk *Mock) generate(check *schemacheck.Document, m *docmodel.Method, exampl
 		if i > 0 {
 			seed += "#" + strconv.Itoa(i)
 		}
-		v, err := Generate(mk.Doc, m.Result.Schema, seed)
+		v, err := mk.generateValue(m.Result.Schema, seed)
 		if err != nil {
 			genErr = err
 			break
@@ -261,6 +293,17 @@ func (mk *Mock) generate(check *schemacheck.Document, m *docmodel.Method, exampl
 	return first
 }
 
+// generateValue generates a value for schema s within what is left of maxMockSteps.
+func (mk *Mock) generateValue(s *docmodel.Schema, seed string) (json.RawMessage, error) {
+	limit := min(maxSteps, mk.steps)
+	v, n, err := generate(mk.Doc, s, seed, limit)
+	mk.steps = max(mk.steps-n, 0)
+	if limit < maxSteps && errors.Is(err, errGaveUp) {
+		return nil, errors.New("the values of the methods before it took all the schemas a mock may visit")
+	}
+	return v, err
+}
+
 // events returns the events a subscription cycles through, generated from the event schema
 // of its x-subscription, each checked against it.
 func (mk *Mock) events(check *schemacheck.Document, m *docmodel.Method) []json.RawMessage {
@@ -281,7 +324,7 @@ func (mk *Mock) events(check *schemacheck.Document, m *docmodel.Method) []json.R
 	var out []json.RawMessage
 	var problem string
 	for i := range eventCycle {
-		v, err := Generate(mk.Doc, event, m.Name+"/event/"+strconv.Itoa(i))
+		v, err := mk.generateValue(event, m.Name+"/event/"+strconv.Itoa(i))
 		if err != nil {
 			problem = err.Error()
 			continue
@@ -292,6 +335,11 @@ func (mk *Mock) events(check *schemacheck.Document, m *docmodel.Method) []json.R
 				continue
 			}
 		}
+		if len(v) > mk.room { // fewer events, or none
+			problem = fmt.Sprintf("with it the mock's results and events would take over %d bytes", maxMockBytes)
+			break
+		}
+		mk.room -= len(v)
 		out = append(out, v)
 	}
 	if len(out) == 0 {

@@ -420,3 +420,66 @@ func compactJSON(b []byte) string {
 	}
 	return out.String()
 }
+
+// TestMock_boundsResults: the results and events a mock keeps for a document of many
+// methods with large values stay within its bound (maxMockBytes, 64 MiB: 80 results of 1
+// MiB took 80 MiB, a short document could ask for gigabytes); the methods past it answer
+// null, with a note.
+func TestMock_boundsResults(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},"methods":[`)
+	const n, bound = 8, 4 << 20
+	for i := range n {
+		fmt.Fprintf(&b, `{"name":"m%d","params":[],"result":{"name":"r","schema":{"type":"string","minLength":1048576}}},`, i)
+	}
+	b.WriteString(`{"name":"s","params":[],"result":{"name":"id","schema":{"type":"string"}},
+		"x-subscription":{"unsubscribe":"s_unsubscribe","event":{"type":"string","minLength":1048576}}}]}`)
+	mk, err := New([]byte(b.String()), &Options{bytes: bound})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for i := range n {
+		total += len(mk.Result(fmt.Sprintf("m%d", i)))
+	}
+	for _, ev := range mk.methods["s"].events {
+		total += len(ev)
+	}
+	if total > bound {
+		t.Errorf("the mock keeps %d bytes of results and events, over %d", total, bound)
+	}
+	if !strings.Contains(strings.Join(mk.Notes, "\n"), "bytes") {
+		t.Errorf("no note says results were left out: %q", mk.Notes)
+	}
+}
+
+// TestMock_boundsSteps: generating the results of all methods together visits a bounded
+// number of schemas: a 21 KB document of 200 methods whose results take 200000 schemas
+// each, and never validate (8 tries each), kept the mock from starting for 12 minutes. The
+// methods past the bound answer null, with a note.
+func TestMock_boundsSteps(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"openrpc":"1.3.2","info":{"title":"t","version":"1"},"methods":[`)
+	const n = 10
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"name":"m%d","params":[],"result":{"name":"r","schema":{"$ref":"#/components/schemas/Big"}}}`, i)
+	}
+	b.WriteString(`],"components":{"schemas":{"Big":{"type":"array","minItems":10000,"not":{},
+		"items":{"type":"array","minItems":20,"items":{"type":"integer"}}}}}}`)
+	mk, err := New([]byte(b.String()), &Options{steps: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	null := 0
+	for i := range n {
+		if string(mk.Result(fmt.Sprintf("m%d", i))) == "null" {
+			null++
+		}
+	}
+	if null < n-2 {
+		t.Errorf("%d methods of %d answer null; want all but the first one or two (200000 schemas each, 8 tries, %d in all)", null, n, 1<<20)
+	}
+}
