@@ -328,6 +328,10 @@ func FuzzCompare(f *testing.F) {
 		[]byte(`{"openrpc": "1.3.2", "methods": [{"name": "m", "params": [{"name": "a", "schema": {"$ref": "#"}}], "result": {"name": "r", "schema": {"not": {"$ref": "#/methods"}}}}]}`))
 	f.Add([]byte(`{"openrpc": "1", "methods": [{"name": "m", "x-security": [{"a": ["b"]}], "params": [{"name": "a", "schema": {"anyOf": [{"$ref": "#/methods/0/params/0/schema"}]}}]}]}`),
 		[]byte(`{"openrpc": "1", "methods": [{"name": "m", "x-security": 5, "params": [{"name": "a", "schema": {"oneOf": [{"enum": [1, "x", null]}, true, false]}}]}]}`))
+	f.Add([]byte(`{"openrpc": "1", "methods": [{"name": "m", "params": [{"name": "a", "schema": {"$ref": "#/components/schemas/A"}}]}], "components": {"schemas": {
+			"A": {"allOf": [{"$ref": "#/components/schemas/B"}, {"properties": {"x": {"$ref": "#/components/schemas/A"}}, "additionalProperties": false}]},
+			"B": {"allOf": [{"$ref": "#/components/schemas/A"}, {"type": "object", "properties": {"x": {"allOf": [{"$ref": "#/components/schemas/B"}, {"minimum": 1}]}}}]}}}}`),
+		[]byte(`{"openrpc": "1", "methods": [{"name": "m", "params": [{"name": "a", "schema": {"allOf": [{"items": {"$ref": "#/methods/0/params/0/schema"}}, {"items": {"allOf": [{"$ref": "#/methods/0/params/0/schema"}, {"type": "array"}]}, "maxItems": 2}], "nullable": true}}]}]}`))
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		da, err := docmodel.Parse(a)
 		if err != nil {
