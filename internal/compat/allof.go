@@ -28,7 +28,7 @@ func (c *comparer) merge(doc *docmodel.Document, s *docmodel.Schema) *docmodel.S
 	}
 	c.merged[s] = s // while merging: a schema that is its own allOf stays as it is
 	m := c.mergeParts(doc, s)
-	if m == nil && len(s.AllOf) == 1 && !c.synthetic(s) {
+	if m == nil && len(s.AllOf) == 1 {
 		m = c.override(doc, s)
 	}
 	if m == nil {
@@ -262,7 +262,8 @@ func same(a, b string) (string, bool) {
 // allOf returns a schema for the allOf of list: nil for none, the schema for one, and
 // otherwise the same made-up {"allOf": list} for the same schemas (an allOf among them
 // made up before spread in it), so that comparisons of recursive schemas meet pairs they
-// have seen and end.
+// have seen and end. A made-up allOf whose schemas do not merge is compared as an allOf:
+// the changes inside it are found under allOf/0, allOf/1… in the order of the parts.
 func (c *comparer) allOf(list []*docmodel.Schema) *docmodel.Schema {
 	var flat []*docmodel.Schema
 	for _, s := range list {
@@ -298,12 +299,6 @@ func (c *comparer) allOf(list []*docmodel.Schema) *docmodel.Schema {
 	}
 	c.madeUp[s], c.madeUpByKey[key] = flat, s
 	return s
-}
-
-// synthetic reports whether s is an allOf made up by allOf.
-func (c *comparer) synthetic(s *docmodel.Schema) bool {
-	_, ok := c.madeUp[s]
-	return ok
 }
 
 // tightestBounds sets on m the greatest of the parts' lower bounds and the least of their
