@@ -592,10 +592,43 @@ func fp(i *int) *float64 {
 	return &f
 }
 
+// formatBounds returns the bounds an integer format implies: int8 to int32, uint8 to
+// uint64 (the framework writes them beside the format; 64-bit ones but uint64's minimum
+// have no exact JSON number).
+func formatBounds(format string) (lo, hi *float64) {
+	var bits int
+	var signed bool
+	switch format {
+	case "int8", "int16", "int32":
+		signed = true
+		bits, _ = strconv.Atoi(format[3:])
+	case "uint8", "uint16", "uint32", "uint64":
+		bits, _ = strconv.Atoi(format[4:])
+	default:
+		return nil, nil
+	}
+	low, high := 0.0, math.Ldexp(1, bits)-1
+	if signed {
+		low, high = -math.Ldexp(1, bits-1), math.Ldexp(1, bits-1)-1
+	}
+	if bits == 64 {
+		return &low, nil
+	}
+	return &low, &high
+}
+
 func (c *comparer) bounds(o, n *docmodel.Schema, path string, d direction) {
-	c.bound("minimum", o.Minimum, n.Minimum, true, path, d)
+	omin, omax, nmin, nmax := o.Minimum, o.Maximum, n.Minimum, n.Maximum
+	if o.Format == n.Format {
+		// {"format": "int32"} and the same with its bounds written out are the same
+		// schema; a format changed is reported as such.
+		lo, hi := formatBounds(o.Format)
+		omin, nmin = tightest(omin, lo, true), tightest(nmin, lo, true)
+		omax, nmax = tightest(omax, hi, false), tightest(nmax, hi, false)
+	}
+	c.bound("minimum", omin, nmin, true, path, d)
 	c.bound("exclusiveMinimum", o.ExclusiveMinimum, n.ExclusiveMinimum, true, path, d)
-	c.bound("maximum", o.Maximum, n.Maximum, false, path, d)
+	c.bound("maximum", omax, nmax, false, path, d)
 	c.bound("exclusiveMaximum", o.ExclusiveMaximum, n.ExclusiveMaximum, false, path, d)
 	c.bound("minLength", fp(o.MinLength), fp(n.MinLength), true, path, d)
 	c.bound("maxLength", fp(o.MaxLength), fp(n.MaxLength), false, path, d)

@@ -451,3 +451,28 @@ func BenchmarkCompare(b *testing.B) {
 		}
 	}
 }
+
+// TestFormatBounds compares an integer format with the same format and its bounds written
+// out, as the framework writes them: no change either way; a bound tighter than the
+// format's is found, and a format changed is reported once.
+func TestFormatBounds(t *testing.T) {
+	for _, tt := range []struct{ old, new, want string }{
+		{`{"type": "integer", "format": "int32"}`, `{"type": "integer", "format": "int32", "minimum": -2147483648, "maximum": 2147483647}`, ""},
+		{`{"type": "integer", "format": "uint8"}`, `{"type": "integer", "format": "uint8", "minimum": 0, "maximum": 255}`, ""},
+		{`{"type": "integer", "format": "uint64"}`, `{"type": "integer", "format": "uint64", "minimum": 0}`, ""},
+		{`{"type": "integer", "format": "int16"}`, `{"type": "integer", "format": "int16", "minimum": 0, "maximum": 32767}`,
+			"Breaking changes (1):\n  m/params/a: minimum raised from -32768 to 0\n"},
+		{`{"type": "integer", "format": "int32"}`, `{"type": "integer", "format": "int64"}`,
+			"Breaking changes (1):\n  m/params/a: format changed from \"int32\" to \"int64\"\n"},
+	} {
+		old, new := doc(t, method(param("a", true, tt.old), "true"), ""), doc(t, method(param("a", true, tt.new), "true"), "")
+		if got := Report(Compare(old, new)); got != tt.want {
+			t.Errorf("%s to %s: got\n%s\nwant\n%s", tt.old, tt.new, got, tt.want)
+		}
+		if tt.want == "" {
+			if c := Compare(new, old); len(c) > 0 {
+				t.Errorf("%s to %s:\n%s", tt.new, tt.old, Report(c))
+			}
+		}
+	}
+}
