@@ -6,7 +6,10 @@
 // not. Results are what clients receive: a result schema that may hold more than before
 // (a new enum value, a member no longer required, null) breaks them, one that holds less
 // does not. Schemas are compared after following their $refs on both sides, so the names
-// and layout of components, descriptions, examples and the order of members do not count.
+// and layout of components, descriptions, examples and the order of members do not count;
+// the parts of an allOf are merged into one schema where they can be (properties and
+// required united, the tightest bounds), so an object written as a base and an extension
+// compares equal to the same object written flat.
 package compat
 
 import (
@@ -112,8 +115,12 @@ type comparer struct {
 	seen map[seenKey]bool
 	// nullable holds the nullable copies of schemas read from {"oneOf": [S, {"type": "null"}]}.
 	nullable map[*docmodel.Schema]*docmodel.Schema
-	// merged holds the schemas read from {"allOf": [S], ...keywords}.
+	// merged holds the schemas read from allOf (see merge).
 	merged map[*docmodel.Schema]*docmodel.Schema
+	// madeUp holds the parts of the allOf schemas made up for the members several parts
+	// of an allOf constrain, and madeUpByKey those schemas by their parts (see allOf).
+	madeUp      map[*docmodel.Schema][]*docmodel.Schema
+	madeUpByKey map[string]*docmodel.Schema
 	// trial is set on a comparer that finds whether two branches are equal: it pairs
 	// the branches below them in order, so that trials do not nest.
 	trial bool
@@ -311,10 +318,12 @@ func (c *comparer) diff(e effect, d direction, path, format string, args ...any)
 	c.add(e.breaks(d), path, format, args...)
 }
 
-// simplify follows s's $refs, unwraps allOf, anyOf or oneOf of a single schema and reads
-// anyOf or oneOf of a schema and {"type": "null"} as the schema made nullable, so that
-// {"allOf": [{"$ref": "#/components/schemas/A"}]} compares equal to A and
-// {"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]} to A with null.
+// simplify follows s's $refs, unwraps allOf, anyOf or oneOf of a single schema, reads
+// anyOf or oneOf of a schema and {"type": "null"} as the schema made nullable, and merges
+// the parts of an allOf (see merge), so that {"allOf": [{"$ref": "#/components/schemas/A"}]}
+// compares equal to A, {"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}
+// to A with null, and {"allOf": [{"$ref": "#/components/schemas/A"}, {"properties": …}]}
+// to A with the properties added.
 func (c *comparer) simplify(doc *docmodel.Document, s *docmodel.Schema) *docmodel.Schema {
 	for range 16 {
 		r, _, err := doc.Resolve(s)
@@ -337,13 +346,14 @@ func (c *comparer) simplify(doc *docmodel.Document, s *docmodel.Schema) *docmode
 			only, nullable = orNull(s.OneOf)
 		}
 		if only == nil {
+			if len(s.AllOf) > 1 {
+				return c.merge(doc, s)
+			}
 			return s
 		}
 		rest := *s
 		rest.AllOf, rest.AnyOf, rest.OneOf = nil, nil, nil
-		rest.Title, rest.Description, rest.Examples, rest.Default = "", "", nil, nil
-		rest.Deprecated, rest.ReadOnly, rest.WriteOnly, rest.Definitions = false, false, false, nil
-		if !rest.IsTrue() || len(rest.Extra) > 0 {
+		if !text(rest).IsTrue() || len(rest.Extra) > 0 {
 			if len(s.AllOf) == 1 && !nullable {
 				return c.merge(doc, s)
 			}
@@ -355,32 +365,6 @@ func (c *comparer) simplify(doc *docmodel.Document, s *docmodel.Schema) *docmode
 		}
 	}
 	return s
-}
-
-// merge reads {"allOf": [S], ...keywords} (how the framework writes a $ref with keywords
-// beside it) as S with the keywords set on it: the same copy for the same schema, so
-// recursive schemas end.
-func (c *comparer) merge(doc *docmodel.Document, s *docmodel.Schema) *docmodel.Schema {
-	if m, ok := c.merged[s]; ok {
-		return m
-	}
-	if c.merged == nil {
-		c.merged = make(map[*docmodel.Schema]*docmodel.Schema)
-	}
-	c.merged[s] = s // while merging: a schema that is its own allOf stays as it is
-	base := c.simplify(doc, s.AllOf[0])
-	if base == nil || base.Bool != nil {
-		return s
-	}
-	m := *base
-	dst, src := reflect.ValueOf(&m).Elem(), reflect.ValueOf(s).Elem()
-	for i := range src.NumField() {
-		if f := src.Field(i); !f.IsZero() && src.Type().Field(i).Name != "AllOf" {
-			dst.Field(i).Set(f)
-		}
-	}
-	c.merged[s] = &m
-	return &m
 }
 
 // orNull returns the schema of a pair that is not {"type": "null"}, when the other is.
@@ -608,10 +592,43 @@ func fp(i *int) *float64 {
 	return &f
 }
 
+// formatBounds returns the bounds an integer format implies: int8 to int32, uint8 to
+// uint64 (the framework writes them beside the format; 64-bit ones but uint64's minimum
+// have no exact JSON number).
+func formatBounds(format string) (lo, hi *float64) {
+	var bits int
+	var signed bool
+	switch format {
+	case "int8", "int16", "int32":
+		signed = true
+		bits, _ = strconv.Atoi(format[3:])
+	case "uint8", "uint16", "uint32", "uint64":
+		bits, _ = strconv.Atoi(format[4:])
+	default:
+		return nil, nil
+	}
+	low, high := 0.0, math.Ldexp(1, bits)-1
+	if signed {
+		low, high = -math.Ldexp(1, bits-1), math.Ldexp(1, bits-1)-1
+	}
+	if bits == 64 {
+		return &low, nil
+	}
+	return &low, &high
+}
+
 func (c *comparer) bounds(o, n *docmodel.Schema, path string, d direction) {
-	c.bound("minimum", o.Minimum, n.Minimum, true, path, d)
+	omin, omax, nmin, nmax := o.Minimum, o.Maximum, n.Minimum, n.Maximum
+	if o.Format == n.Format {
+		// {"format": "int32"} and the same with its bounds written out are the same
+		// schema; a format changed is reported as such.
+		lo, hi := formatBounds(o.Format)
+		omin, nmin = tightest(omin, lo, true), tightest(nmin, lo, true)
+		omax, nmax = tightest(omax, hi, false), tightest(nmax, hi, false)
+	}
+	c.bound("minimum", omin, nmin, true, path, d)
 	c.bound("exclusiveMinimum", o.ExclusiveMinimum, n.ExclusiveMinimum, true, path, d)
-	c.bound("maximum", o.Maximum, n.Maximum, false, path, d)
+	c.bound("maximum", omax, nmax, false, path, d)
 	c.bound("exclusiveMaximum", o.ExclusiveMaximum, n.ExclusiveMaximum, false, path, d)
 	c.bound("minLength", fp(o.MinLength), fp(n.MinLength), true, path, d)
 	c.bound("maxLength", fp(o.MaxLength), fp(n.MaxLength), false, path, d)

@@ -328,6 +328,10 @@ func FuzzCompare(f *testing.F) {
 		[]byte(`{"openrpc": "1.3.2", "methods": [{"name": "m", "params": [{"name": "a", "schema": {"$ref": "#"}}], "result": {"name": "r", "schema": {"not": {"$ref": "#/methods"}}}}]}`))
 	f.Add([]byte(`{"openrpc": "1", "methods": [{"name": "m", "x-security": [{"a": ["b"]}], "params": [{"name": "a", "schema": {"anyOf": [{"$ref": "#/methods/0/params/0/schema"}]}}]}]}`),
 		[]byte(`{"openrpc": "1", "methods": [{"name": "m", "x-security": 5, "params": [{"name": "a", "schema": {"oneOf": [{"enum": [1, "x", null]}, true, false]}}]}]}`))
+	f.Add([]byte(`{"openrpc": "1", "methods": [{"name": "m", "params": [{"name": "a", "schema": {"$ref": "#/components/schemas/A"}}]}], "components": {"schemas": {
+			"A": {"allOf": [{"$ref": "#/components/schemas/B"}, {"properties": {"x": {"$ref": "#/components/schemas/A"}}, "additionalProperties": false}]},
+			"B": {"allOf": [{"$ref": "#/components/schemas/A"}, {"type": "object", "properties": {"x": {"allOf": [{"$ref": "#/components/schemas/B"}, {"minimum": 1}]}}}]}}}}`),
+		[]byte(`{"openrpc": "1", "methods": [{"name": "m", "params": [{"name": "a", "schema": {"allOf": [{"items": {"$ref": "#/methods/0/params/0/schema"}}, {"items": {"allOf": [{"$ref": "#/methods/0/params/0/schema"}, {"type": "array"}]}, "maxItems": 2}], "nullable": true}}]}]}`))
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		da, err := docmodel.Parse(a)
 		if err != nil {
@@ -444,6 +448,31 @@ func BenchmarkCompare(b *testing.B) {
 	for b.Loop() {
 		if c := Compare(d, d); len(c) > 0 {
 			b.Fatal(c)
+		}
+	}
+}
+
+// TestFormatBounds compares an integer format with the same format and its bounds written
+// out, as the framework writes them: no change either way; a bound tighter than the
+// format's is found, and a format changed is reported once.
+func TestFormatBounds(t *testing.T) {
+	for _, tt := range []struct{ old, new, want string }{
+		{`{"type": "integer", "format": "int32"}`, `{"type": "integer", "format": "int32", "minimum": -2147483648, "maximum": 2147483647}`, ""},
+		{`{"type": "integer", "format": "uint8"}`, `{"type": "integer", "format": "uint8", "minimum": 0, "maximum": 255}`, ""},
+		{`{"type": "integer", "format": "uint64"}`, `{"type": "integer", "format": "uint64", "minimum": 0}`, ""},
+		{`{"type": "integer", "format": "int16"}`, `{"type": "integer", "format": "int16", "minimum": 0, "maximum": 32767}`,
+			"Breaking changes (1):\n  m/params/a: minimum raised from -32768 to 0\n"},
+		{`{"type": "integer", "format": "int32"}`, `{"type": "integer", "format": "int64"}`,
+			"Breaking changes (1):\n  m/params/a: format changed from \"int32\" to \"int64\"\n"},
+	} {
+		old, new := doc(t, method(param("a", true, tt.old), "true"), ""), doc(t, method(param("a", true, tt.new), "true"), "")
+		if got := Report(Compare(old, new)); got != tt.want {
+			t.Errorf("%s to %s: got\n%s\nwant\n%s", tt.old, tt.new, got, tt.want)
+		}
+		if tt.want == "" {
+			if c := Compare(new, old); len(c) > 0 {
+				t.Errorf("%s to %s:\n%s", tt.new, tt.old, Report(c))
+			}
 		}
 	}
 }
