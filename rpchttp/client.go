@@ -11,13 +11,15 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/internal/hostcheck"
 )
 
 // ClientOptions configures [NewClient] and [DialWebSocket]. The zero value (or nil) gives
 // the defaults.
 type ClientOptions struct {
 	// HTTPClient sends the requests (and the WebSocket handshake); default a client without
-	// a timeout: bound calls with their context.
+	// a timeout (bound calls with their context) that follows redirects only to the same
+	// host, so that Header and BearerToken go nowhere else.
 	HTTPClient *http.Client
 	// Header is sent with every request, and with the WebSocket handshake.
 	Header http.Header
@@ -94,7 +96,7 @@ func (o *ClientOptions) httpClient() *http.Client {
 	if o != nil && o.HTTPClient != nil {
 		return o.HTTPClient
 	}
-	return &http.Client{}
+	return &http.Client{CheckRedirect: hostcheck.SameHostRedirect}
 }
 
 // NewClient returns a client that POSTs each call to url.

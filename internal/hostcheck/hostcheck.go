@@ -6,6 +6,9 @@
 // origin check, and carry Host: evil.example:8080. A web site cannot make a browser send
 // an IP address, "localhost" or a name under "localhost." as the Host of its own pages, so
 // a server reached on a loopback address answers those and the names its operator lists.
+//
+// On the client side, [SameHostRedirect] keeps a client's headers on the host it was
+// configured for.
 package hostcheck
 
 import (

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/internal/hostcheck"
 	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
@@ -28,7 +29,8 @@ type Options struct {
 	Header http.Header
 	// Stdin is read for the name "-".
 	Stdin io.Reader
-	// HTTPClient sends HTTP requests; default http.DefaultClient.
+	// HTTPClient sends HTTP requests; default a client that follows redirects only to the
+	// same host, so that Header goes nowhere else.
 	HTTPClient *http.Client
 	// Timeout bounds the reading of a URL, connecting included; default DefaultTimeout.
 	Timeout time.Duration
@@ -184,7 +186,7 @@ func get(ctx context.Context, name string, opts *Options) ([]byte, error) {
 	req.Header.Set("Accept", "application/json")
 	hc := opts.HTTPClient
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = &http.Client{CheckRedirect: hostcheck.SameHostRedirect}
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -99,3 +99,40 @@ func TestLoadTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadRedirects: a document URL that redirects to the same host is followed with the
+// headers; one that redirects to another host is refused, and that host sees nothing
+// (regression: --header values such as X-Api-Key went on to it).
+func TestLoadRedirects(t *testing.T) {
+	srv := openrpc.NewServer(openrpc.Info{Title: "T", Version: "1"}, nil)
+	openrpc.Register(srv, openrpc.Method{Name: "hello"}, func(ctx context.Context, p struct{}) (string, error) { return "hi", nil })
+	var elsewhere []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere = append(elsewhere, r.Header.Get("X-Api-Key"))
+		rpchttp.NewDocumentHandler(srv).ServeHTTP(w, r)
+	}))
+	defer other.Close()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/openrpc.json", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Api-Key") != "secret" {
+			http.Error(w, "no key", http.StatusUnauthorized)
+			return
+		}
+		rpchttp.NewDocumentHandler(srv).ServeHTTP(w, r)
+	})
+	mux.Handle("/old.json", http.RedirectHandler("/openrpc.json", http.StatusMovedPermanently))
+	mux.Handle("/moved.json", http.RedirectHandler(other.URL+"/openrpc.json", http.StatusFound))
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+	opts := &Options{Header: http.Header{"X-Api-Key": {"secret"}}}
+	if b, err := Load(t.Context(), ts.URL+"/old.json", opts); err != nil || !strings.Contains(string(b), `"hello"`) {
+		t.Errorf("same-host redirect: %v %.100s", err, b)
+	}
+	_, err := Load(t.Context(), ts.URL+"/moved.json", opts)
+	if err == nil || !strings.Contains(err.Error(), "another host") {
+		t.Errorf("redirect to another host: %v, want it refused", err)
+	}
+	if len(elsewhere) != 0 {
+		t.Errorf("the other host got %q", elsewhere)
+	}
+}
