@@ -40,8 +40,8 @@ Params:
   JSON            one JSON object or array: the params as they are
 Params go by name, in the document's order, unless the method takes them by position
 (paramStructure by-position): then as an array, where an optional param left out before a
-given one is sent as its default, else null, else its type's zero value, the first its
-schema accepts. Nothing is sent when a param is unknown, missing or does not fit its
+given one is sent as its default, else null, if its schema accepts it (else give it).
+Nothing is sent when a param is unknown, missing or does not fit its
 schema: the command names the param and exits with status 2.
 
 With METHOD "-", standard input holds a batch, one call a line, sent as one JSON-RPC

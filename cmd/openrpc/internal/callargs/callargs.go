@@ -335,32 +335,23 @@ func (b *Builder) value(p *docmodel.ContentDescriptor, v string, raw bool) (json
 	return nil, paramErrorf(p.Name, "want %s, got %q", typename.Of(p.Schema), v)
 }
 
-// zeros are the zero values of the JSON types.
-var zeros = map[string]json.RawMessage{"integer": json.RawMessage("0"), "number": json.RawMessage("0"),
-	"string": json.RawMessage(`""`), "boolean": json.RawMessage("false"), "array": json.RawMessage("[]"),
-	"object": json.RawMessage("{}")}
-
 // standIn returns the value sent for p, an optional param of m (by position) left out
-// before a given one: its default, else null, else its type's zero value, the first that
-// its schema accepts (a server refuses null for a param that is not nullable).
+// before a given one: its default, else null, the first that its schema accepts (a server
+// refuses null for a param that is not nullable). A zero value would be a guess at what
+// the user meant (skipping "limit" is not asking for 0), so without either the param must
+// be given.
 func (b *Builder) standIn(m *docmodel.Method, p *docmodel.ContentDescriptor) (json.RawMessage, error) {
 	var candidates []json.RawMessage
 	if s, _, err := b.doc.Resolve(p.Schema); err == nil && s != nil && len(s.Default) > 0 {
 		candidates = append(candidates, s.Default)
 	}
 	candidates = append(candidates, json.RawMessage("null"))
-	types := b.types(p.Schema, 0)
-	for _, t := range slices.Sorted(maps.Keys(types)) {
-		if z, ok := zeros[t]; ok {
-			candidates = append(candidates, z)
-		}
-	}
 	for _, v := range candidates {
 		if b.validate(p, v) == nil {
 			return v, nil
 		}
 	}
-	return nil, paramErrorf(p.Name, "must be given when a later param is: %s takes its params by position, and no default, null or zero value fits this param's schema", m.Name)
+	return nil, paramErrorf(p.Name, "must be given when a later param is: %s takes its params by position, and this param has no default and is not nullable", m.Name)
 }
 
 // types returns the JSON types s accepts, none for any.

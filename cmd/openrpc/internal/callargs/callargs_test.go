@@ -101,11 +101,10 @@ func TestBuild(t *testing.T) {
 		{"subtract", []string{"42", "23"}, `[42,23]`},
 		{"subtract", []string{"subtrahend=23", "minuend=42"}, `[42,23]`},
 		// An optional param left out before a given one: its default, else null where its
-		// schema allows it, else its type's zero value (a server refuses null for a number).
-		{"subtract", []string{"minuend=42", "scale=2"}, `[42,0,2]`},
+		// schema allows it (a server refuses null for a number); never a guessed zero.
 		{"window", []string{"a=1", "label=x"}, `[1,10,"x"]`},
 		{"window", []string{"a=1", "page=2"}, `[1,10,null,2]`},
-		{"window", []string{"a=1", "page=2", "p={\"x\":1}", "last=true"}, `[1,10,null,2,{"x":1},[],true]`},
+		{"window", []string{"a=1", "page=2", "p={\"x\":1}", "tags=[]", "last=true"}, `[1,10,null,2,{"x":1},[],true]`},
 		{"subtract", []string{`{"subtrahend":1,"minuend":2}`}, `[2,1]`},
 		{"subtract", []string{`[5,1]`}, `[5,1]`},
 		{"subtract", []string{"-5"}, `[-5]`},
@@ -160,6 +159,8 @@ func TestBuildRefuses(t *testing.T) {
 		{"none", []string{"x=1"}, "x", "none takes no params"},
 		{"window", []string{"a=1", "last=true"}, "page", "must be given when a later param is"},
 		{"window", []string{"a=1", "page=1", "tags=[]"}, "p", "must be given when a later param is"},
+		{"window", []string{"a=1", "page=1", "p={\"x\":1}", "last=true"}, "tags", "must be given when a later param is"},
+		{"subtract", []string{"minuend=42", "scale=2"}, "subtrahend", "has no default and is not nullable"},
 		{"login", []string{`{"username":`}, "", "not a JSON object"},
 	} {
 		_, err := b.Build(d.Method(tt.method), tt.args)
