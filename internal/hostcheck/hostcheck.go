@@ -26,10 +26,11 @@ import (
 // (RFC 6761), in any case, with or without a trailing dot. An empty Host is not local.
 func Local(host string) bool {
 	name, _ := split(host)
-	if _, err := netip.ParseAddr(name); err == nil {
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
 		return true
 	}
-	return name == "localhost" || strings.HasSuffix(name, ".localhost")
+	_, err := netip.ParseAddr(name)
+	return err == nil
 }
 
 // split returns host's name, lower-cased, without brackets or a trailing dot, and its
@@ -45,8 +46,11 @@ func split(host string) (name, port string) {
 // Loopback reports whether addr, a connection's local address, is a loopback IP address
 // (127.0.0.0/8, ::1, or 127.x.x.x mapped into IPv6).
 func Loopback(addr net.Addr) bool {
-	if addr == nil {
+	switch a := addr.(type) {
+	case nil:
 		return false
+	case *net.TCPAddr: // what net/http's server puts in the context, read without allocating
+		return a != nil && a.IP.IsLoopback()
 	}
 	host, _, err := net.SplitHostPort(addr.String())
 	if err != nil {

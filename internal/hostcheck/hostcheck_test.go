@@ -64,6 +64,9 @@ func TestLoopback(t *testing.T) {
 		{&net.TCPAddr{IP: net.ParseIP("0.0.0.0"), Port: 8080}, false},
 		{&net.TCPAddr{IP: net.ParseIP("fe80::1"), Port: 8080, Zone: "lo"}, false},
 		{&net.UnixAddr{Name: "/tmp/s", Net: "unix"}, false},
+		{&net.UDPAddr{IP: net.ParseIP("127.0.0.1"), Port: 53}, true}, // read from its string
+		{&net.UDPAddr{IP: net.ParseIP("192.0.2.1"), Port: 53}, false},
+		{(*net.TCPAddr)(nil), false},
 		{nil, false},
 	} {
 		if got := hostcheck.Loopback(tt.addr); got != tt.want {
