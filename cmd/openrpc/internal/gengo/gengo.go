@@ -71,9 +71,9 @@ type method struct {
 	subscription bool
 	event        goType
 	byPosition   bool
-	// refuses marks a by-position method whose params' positional method returns an error
-	// too: a param that can be unset before a set one has no value to stand in for it.
-	refuses bool
+	// refused names the params fields of a by-position method that, unset before a set
+	// one, have no value to stand in for them: its positional method returns an error too.
+	refused []string
 	// unsubscribe marks the method ending another's subscriptions, which
 	// openrpc.RegisterSubscription registers.
 	unsubscribe bool
@@ -295,7 +295,7 @@ func (g *gen) paramsStruct(mm *method) {
 		optionalBefore = optionalBefore || !required
 		fmt.Fprintf(&b, "%s %s %s\n", fname, m.expr, g.tag(p.Name, !required, m, t, desc, p.Pointer))
 		f := paramField{name: fname, param: p.Name, required: required}
-		if mm.byPosition && !required {
+		if mm.byPosition && !required && i < len(mm.m.Params)-1 {
 			f.standIn = g.standIn(p, t)
 		}
 		mm.fields = append(mm.fields, f)
@@ -327,16 +327,22 @@ func (g *gen) standIn(p *docmodel.ContentDescriptor, t goType) string {
 		}
 		return len(s.Validate(v)) == 0
 	}
-	if rs, _, err := g.doc.Resolve(p.Schema); err == nil && rs != nil && len(rs.Default) > 0 && accepts(rs.Default, true) {
+	badDefault := false
+	if rs, _, err := g.doc.Resolve(p.Schema); err == nil && rs != nil && len(rs.Default) > 0 {
 		var c bytes.Buffer
-		if json.Compact(&c, rs.Default) == nil {
+		if accepts(rs.Default, true) && json.Compact(&c, rs.Default) == nil {
 			return "json.RawMessage(" + goString(c.String()) + ")"
 		}
+		badDefault = true
 	}
+	standIn, instead := "", "the client refuses a call leaving it unset before a set param"
 	if accepts(json.RawMessage("null"), t.nullable) {
-		return "nil"
+		standIn, instead = "nil", "a call leaving it unset before a set param sends null"
 	}
-	return ""
+	if badDefault {
+		g.note(p.Pointer, "the default of param %q is no value of its schema: %s", p.Name, instead)
+	}
+	return standIn
 }
 
 // goString returns s as a Go string literal: raw when it is printable ASCII without a
@@ -356,15 +362,17 @@ func goString(s string) string {
 // gives one, or refused with an error when null is no value of it either.
 func (g *gen) positional(b *strings.Builder, mm *method, name string) {
 	last := len(mm.fields) - 1
-	defaults, refuses := false, false
+	defaults := false
 	for _, f := range mm.fields[:max(last, 0)] {
 		defaults = defaults || !f.required && f.standIn != "" && f.standIn != "nil"
-		refuses = refuses || !f.required && f.standIn == ""
+		if !f.required && f.standIn == "" {
+			mm.refused = append(mm.refused, f.name)
+		}
 	}
+	refuses := len(mm.refused) > 0
 	b.WriteString("\n// positional returns the params in order, without the optional ones left unset at the end\n")
 	switch {
 	case refuses:
-		mm.refuses = true
 		b.WriteString("// (one left unset before a set one is sent as its default, or as null when it may be\n// null, and is an error otherwise).\n")
 		fmt.Fprintf(b, "func (p %s) positional() ([]any, error) {\n", name)
 	case defaults:
@@ -516,7 +524,7 @@ func (g *gen) clientFile() string {
 		}
 		name := strconv.Quote(mm.m.Name)
 		declare := ":="
-		if mm.refuses {
+		if len(mm.refused) > 0 {
 			// The params may be refused before anything is sent.
 			failed := "err"
 			switch {
@@ -592,6 +600,11 @@ func (g *gen) methodDoc(b *strings.Builder, mm *method, verb string) {
 	if text := joinText(mm.m.Summary, mm.m.Description); text != "" {
 		comment(b, "")
 		comment(b, text)
+	}
+	if len(mm.refused) > 0 && verb == "calls" {
+		comment(b, "")
+		comment(b, fmt.Sprintf("It returns an error and sends nothing when params.%s is unset while a later param is set: the method takes its params by position, and no default or null can stand in for it.",
+			strings.Join(mm.refused, " or params.")))
 	}
 	if mm.m.Deprecated {
 		comment(b, "")

@@ -332,7 +332,7 @@ func TestByPositionStandIn(t *testing.T) {
 			{"name": "order", "schema": {"type": "string"}},
 			{"name": "tag", "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}}
 	]}`
-	code, _ := generate(t, doc, false)
+	code, notes := generate(t, doc, false)
 	for _, want := range []string{`
 func (p PageParams) positional() ([]any, error) {
 	params := []any{p.A, p.Limit, p.Sep, p.Cursor, p.Bad, p.Order, p.Tag}
@@ -354,6 +354,9 @@ func (p PageParams) positional() ([]any, error) {
 	return params, nil
 }
 `, `
+// It returns an error and sends nothing when params.Bad or params.Order is unset while a
+// later param is set: the method takes its params by position, and no default or null can
+// stand in for it.
 func (c *Client) Page(ctx context.Context, params PageParams) (int64, error) {
 	var result int64
 	args, err := params.positional()
@@ -382,5 +385,8 @@ func (p NullsParams) positional() []any {
 	}
 	if strings.Contains(code, "NamedParams) positional") {
 		t.Error("a by-name method has a positional method")
+	}
+	if want := []string{`/methods/0/params/4/schema: the default of param "bad" is no value of its schema: the client refuses a call leaving it unset before a set param`}; !slices.Equal(notes, want) {
+		t.Errorf("notes %q, want %q", notes, want)
 	}
 }
