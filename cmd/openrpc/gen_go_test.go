@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/openrpc-go/openrpc"
@@ -415,18 +417,63 @@ type prefsResult struct {
 	Zero    openrpc.Optional[int32] `json:"zero,omitzero" nullable:"false"`
 }
 
+// pageParams are the params of the by-position method page_by_position of the server
+// TestGenGoOptional generates code from: left unset before a set one, limit goes as its
+// default, cursor (nullable) as null, and order, with neither, cannot be left unset.
+type pageParams struct {
+	Limit  int32                    `json:"limit" default:"10"`
+	Cursor openrpc.Optional[string] `json:"cursor"`
+	Order  openrpc.Optional[string] `json:"order" nullable:"false"`
+	Tag    openrpc.Optional[string] `json:"tag" nullable:"false"`
+}
+
+// pageResult echoes the params page_by_position got, cursor null when it got null.
+type pageResult struct {
+	Limit  int32                    `json:"limit"`
+	Cursor openrpc.Optional[string] `json:"cursor,omitzero"`
+	Order  string                   `json:"order"`
+	Tag    string                   `json:"tag"`
+}
+
+// received records the params of every page_by_position call as sent, for page_received.
+type received struct {
+	mu     sync.Mutex
+	params []string
+}
+
+func (r *received) middleware(next openrpc.Handler) openrpc.Handler {
+	return func(ctx context.Context, req openrpc.Request) (json.RawMessage, error) {
+		if req.Method == "page_by_position" {
+			r.mu.Lock()
+			r.params = append(r.params, string(req.Params))
+			r.mu.Unlock()
+		}
+		return next(ctx, req)
+	}
+}
+
+func (r *received) list(context.Context, struct{}) ([]string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string{}, r.params...), nil
+}
+
 // TestGenGoOptional generates a client and a server from the rpc.discover of a real
 // server (over HTTP on loopback) whose optional params default to other than their zero
 // values, and runs testdata/gengo/prefs_test.go with them: Some(false), Some(0) and
 // Some("") reach that server as false, 0 and "" while absent params get its defaults (by
 // name, and by position with the trailing absent ones left out); a result's absent
 // optional member decodes as absent and a zero one as Some(0); and the generated server
-// tells the same apart and publishes a document equivalent to the source.
+// tells the same apart and publishes a document equivalent to the source. By position,
+// an optional param unset before a set one reaches the server as the document's default,
+// or as null when it may be null (page_received returns the params as sent), and one with
+// neither is refused by the client, which sends nothing.
 func TestGenGoOptional(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Fatal("the go command is needed")
 	}
-	srv := openrpc.NewServer(openrpc.Info{Title: "prefs", Version: "1"}, nil)
+	rec := &received{}
+	srv := openrpc.NewServer(openrpc.Info{Title: "prefs", Version: "1"}, &openrpc.ServerOptions{Middleware: []openrpc.Middleware{rec.middleware}})
 	handler := func(_ context.Context, p prefsParams) (prefsResult, error) {
 		r := prefsResult{Enabled: p.Enabled, Limit: p.Limit, Name: p.Name}
 		if p.Limit == 0 {
@@ -436,6 +483,10 @@ func TestGenGoOptional(t *testing.T) {
 	}
 	openrpc.Register(srv, openrpc.Method{Name: "prefs"}, handler)
 	openrpc.Register(srv, openrpc.Method{Name: "prefs_by_position", ParamStructure: openrpc.ByPosition}, handler)
+	openrpc.Register(srv, openrpc.Method{Name: "page_by_position", ParamStructure: openrpc.ByPosition}, func(_ context.Context, p pageParams) (pageResult, error) {
+		return pageResult{Limit: p.Limit, Cursor: p.Cursor, Order: p.Order.Or(""), Tag: p.Tag.Or("")}, nil
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "page_received"}, rec.list)
 	ts := httptest.NewServer(rpchttp.NewHandler(srv, nil))
 	defer ts.Close()
 

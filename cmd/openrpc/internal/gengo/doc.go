@@ -17,7 +17,9 @@
 //     errors as *openrpc.Error values (ErrUsernameTaken).
 //   - client.go: Client, over an *openrpc.Client, with one method per OpenRPC method: context
 //     first, then the params struct (sent by name, or by position when the document says
-//     so, trailing absent params left out) or the variadic params; notifications return
+//     so, trailing absent params left out and one absent before a set one sent as its
+//     default, else as null if it may be null, else refused with an error before sending,
+//     as "openrpc call" does) or the variadic params; notifications return
 //     only an error, subscriptions (x-subscription) an *openrpc.Subscription of the event
 //     type. Errors the server sends are wrapped so that errors.Is(err, ErrUsernameTaken)
 //     matches by code and errors.As finds the *openrpc.Error.

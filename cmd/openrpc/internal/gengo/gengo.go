@@ -16,6 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/schemacheck"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
 )
 
@@ -50,6 +51,10 @@ type gen struct {
 	usesSchema bool
 	methods    []*method
 	errs       []errorCode
+	// check validates the document's values against its schemas, made when first needed;
+	// checkErr is why it could not be.
+	check    *schemacheck.Document
+	checkErr error
 }
 
 // method is what the client and the server need of a method.
@@ -66,6 +71,9 @@ type method struct {
 	subscription bool
 	event        goType
 	byPosition   bool
+	// refused names the params fields of a by-position method that, unset before a set
+	// one, have no value to stand in for them: its positional method returns an error too.
+	refused []string
 	// unsubscribe marks the method ending another's subscriptions, which
 	// openrpc.RegisterSubscription registers.
 	unsubscribe bool
@@ -74,7 +82,12 @@ type method struct {
 // paramField is a field of a params struct.
 type paramField struct {
 	name     string
+	param    string // its name in the document
 	required bool
+	// standIn is what an optional by-position param left unset before a set one is sent
+	// as: a Go expression (the document's default as raw JSON, or nil for null), or ""
+	// when it has neither and the call is refused.
+	standIn string
 }
 
 // errorCode is an application error of the document.
@@ -281,32 +294,130 @@ func (g *gen) paramsStruct(mm *method) {
 		}
 		optionalBefore = optionalBefore || !required
 		fmt.Fprintf(&b, "%s %s %s\n", fname, m.expr, g.tag(p.Name, !required, m, t, desc, p.Pointer))
-		mm.fields = append(mm.fields, paramField{name: fname, required: required})
+		f := paramField{name: fname, param: p.Name, required: required}
+		if mm.byPosition && !required && i < len(mm.m.Params)-1 {
+			f.standIn = g.standIn(p, t)
+		}
+		mm.fields = append(mm.fields, f)
 	}
 	b.WriteString("}\n")
 	if mm.byPosition {
-		fmt.Fprintf(&b, "\n// positional returns the params in order, without the optional ones left unset at the end\n// (one left unset before a set one is sent as null).\n"+
-			"func (p %s) positional() []any {\n\tparams := []any{", name)
-		for i, f := range mm.fields {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("p." + f.name)
-		}
-		b.WriteString("}\n")
-		if len(mm.fields) > 0 && !mm.fields[len(mm.fields)-1].required {
-			// The required params stay, zero or not: trimming stops after the last one.
-			keep := 0
-			for i, f := range mm.fields {
-				if f.required {
-					keep = i + 1
-				}
-			}
-			fmt.Fprintf(&b, "\tfor len(params) > %d && reflect.ValueOf(params[len(params)-1]).IsZero() {\n\t\tparams = params[:len(params)-1]\n\t}\n", keep)
-		}
-		b.WriteString("\treturn params\n}\n")
+		g.positional(&b, mm, name)
 	}
 	g.decl(name, &docmodel.Schema{Description: "the params of " + mm.m.Name + "."}, b.String())
+}
+
+// standIn returns the Go expression an optional by-position param p, of type t, is sent
+// as when it is unset before a set one, as "openrpc call" decides: its default if its
+// schema accepts it, else nil (null) if its schema accepts null, else "" (the call is
+// refused, rather than send a value the caller did not give, such as 0 for a limit).
+func (g *gen) standIn(p *docmodel.ContentDescriptor, t goType) string {
+	if g.check == nil && g.checkErr == nil {
+		g.check, g.checkErr = schemacheck.New(g.doc.Raw())
+	}
+	var s *schemacheck.Schema
+	if g.check != nil {
+		s, _ = g.check.Compile(p.Pointer)
+	}
+	// accepts judges v by the schema, or when it cannot be compiled, a default as valid
+	// and null as the generated type does.
+	accepts := func(v json.RawMessage, fallback bool) bool {
+		if s == nil {
+			return fallback
+		}
+		return len(s.Validate(v)) == 0
+	}
+	badDefault := false
+	if rs, _, err := g.doc.Resolve(p.Schema); err == nil && rs != nil && len(rs.Default) > 0 {
+		var c bytes.Buffer
+		if accepts(rs.Default, true) && json.Compact(&c, rs.Default) == nil {
+			return "json.RawMessage(" + goString(c.String()) + ")"
+		}
+		badDefault = true
+	}
+	standIn, instead := "", "the client refuses a call leaving it unset before a set param"
+	if accepts(json.RawMessage("null"), t.nullable) {
+		standIn, instead = "nil", "a call leaving it unset before a set param sends null"
+	}
+	if badDefault {
+		g.note(p.Pointer, "the default of param %q is no value of its schema: %s", p.Name, instead)
+	}
+	return standIn
+}
+
+// goString returns s as a Go string literal: raw when it is printable ASCII without a
+// backquote, for a JSON value to read as itself.
+func goString(s string) string {
+	for _, r := range s {
+		if r < ' ' || r > '~' || r == '`' {
+			return strconv.Quote(s)
+		}
+	}
+	return "`" + s + "`"
+}
+
+// positional writes the positional method of the params struct name of mm, by position:
+// the params in order, without the optional ones unset at the end. One unset before a set
+// one is sent as null (what an unset field encodes as), as its default when the document
+// gives one, or refused with an error when null is no value of it either.
+func (g *gen) positional(b *strings.Builder, mm *method, name string) {
+	last := len(mm.fields) - 1
+	defaults := false
+	for _, f := range mm.fields[:max(last, 0)] {
+		defaults = defaults || !f.required && f.standIn != "" && f.standIn != "nil"
+		if !f.required && f.standIn == "" {
+			mm.refused = append(mm.refused, f.name)
+		}
+	}
+	refuses := len(mm.refused) > 0
+	b.WriteString("\n// positional returns the params in order, without the optional ones left unset at the end\n")
+	switch {
+	case refuses:
+		b.WriteString("// (one left unset before a set one is sent as its default, or as null when it may be\n// null, and is an error otherwise).\n")
+		fmt.Fprintf(b, "func (p %s) positional() ([]any, error) {\n", name)
+	case defaults:
+		b.WriteString("// (one left unset before a set one is sent as its default, or as null when it has none).\n")
+		fmt.Fprintf(b, "func (p %s) positional() []any {\n", name)
+	default:
+		b.WriteString("// (one left unset before a set one is sent as null).\n")
+		fmt.Fprintf(b, "func (p %s) positional() []any {\n", name)
+	}
+	b.WriteString("\tparams := []any{")
+	for i, f := range mm.fields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("p." + f.name)
+	}
+	b.WriteString("}\n")
+	if last >= 0 && !mm.fields[last].required {
+		// The required params stay, zero or not: trimming stops after the last one.
+		keep := 0
+		for i, f := range mm.fields {
+			if f.required {
+				keep = i + 1
+			}
+		}
+		fmt.Fprintf(b, "\tfor len(params) > %d && reflect.ValueOf(params[len(params)-1]).IsZero() {\n\t\tparams = params[:len(params)-1]\n\t}\n", keep)
+	}
+	for i, f := range mm.fields[:max(last, 0)] {
+		if f.required || f.standIn == "nil" {
+			continue
+		}
+		// An optional param kept, not the last one kept: a set one follows it.
+		fmt.Fprintf(b, "\tif len(params) > %d && reflect.ValueOf(params[%d]).IsZero() {\n", i+1, i)
+		if f.standIn != "" {
+			fmt.Fprintf(b, "\t\tparams[%d] = %s\n\t}\n", i, f.standIn)
+			continue
+		}
+		msg := fmt.Sprintf("%s: %s must be set when a later param is: the method takes its params by position, and param %q has no default and is not nullable", mm.m.Name, f.name, f.param)
+		fmt.Fprintf(b, "\t\treturn nil, errors.New(%s)\n\t}\n", strconv.Quote(msg))
+	}
+	if refuses {
+		b.WriteString("\treturn params, nil\n}\n")
+		return
+	}
+	b.WriteString("\treturn params\n}\n")
 }
 
 // collectErrors gathers the document's errors, one per code, in order.
@@ -412,6 +523,21 @@ func (g *gen) clientFile() string {
 			fmt.Fprintf(&b, "\tif params == nil {\n\t\tparams = []%s{}\n\t}\n", g.field(*mm.variadic))
 		}
 		name := strconv.Quote(mm.m.Name)
+		declare := ":="
+		if len(mm.refused) > 0 {
+			// The params may be refused before anything is sent.
+			failed := "err"
+			switch {
+			case mm.subscription:
+				failed = "nil, err"
+			case mm.result != nil && !mm.resultNull:
+				fmt.Fprintf(&b, "\tvar result %s\n", g.field(*mm.result))
+				failed = "result, err"
+				declare = "="
+			}
+			fmt.Fprintf(&b, "\targs, err := params.positional()\n\tif err != nil {\n\t\treturn %s\n\t}\n", failed)
+			params = "args"
+		}
 		switch {
 		case mm.subscription:
 			fmt.Fprintf(&b, "\tsub, err := openrpc.Subscribe[%s](ctx, c.rpc, %s, %s)\n\treturn sub, wrapError(err)\n", mm.event.expr, name, params)
@@ -420,7 +546,10 @@ func (g *gen) clientFile() string {
 		case mm.resultNull:
 			fmt.Fprintf(&b, "\treturn wrapError(c.rpc.Call(ctx, %s, %s, nil))\n", name, params)
 		default:
-			fmt.Fprintf(&b, "\tvar result %s\n\terr := c.rpc.Call(ctx, %s, %s, &result)\n\treturn result, wrapError(err)\n", g.field(*mm.result), name, params)
+			if declare == ":=" {
+				fmt.Fprintf(&b, "\tvar result %s\n", g.field(*mm.result))
+			}
+			fmt.Fprintf(&b, "\terr %s c.rpc.Call(ctx, %s, %s, &result)\n\treturn result, wrapError(err)\n", declare, name, params)
 		}
 		b.WriteString("}\n")
 	}
@@ -472,6 +601,11 @@ func (g *gen) methodDoc(b *strings.Builder, mm *method, verb string) {
 		comment(b, "")
 		comment(b, text)
 	}
+	if len(mm.refused) > 0 && verb == "calls" {
+		comment(b, "")
+		comment(b, fmt.Sprintf("It returns an error and sends nothing when params.%s is unset while a later param is set: the method takes its params by position, and no default or null can stand in for it.",
+			strings.Join(mm.refused, " or params.")))
+	}
 	if mm.m.Deprecated {
 		comment(b, "")
 		comment(b, "Deprecated: the document marks it deprecated.")
@@ -507,7 +641,7 @@ func (g *gen) file(name, body string) ([]byte, error) {
 	}
 	paths := map[string]string{
 		"context": "context", "json": "encoding/json", "openrpc": "github.com/openrpc-go/openrpc",
-		"reflect": "reflect", "time": "time",
+		"errors": "errors", "reflect": "reflect", "time": "time",
 	}
 	used := map[string]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {

@@ -308,3 +308,85 @@ func TestByPositionOptionalBeforeRequired(t *testing.T) {
 		t.Errorf("notes %q: a by-name method's order is no position", notes)
 	}
 }
+
+// TestByPositionStandIn generates by-position methods with optional params that can be
+// unset before a set one, and checks what each is sent as: the document's default (as raw
+// JSON, when its schema accepts it), nothing added for one that may be null (an unset
+// field encodes as null), and an error naming the method and the param, returned before
+// anything is sent, for one that has neither. A method whose optional params all may be
+// null, and a by-name one, keep their code.
+func TestByPositionStandIn(t *testing.T) {
+	doc := `{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [
+		{"name": "page", "paramStructure": "by-position", "params": [
+			{"name": "a", "required": true, "schema": {"type": "integer"}},
+			{"name": "limit", "schema": {"type": "integer", "default": 10}},
+			{"name": "sep", "schema": {"type": "string", "default": "` + "`,`" + `"}},
+			{"name": "cursor", "schema": {"type": ["string", "null"]}},
+			{"name": "bad", "schema": {"type": "integer", "default": "ten"}},
+			{"name": "order", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+			{"name": "tag", "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}},
+		{"name": "nulls", "paramStructure": "by-position", "params": [
+			{"name": "x", "schema": {"type": ["integer", "null"]}},
+			{"name": "y", "schema": {"type": "integer"}}]},
+		{"name": "named", "params": [
+			{"name": "order", "schema": {"type": "string"}},
+			{"name": "tag", "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}}
+	]}`
+	code, notes := generate(t, doc, false)
+	for _, want := range []string{`
+func (p PageParams) positional() ([]any, error) {
+	params := []any{p.A, p.Limit, p.Sep, p.Cursor, p.Bad, p.Order, p.Tag}
+	for len(params) > 1 && reflect.ValueOf(params[len(params)-1]).IsZero() {
+		params = params[:len(params)-1]
+	}
+	if len(params) > 2 && reflect.ValueOf(params[1]).IsZero() {
+		params[1] = json.RawMessage(` + "`10`" + `)
+	}
+	if len(params) > 3 && reflect.ValueOf(params[2]).IsZero() {
+		params[2] = json.RawMessage("\"` + "`,`" + `\"")
+	}
+	if len(params) > 5 && reflect.ValueOf(params[4]).IsZero() {
+		return nil, errors.New("page: Bad must be set when a later param is: the method takes its params by position, and param \"bad\" has no default and is not nullable")
+	}
+	if len(params) > 6 && reflect.ValueOf(params[5]).IsZero() {
+		return nil, errors.New("page: Order must be set when a later param is: the method takes its params by position, and param \"order\" has no default and is not nullable")
+	}
+	return params, nil
+}
+`, `
+// It returns an error and sends nothing when params.Bad or params.Order is unset while a
+// later param is set: the method takes its params by position, and no default or null can
+// stand in for it.
+func (c *Client) Page(ctx context.Context, params PageParams) (int64, error) {
+	var result int64
+	args, err := params.positional()
+	if err != nil {
+		return result, err
+	}
+	err = c.rpc.Call(ctx, "page", args, &result)
+	return result, wrapError(err)
+}
+`, `
+func (p NullsParams) positional() []any {
+	params := []any{p.X, p.Y}
+	for len(params) > 0 && reflect.ValueOf(params[len(params)-1]).IsZero() {
+		params = params[:len(params)-1]
+	}
+	return params
+}
+`, `
+	return wrapError(c.rpc.Notify(ctx, "nulls", params.positional()))
+`, `
+	err := c.rpc.Call(ctx, "named", params, &result)
+`} {
+		if !strings.Contains(code, want) {
+			t.Errorf("no\n%s\nin\n%s", want, code)
+		}
+	}
+	if strings.Contains(code, "NamedParams) positional") {
+		t.Error("a by-name method has a positional method")
+	}
+	if want := []string{`/methods/0/params/4/schema: the default of param "bad" is no value of its schema: the client refuses a call leaving it unset before a set param`}; !slices.Equal(notes, want) {
+		t.Errorf("notes %q, want %q", notes, want)
+	}
+}
