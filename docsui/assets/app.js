@@ -1200,7 +1200,7 @@
         while (entries.length) entries.pop().row.remove();
         if (isObj(v)) for (const [k, x] of Object.entries(v)) addEntry(k, x);
       },
-      focus: () => (entries.length ? entries[0].keyInput.focus() : add.focus()),
+      focus: () => (entries.length ? entries[0].keyInput.focus() : addBtn.focus()),
       repath: (p) => { path = p; for (const e of entries) e.field.repath(ptr(p, e.keyInput.value)); },
     };
   }
