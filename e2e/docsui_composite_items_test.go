@@ -42,6 +42,7 @@ func TestDocsUI_CompositeArrayItems(t *testing.T) {
 		{"grid's type", param("grid") + `.querySelector('.type').textContent`, "array of array of (Count | Ratio)"},
 		{"grid's alternatives", param("grid") + `.querySelector('.alts-title').textContent + ' ' + [...` + param("grid") + `.querySelectorAll('.alt-label')].map(e => e.textContent).join(', ')`, "Each item is exactly one of these: Count, Ratio"},
 		{"notes' type", param("notes") + `.querySelector('.type').textContent`, "array of (Note | null)"},
+		{"labels' alternatives", param("labels") + `.querySelector('.alts-title').textContent + ' ' + [...` + param("labels") + `.querySelectorAll('.alt-label')].map(e => e.textContent).join(', ')`, "Each value is exactly one of these: Text, Flag"},
 		{"filters' alternatives", param("filters") + `.querySelector('.alts-title').textContent + ' ' + [...` + param("filters") + `.querySelectorAll('.alt-label')].map(e => e.textContent).join(', ')`, "Each item is one or more of these: Short, Upper"},
 	} {
 		if got := eval[string](t, b, `(() => { try { return String(`+tt.expr+`); } catch (e) { return 'error: ' + e.message; } })()`); got != tt.want {
@@ -146,14 +147,18 @@ func TestDocsUI_CompositeArrayItems(t *testing.T) {
 		chromedp.SetValue(input("/weights/0"), "3.5"),
 		include("/grid"), addTo("/grid"), addTo("/grid/0"), addTo("/grid/0"),
 		include("/owners"), addTo("/owners"),
-		include("/notes"), addTo("/notes"), addTo("/notes"))
-	present("/grid/0/0", "/grid/0/1", "/owners/0/login", "/notes/1/text")
+		include("/notes"), addTo("/notes"), addTo("/notes"),
+		include("/labels"), chromedp.Click(chromedp.CSS(field("/labels")+` .add-entry`)),
+		chromedp.SendKeys(chromedp.CSS(field("/labels")+` .map-key`), "x"),
+		choose("/labels/x", 1))
+	present("/grid/0/0", "/grid/0/1", "/owners/0/login", "/notes/1/text", "/labels/x")
 	b.do(t, "a ratio in the grid row, a team owner, notes with a blank",
 		chromedp.SendKeys(input("/grid/0/0"), "2"),
 		choose("/grid/0/1", 1),
 		chromedp.SendKeys(input("/grid/0/1"), "2"),
 		choose("/owners/0", 1),
 		chromedp.SendKeys(input("/owners/0/team"), "core"),
+		chromedp.Click(input("/labels/x")),
 		chromedp.Click(chromedp.CSS(field("/notes/0")+` > .field-line .toggle input`)),
 		send)
 	if got := summary(); got != "grid/0/1: must not be integer\nnotes/1/text: must be at least 1 characters (has 0)" {
@@ -163,7 +168,7 @@ func TestDocsUI_CompositeArrayItems(t *testing.T) {
 		chromedp.SetValue(input("/grid/0/1"), "0.5"),
 		chromedp.SendKeys(input("/notes/1/text"), "hi"),
 		send)
-	want := `{"tags":[7,"blue"],"owners":[{"team":"core"}],"grid":[[2,0.5]],"notes":[null,{"text":"hi"}],"weights":[3.5]}`
+	want := `{"tags":[7,"blue"],"owners":[{"team":"core"}],"grid":[[2,0.5]],"notes":[null,{"text":"hi"}],"labels":{"x":true},"weights":[3.5]}`
 	if got := receive(t, b, sent, "tags_set"); !jsonEqual(t, got, want) {
 		t.Errorf("sent params %s, want %s", got, want)
 	}
@@ -204,7 +209,7 @@ func TestDocsUI_CompositeArrayItems(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(field("/owners")+` textarea`), `[{"login": "ann"}, {"team": "core"}]`),
 		chromedp.SetValue(chromedp.CSS(field("/notes")+` textarea`), `[null, {"text": "x"}]`),
 		send)
-	want = `{"tags":["red",7],"owners":[{"login":"ann"},{"team":"core"}],"grid":[[1,0.5],[]],"notes":[null,{"text":"x"}],"filters":["AB","ABCDE"],"weights":[2.5]}`
+	want = `{"tags":["red",7],"owners":[{"login":"ann"},{"team":"core"}],"grid":[[1,0.5],[]],"notes":[null,{"text":"x"}],"filters":["AB","ABCDE"],"labels":{"x":true},"weights":[2.5]}`
 	if got := receive(t, b, sent, "tags_set"); !jsonEqual(t, got, want) {
 		t.Errorf("sent params %s, want %s", got, want)
 	}
