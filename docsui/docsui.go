@@ -50,10 +50,15 @@
 // beside it, ["null"], enum [null], const null) as a nullable value; tuple items position
 // by position; not, const, additionalProperties and patternProperties in words. Nested
 // structure folds past a few levels, and component schemas, recursive ones included, are
-// links. Try it follows the same shapes: one form for the merged fields of an allOf, a
-// choice of alternative that switches the fields below it (the value is checked against
-// the alternative chosen), a null toggle, one input per tuple position, and a JSON editor
-// for any composite value. Links of methods and of components.links are shown with the
+// links. The alternatives of an array's items are shown as those of each item ("array of
+// (Tag name | Tag id)"). Try it follows the same shapes: one form for the merged fields of
+// an allOf, a choice of alternative that switches the fields below it, for each array item
+// its own (the value is checked against the alternative chosen, and must match no other
+// alternative of a oneOf), a null toggle, one input per tuple position, and a JSON editor
+// for any composite value. A value typed as JSON must match exactly one alternative of a
+// oneOf and at least one of an anyOf, at every depth; an error names the item and why each
+// alternative refuses it ("/tags/2: matches none of the 2 alternatives: Tag name: must
+// match ^[a-z]+$; Tag id: must be an integer"). Links of methods and of components.links are shown with the
 // method they lead to and the params they map.
 //
 // The page's script and styles are embedded in the binary; it loads nothing from the network

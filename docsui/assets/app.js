@@ -469,7 +469,12 @@
       switch (d.kind) {
         case 'array': {
           add(box, 'array');
-          if (s.items && !Array.isArray(s.items)) add(box, ' of ', typeNode(s.items, depth + 1));
+          if (s.items && !Array.isArray(s.items)) {
+            // Alternatives are bracketed: each item is one of them, not the array.
+            const item = typeNode(s.items, depth + 1);
+            const di = describe(s.items);
+            add(box, ' of ', (di.kind === 'union' || di.nullable) && item.textContent.includes(' | ') ? ['(', item, ')'] : item);
+          }
           break;
         }
         case 'tuple':
@@ -584,8 +589,9 @@
   // schemaBody explains what a schema holds beyond its type: the components it extends, its
   // properties, the alternatives of a oneOf or anyOf, the positions of a tuple, the parts of
   // an allOf that cannot be merged, and the items of an array or values of a map given
-  // inline. A schema of a component shows nothing here: its type links to it.
-  function schemaBody(schema, depth) {
+  // inline. A schema of a component shows nothing here: its type links to it. each says
+  // what the schema is of ("item" or "value") when it is an array's items or a map's values.
+  function schemaBody(schema, depth, each) {
     const d = describe(schema);
     if (d.ref || depth > MAX_DOC_DEPTH) return [];
     const s = d.s;
@@ -595,7 +601,7 @@
         out.push(schemaFields(schema, depth));
         break;
       case 'union':
-        out.push(schemaFields(schema, depth), alternatives(d, depth));
+        out.push(schemaFields(schema, depth), alternatives(d, depth, each));
         break;
       case 'allOf':
         out.push(alternatives({ key: 'allOf', alts: d.parts.map((x, index) => ({ schema: x, index })) }, depth));
@@ -611,10 +617,10 @@
         break;
       }
       case 'array':
-        if (isObj(s.items)) out.push(schemaBody(s.items, depth));
+        if (isObj(s.items)) out.push(schemaBody(s.items, depth, 'item'));
         break;
       case 'map':
-        if (isObj(s.additionalProperties)) out.push(schemaBody(s.additionalProperties, depth));
+        if (isObj(s.additionalProperties)) out.push(schemaBody(s.additionalProperties, depth, 'value'));
         break;
       default:
     }
@@ -622,11 +628,13 @@
   }
 
   // alternatives lists the alternatives of a union (or the parts of an allOf), each with
-  // its label, type, constraints and fields, folded past COLLAPSE_DEPTH.
-  function alternatives(d, depth) {
+  // its label, type, constraints and fields, folded past COLLAPSE_DEPTH. each says they are
+  // those of each item of an array ("item") or each value of a map ("value").
+  function alternatives(d, depth, each) {
     const title = { oneOf: 'Exactly one of these:', anyOf: 'One or more of these:', allOf: 'All of these:' }[d.key];
+    const eachTitle = each ? `Each ${each} is ${title[0].toLowerCase()}${title.slice(1)}` : title;
     return h('div', { class: 'alts', 'data-alts': d.key },
-      h('p', { class: 'alts-title', text: title }),
+      h('p', { class: 'alts-title', text: eachTitle }),
       h('ol', { class: 'alt-list' }, d.alts.map((a, i) => {
         const label = altLabel(a);
         const type = typeNode(a.schema, 1);
@@ -706,10 +714,27 @@
     return v;
   }
 
+  // altNames names alternatives of a oneOf or anyOf, as the explanation labels them.
+  const altNames = (alts) => alts.map((a) => altLabel({ schema: a })).join(', ');
+
+  // noneMatch says why a value matches none of the alternatives of a oneOf or anyOf: each
+  // alternative's label and the first way the value breaks it (where inside the value,
+  // when deeper than path). The null alternative of a nullable value is left out of it.
+  function noneMatch(alts, results, path, value) {
+    const why = alts.map((a, i) => [a, results[i]]).filter(([a]) => value === null || !isNullSchema(a)).map(([a, e]) => {
+      const first = e[0] || { path, message: 'does not match' };
+      const at = first.path.length > path.length && first.path.startsWith(path + '/') ? first.path.slice(path.length + 1) + ' ' : '';
+      return `${altLabel({ schema: a })}: ${at}${first.message}`;
+    });
+    return `matches none of the ${alts.length} alternatives: ${why.join('; ')}`;
+  }
+
   // check appends {path, message} to errs for each way value breaks schema. choices maps a
   // path to the alternative of a oneOf or anyOf the form chose there ({alts, index}): the
-  // value at that path is checked against that alternative alone, so that errors name its
-  // fields rather than saying no alternative matches.
+  // value at that path is checked against that alternative, so that errors name its fields
+  // rather than saying no alternative matches (and, for a oneOf, against the others, which
+  // it must not match). Elsewhere a oneOf takes a value that exactly one alternative takes,
+  // an anyOf one that at least one takes; paths such as /tags/2 name each array item.
   function check(schema, value, path, errs, depth = 0, choices = null) {
     if (schema === undefined || schema === true || depth > 64) return;
     if (schema === false) { errs.push({ path, message: 'no value is allowed here' }); return; }
@@ -721,18 +746,26 @@
     }
     for (const key of ['oneOf', 'anyOf']) {
       const alts = schema[key];
-      if (!Array.isArray(alts)) continue;
-      // The alternative the form chose for this value is the one it is checked against.
+      if (!Array.isArray(alts) || !alts.length) continue;
+      const results = alts.map((a) => { const e = []; check(a, value, path, e, depth + 1, choices); return e; });
+      const matched = alts.filter((a, i) => !results[i].length);
+      // The alternative the form chose for this value is the one it is checked against, so
+      // that errors name its fields; a oneOf must not match any other.
       const chosen = choices && choices.get(path);
       if (chosen && chosen.alts === alts && value !== null) {
-        check(alts[chosen.index], value, path, errs, depth + 1, choices);
+        errs.push(...results[chosen.index]);
+        const others = matched.filter((a) => a !== alts[chosen.index]);
+        if (key === 'oneOf' && !results[chosen.index].length && others.length) {
+          errs.push({ path, message: `matches ${altNames(others)} too, but must match exactly one alternative` });
+        }
         continue;
       }
-      const results = alts.map((a) => { const e = []; check(a, value, path, e, depth + 1, choices); return e; });
-      if (!results.some((e) => e.length === 0)) {
-        const nonNull = alts.map((a, i) => [a, results[i]]).filter(([a]) => !(isObj(a) && a.type === 'null'));
+      if (!matched.length) {
+        const nonNull = alts.map((a, i) => [a, results[i]]).filter(([a]) => !isNullSchema(a));
         if (value !== null && nonNull.length === 1) errs.push(...nonNull[0][1]);
-        else errs.push({ path, message: 'matches none of the allowed schemas' });
+        else errs.push({ path, message: noneMatch(alts, results, path, value) });
+      } else if (key === 'oneOf' && matched.length > 1) {
+        errs.push({ path, message: `matches ${matched.length} of the ${alts.length} alternatives (${altNames(matched)}), but must match exactly one` });
       }
     }
     if (Array.isArray(schema.allOf)) for (const a of schema.allOf) check(a, value, path, errs, depth + 1, choices);
@@ -815,10 +848,16 @@
   // Form controls generated from schemas.
   //
   // A control has el, read(ctx) returning the value (parse errors go to ctx.errs with the
-  // control's path), set(value), and focus(). A field wraps a control with its label, help,
-  // the include toggle of an optional value, the null toggle of a nullable one, and the
-  // inline error; fields register their paths in ctx.fields so that errors, found here or
-  // by the server, show next to the input they are about.
+  // control's path), set(value), and focus(). A control holding fields has repath(path) too,
+  // which moves them under a new path (an array item when an item before it is removed, or
+  // when it is first numbered; a map value when its key changes), so that each value's
+  // path, and the alternative the form chose for it (ctx.choices), are its own. Inputs
+  // carry their path in data-path, which is where an input alone reads it.
+  //
+  // A field wraps a control with its label, help, the include toggle of an optional value,
+  // the null toggle of a nullable one, and the inline error; fields register their paths in
+  // ctx.fields so that errors, found here or by the server, show next to the input they are
+  // about.
 
   const MISSING = Symbol('missing');
   const MAX_FORM_DEPTH = 12;
@@ -886,6 +925,7 @@
       el: input, input,
       read: (ctx) => {
         const t = input.value.trim();
+        const path = input.dataset.path;
         if (t === '') { ctx.errs.push({ path, message: 'enter a number' }); return MISSING; }
         if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(t)) { ctx.errs.push({ path, message: `“${t}” is not a number` }); return MISSING; }
         const x = Number(t);
@@ -940,6 +980,7 @@
       el: h('div', { class: 'raw' }, ta, h('p', { class: 'hint', text: 'Any JSON value.' })), input: ta,
       read: (ctx) => {
         const t = ta.value.trim();
+        const path = ta.dataset.path;
         if (t === '') { ctx.errs.push({ path, message: 'enter a JSON value' }); return MISSING; }
         try { return parseJSONKeepingNumbers(t); } catch (e) { ctx.errs.push({ path, message: 'not valid JSON: ' + e.message }); return MISSING; }
       },
@@ -982,6 +1023,7 @@
       },
       set: (v) => { if (isObj(v)) for (const f of fields) f.set(f.name in v ? v[f.name] : MISSING); },
       focus: () => fields.length && fields[0].focus(),
+      repath: (p) => { for (const f of fields) f.repath(ptr(p, f.name)); },
     };
   }
 
@@ -1032,6 +1074,7 @@
         renumber();
       },
       focus: () => (items.length ? items[0].focus() : addBtn.focus()),
+      repath: (p) => { path = p; renumber(); },
     };
   }
 
@@ -1053,6 +1096,7 @@
       },
       set: (v) => { if (Array.isArray(v)) fields.forEach((f, i) => f.set(i < v.length ? v[i] : MISSING)); },
       focus: () => fields.length && fields[0].focus(),
+      repath: (p) => fields.forEach((f, i) => f.repath(ptr(p, i))),
     };
   }
 
@@ -1111,6 +1155,12 @@
         current().set(v);
       },
       focus: () => sel.focus(),
+      repath: (p) => {
+        path = p;
+        sel.setAttribute('data-path', p);
+        if (shared) shared.repath(p);
+        for (const c of controls.values()) repathControl(c, p);
+      },
     };
   }
 
@@ -1150,8 +1200,17 @@
         while (entries.length) entries.pop().row.remove();
         if (isObj(v)) for (const [k, x] of Object.entries(v)) addEntry(k, x);
       },
-      focus: () => (entries.length ? entries[0].keyInput.focus() : add.focus()),
+      focus: () => (entries.length ? entries[0].keyInput.focus() : addBtn.focus()),
+      repath: (p) => { path = p; for (const e of entries) e.field.repath(ptr(p, e.keyInput.value)); },
     };
+  }
+
+  // repathControl moves a control (if built) under path p.
+  function repathControl(c, p) {
+    if (!c) return;
+    if (c.repath) c.repath(p);
+    else if (c.input) c.input.setAttribute('data-path', p);
+    else if (c.el && c.el.hasAttribute('data-path')) c.el.setAttribute('data-path', p);
   }
 
   // makeField wraps a control with label, help, include and null toggles and errors.
@@ -1297,9 +1356,13 @@
       },
       relabel(text, newPath) {
         labelText.textContent = text;
+        field.repath(newPath);
+      },
+      repath(newPath) {
         path = newPath;
         el.setAttribute('data-field', newPath);
-        if (control && control.input) control.input.setAttribute('data-path', newPath);
+        repathControl(control, newPath);
+        if (formControl && formControl !== control) repathControl(formControl, newPath);
       },
     };
     return field;
