@@ -53,13 +53,15 @@
 // links. The alternatives of an array's items are shown as those of each item ("array of
 // (Tag name | Tag id)"). Try it follows the same shapes: one form for the merged fields of
 // an allOf, a choice of alternative that switches the fields below it, for each array item
-// its own (the value is checked against the alternative chosen, and must match no other
-// alternative of a oneOf), a null toggle, one input per tuple position, and a JSON editor
-// for any composite value. A value typed as JSON must match exactly one alternative of a
-// oneOf and at least one of an anyOf, at every depth; an error names the item and why each
-// alternative refuses it ("/tags/2: matches none of the 2 alternatives: Tag name: must
-// match ^[a-z]+$; Tag id: must be an integer"). Links of methods and of components.links are shown with the
-// method they lead to and the params they map.
+// its own (the value is checked against the alternative chosen), a null toggle, one input
+// per tuple position, and a JSON editor for any composite value. A value typed as JSON
+// must match an alternative of a oneOf or an anyOf, at every depth; an error names the item
+// and why each alternative refuses it ("/tags/2: matches none of the 2 alternatives: Tag
+// name: must match ^[a-z]+$; Tag id: must be an integer"). A value that matches several
+// alternatives of a oneOf is sent all the same: real documents write overlapping oneOfs
+// (an Ethereum block hash also matches the block number pattern) and the server judges.
+// Links of methods and of components.links are shown with the method they lead to and the
+// params they map.
 //
 // The page's script and styles are embedded in the binary; it loads nothing from the network
 // but the document and the calls it makes. Every response carries a strict

@@ -714,9 +714,6 @@
     return v;
   }
 
-  // altNames names alternatives of a oneOf or anyOf, as the explanation labels them.
-  const altNames = (alts) => alts.map((a) => altLabel({ schema: a })).join(', ');
-
   // noneMatch says why a value matches none of the alternatives of a oneOf or anyOf: each
   // alternative's label and the first way the value breaks it (where inside the value,
   // when deeper than path). The null alternative of a nullable value is left out of it.
@@ -732,9 +729,10 @@
   // check appends {path, message} to errs for each way value breaks schema. choices maps a
   // path to the alternative of a oneOf or anyOf the form chose there ({alts, index}): the
   // value at that path is checked against that alternative, so that errors name its fields
-  // rather than saying no alternative matches (and, for a oneOf, against the others, which
-  // it must not match). Elsewhere a oneOf takes a value that exactly one alternative takes,
-  // an anyOf one that at least one takes; paths such as /tags/2 name each array item.
+  // rather than saying no alternative matches. Elsewhere a oneOf or an anyOf takes a value
+  // that an alternative takes; paths such as /tags/2 name each array item. A value that
+  // several alternatives of a oneOf take is not refused: documents write overlapping oneOfs
+  // (an Ethereum block hash matches the block number pattern too) and the server judges.
   function check(schema, value, path, errs, depth = 0, choices = null) {
     if (schema === undefined || schema === true || depth > 64) return;
     if (schema === false) { errs.push({ path, message: 'no value is allowed here' }); return; }
@@ -750,22 +748,16 @@
       const results = alts.map((a) => { const e = []; check(a, value, path, e, depth + 1, choices); return e; });
       const matched = alts.filter((a, i) => !results[i].length);
       // The alternative the form chose for this value is the one it is checked against, so
-      // that errors name its fields; a oneOf must not match any other.
+      // that errors name its fields.
       const chosen = choices && choices.get(path);
       if (chosen && chosen.alts === alts && value !== null) {
         errs.push(...results[chosen.index]);
-        const others = matched.filter((a) => a !== alts[chosen.index]);
-        if (key === 'oneOf' && !results[chosen.index].length && others.length) {
-          errs.push({ path, message: `matches ${altNames(others)} too, but must match exactly one alternative` });
-        }
         continue;
       }
       if (!matched.length) {
         const nonNull = alts.map((a, i) => [a, results[i]]).filter(([a]) => !isNullSchema(a));
         if (value !== null && nonNull.length === 1) errs.push(...nonNull[0][1]);
         else errs.push({ path, message: noneMatch(alts, results, path, value) });
-      } else if (key === 'oneOf' && matched.length > 1) {
-        errs.push({ path, message: `matches ${matched.length} of the ${alts.length} alternatives (${altNames(matched)}), but must match exactly one` });
       }
     }
     if (Array.isArray(schema.allOf)) for (const a of schema.allOf) check(a, value, path, errs, depth + 1, choices);
