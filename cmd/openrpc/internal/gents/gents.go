@@ -12,9 +12,9 @@
 //   - Methods, one method per OpenRPC method (params by position or by name as the
 //     document says; by position, an optional param left undefined before a given one is
 //     sent as its default or as null, or else the method throws before sending, as
-//     package standin decides; notifications resolve to void, x-subscription methods resolve to a
-//     Subscription, an async iterator of the events over WebSocket), with the document's
-//     summaries, descriptions, errors and deprecations as JSDoc;
+//     package standin decides; notifications resolve to void, x-subscription methods
+//     resolve to a Subscription, an async iterator of the events over WebSocket), with the
+//     document's summaries, descriptions, errors and deprecations as JSDoc;
 //   - Client (new Client(url, {token, headers})), which sends them at once, and Batch
 //     (client.batch()), which sends them together with send();
 //   - the runtime: JSONRPCError, Transport, Subscription.
