@@ -458,6 +458,14 @@ func (r *received) list(context.Context, struct{}) ([]string, error) {
 	return append([]string{}, r.params...), nil
 }
 
+// register registers page_by_position and page_received on srv, made with r.middleware.
+func (r *received) register(srv *openrpc.Server) {
+	openrpc.Register(srv, openrpc.Method{Name: "page_by_position", ParamStructure: openrpc.ByPosition}, func(_ context.Context, p pageParams) (pageResult, error) {
+		return pageResult{Limit: p.Limit, Cursor: p.Cursor, Order: p.Order.Or(""), Tag: p.Tag.Or("")}, nil
+	})
+	openrpc.Register(srv, openrpc.Method{Name: "page_received"}, r.list)
+}
+
 // TestGenGoOptional generates a client and a server from the rpc.discover of a real
 // server (over HTTP on loopback) whose optional params default to other than their zero
 // values, and runs testdata/gengo/prefs_test.go with them: Some(false), Some(0) and
@@ -483,10 +491,7 @@ func TestGenGoOptional(t *testing.T) {
 	}
 	openrpc.Register(srv, openrpc.Method{Name: "prefs"}, handler)
 	openrpc.Register(srv, openrpc.Method{Name: "prefs_by_position", ParamStructure: openrpc.ByPosition}, handler)
-	openrpc.Register(srv, openrpc.Method{Name: "page_by_position", ParamStructure: openrpc.ByPosition}, func(_ context.Context, p pageParams) (pageResult, error) {
-		return pageResult{Limit: p.Limit, Cursor: p.Cursor, Order: p.Order.Or(""), Tag: p.Tag.Or("")}, nil
-	})
-	openrpc.Register(srv, openrpc.Method{Name: "page_received"}, rec.list)
+	rec.register(srv)
 	ts := httptest.NewServer(rpchttp.NewHandler(srv, nil))
 	defer ts.Close()
 

@@ -6,15 +6,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/openrpc-go/openrpc"
 	"github.com/openrpc-go/openrpc/internal/exampletest"
+	"github.com/openrpc-go/openrpc/rpchttp"
 )
 
 // tscDir holds the pinned TypeScript compiler the tests run (npm ci --prefix
@@ -87,6 +91,7 @@ func tsDocuments(t *testing.T) []string {
 		filepath.Join(root, "examples", "*", "testdata", "*.openrpc.golden"),
 		filepath.Join("testdata", "ts-*.json"),
 		filepath.Join("testdata", "messy-*.json"),
+		filepath.Join("testdata", "by-position.openrpc.json"),
 	} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
@@ -134,29 +139,60 @@ func TestGenTSNode(t *testing.T) {
 	// One document read with rpc.discover over HTTP, the other over WebSocket.
 	genTS(t, authURL+"/api/v1", filepath.Join(dir, "auth"))
 	genTS(t, "ws"+strings.TrimPrefix(specURL, "http")+"/api/v1", filepath.Join(dir, "spec"))
-	driver, err := os.ReadFile(filepath.Join("testdata", "ts-node", "driver.ts"))
+	runDriver(t, node, tsc, dir, "driver", "AUTH_URL="+authURL, "SPEC_URL="+specURL)
+}
+
+// TestGenTSByPosition generates a client from the rpc.discover of a real server (over
+// HTTP on loopback) and runs testdata/ts-node/by-position.ts with node: by position, an
+// optional param left undefined before a given one reaches the server as the document's
+// default, or as null when it may be null, and one with neither makes the method reject
+// before sending anything, alone or in a batch; the server records the params as sent.
+func TestGenTSByPosition(t *testing.T) {
+	node, tsc := nodeTools(t)
+	rec := &received{}
+	srv := openrpc.NewServer(openrpc.Info{Title: "pages", Version: "1"}, &openrpc.ServerOptions{Middleware: []openrpc.Middleware{rec.middleware}})
+	rec.register(srv)
+	ts := httptest.NewServer(rpchttp.NewHandler(srv, nil))
+	defer ts.Close()
+	dir := t.TempDir()
+	genTS(t, ts.URL, filepath.Join(dir, "pages"))
+	runDriver(t, node, tsc, dir, "by-position", "PAGES_URL="+ts.URL)
+
+	got, _ := rec.list(context.Background(), struct{}{})
+	want := []string{`[10,null,"asc"]`, `[0,null,"desc","t"]`, `[10,"c","asc"]`, `[5]`, `[10,null,"asc"]`}
+	if !slices.Equal(got, want) {
+		t.Errorf("page_by_position received\n%q, want\n%q", got, want)
+	}
+}
+
+// runDriver compiles testdata/ts-node/NAME.ts, which imports the clients generated in dir,
+// under the strict options and runs it with node, with the environment variables env: it
+// must exit 0 having printed PASS.
+func runDriver(t *testing.T, node, tsc, dir, name string, env ...string) {
+	t.Helper()
+	driver, err := os.ReadFile(filepath.Join("testdata", "ts-node", name+".ts"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "driver.ts"), driver, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".ts"), driver, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	writeJSON(t, filepath.Join(dir, "package.json"), map[string]any{"type": "module", "private": true})
 	opts := maps.Clone(strictTS)
 	maps.Copy(opts, map[string]any{"outDir": "js", "rootDir": ".", "lib": []string{"es2022", "dom"}})
-	writeJSON(t, filepath.Join(dir, "tsconfig.json"), map[string]any{"compilerOptions": opts, "files": []string{"driver.ts"}})
+	writeJSON(t, filepath.Join(dir, "tsconfig.json"), map[string]any{"compilerOptions": opts, "files": []string{name + ".ts"}})
 	runTool(t, dir, node, tsc, "-p", ".")
 
-	args := []string{filepath.Join(dir, "js", "driver.js")}
+	args := []string{filepath.Join(dir, "js", name+".js")}
 	if nodeMajor(t, node) < 22 {
 		args = append([]string{"--experimental-websocket"}, args...) // global WebSocket since 22
 	}
 	cmd := exec.Command(node, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "AUTH_URL="+authURL, "SPEC_URL="+specURL)
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil || !bytes.Contains(out, []byte("\nPASS\n")) {
-		t.Fatalf("node driver.js: %v\n%s", err, out)
+		t.Fatalf("node %s.js: %v\n%s", name, err, out)
 	}
 	t.Logf("%s", out)
 }

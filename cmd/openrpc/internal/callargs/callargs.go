@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/schemacheck"
+	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/standin"
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/typename"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
 )
@@ -336,20 +337,11 @@ func (b *Builder) value(p *docmodel.ContentDescriptor, v string, raw bool) (json
 }
 
 // standIn returns the value sent for p, an optional param of m (by position) left out
-// before a given one: its default, else null, the first that its schema accepts (a server
-// refuses null for a param that is not nullable). A zero value would be a guess at what
-// the user meant (skipping "limit" is not asking for 0), so without either the param must
-// be given.
+// before a given one: its default, else null, the first that its schema accepts (see
+// package standin); without either the param must be given.
 func (b *Builder) standIn(m *docmodel.Method, p *docmodel.ContentDescriptor) (json.RawMessage, error) {
-	var candidates []json.RawMessage
-	if s, _, err := b.doc.Resolve(p.Schema); err == nil && s != nil && len(s.Default) > 0 {
-		candidates = append(candidates, s.Default)
-	}
-	candidates = append(candidates, json.RawMessage("null"))
-	for _, v := range candidates {
-		if b.validate(p, v) == nil {
-			return v, nil
-		}
+	if s := standin.Of(b.doc, p, b.schema(p), true); s.Kind != standin.None {
+		return s.Value, nil
 	}
 	return nil, paramErrorf(p.Name, "must be given when a later param is: %s takes its params by position, and this param has no default and is not nullable", m.Name)
 }
@@ -396,12 +388,18 @@ func (b *Builder) types(s *docmodel.Schema, depth int) map[string]bool {
 	return out
 }
 
-func (b *Builder) validate(p *docmodel.ContentDescriptor, v json.RawMessage) error {
+// schema returns p's schema compiled, nil when the library cannot compile it.
+func (b *Builder) schema(p *docmodel.ContentDescriptor) *schemacheck.Schema {
 	s, ok := b.schemas[p.Pointer]
 	if !ok {
 		s, _ = b.check.Compile(p.Pointer)
 		b.schemas[p.Pointer] = s
 	}
+	return s
+}
+
+func (b *Builder) validate(p *docmodel.ContentDescriptor, v json.RawMessage) error {
+	s := b.schema(p)
 	if s == nil {
 		return nil // a schema the library cannot compile: the server judges
 	}

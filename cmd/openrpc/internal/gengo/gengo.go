@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/schemacheck"
+	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/standin"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
 )
 
@@ -319,30 +320,17 @@ func (g *gen) standIn(p *docmodel.ContentDescriptor, t goType) string {
 	if g.check != nil {
 		s, _ = g.check.Compile(p.Pointer)
 	}
-	// accepts judges v by the schema, or when it cannot be compiled, a default as valid
-	// and null as the generated type does.
-	accepts := func(v json.RawMessage, fallback bool) bool {
-		if s == nil {
-			return fallback
-		}
-		return len(s.Validate(v)) == 0
+	st := standin.Of(g.doc, p, s, t.nullable)
+	if note := st.Note(p.Name); note != "" {
+		g.note(p.Pointer, "%s", note)
 	}
-	badDefault := false
-	if rs, _, err := g.doc.Resolve(p.Schema); err == nil && rs != nil && len(rs.Default) > 0 {
-		var c bytes.Buffer
-		if accepts(rs.Default, true) && json.Compact(&c, rs.Default) == nil {
-			return "json.RawMessage(" + goString(c.String()) + ")"
-		}
-		badDefault = true
+	switch st.Kind {
+	case standin.Default:
+		return "json.RawMessage(" + goString(string(st.Value)) + ")"
+	case standin.Null:
+		return "nil"
 	}
-	standIn, instead := "", "the client refuses a call leaving it unset before a set param"
-	if accepts(json.RawMessage("null"), t.nullable) {
-		standIn, instead = "nil", "a call leaving it unset before a set param sends null"
-	}
-	if badDefault {
-		g.note(p.Pointer, "the default of param %q is no value of its schema: %s", p.Name, instead)
-	}
-	return standIn
+	return ""
 }
 
 // goString returns s as a Go string literal: raw when it is printable ASCII without a

@@ -10,9 +10,11 @@
 //     unknown (with a note) for what TypeScript cannot say;
 //   - ErrorCode, the codes of the document's errors (and JSON-RPC's own) by name;
 //   - Methods, one method per OpenRPC method (params by position or by name as the
-//     document says, notifications resolve to void, x-subscription methods resolve to a
-//     Subscription, an async iterator of the events over WebSocket), with the document's
-//     summaries, descriptions, errors and deprecations as JSDoc;
+//     document says; by position, an optional param left undefined before a given one is
+//     sent as its default or as null, or else the method throws before sending, as
+//     package standin decides; notifications resolve to void, x-subscription methods
+//     resolve to a Subscription, an async iterator of the events over WebSocket), with the
+//     document's summaries, descriptions, errors and deprecations as JSDoc;
 //   - Client (new Client(url, {token, headers})), which sends them at once, and Batch
 //     (client.batch()), which sends them together with send();
 //   - the runtime: JSONRPCError, Transport, Subscription.
@@ -30,6 +32,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/schemacheck"
+	"github.com/openrpc-go/openrpc/cmd/openrpc/internal/standin"
 	"github.com/openrpc-go/openrpc/internal/docmodel"
 )
 
@@ -104,6 +108,10 @@ type generator struct {
 	doc                        *docmodel.Document
 	t                          *types
 	usesByName, usesByPosition bool
+	// check validates the document's values against its schemas, made when first needed;
+	// checkErr is why it could not be.
+	check    *schemacheck.Document
+	checkErr error
 }
 
 // classMembers are the names Client, Batch and Object already use: a method of the
@@ -144,6 +152,9 @@ type param struct {
 	optional      bool
 	variadic      bool
 	desc          string
+	required      bool                        // as the document says
+	at            string                      // the JSON Pointer of its schema
+	cd            *docmodel.ContentDescriptor // the param in the document
 }
 
 func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) {
@@ -172,6 +183,9 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 			typ:      g.t.typ(p.Schema, at, "  "),
 			optional: !p.Required,
 			desc:     firstNonEmpty(p.Description, p.Summary),
+			required: p.Required,
+			at:       at,
+			cd:       p,
 		}
 		if p.Deprecated {
 			pp.desc = strings.TrimSpace(pp.desc + " (deprecated)")
@@ -207,6 +221,7 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 		}
 	}
 	args := "undefined"
+	var guards, refused []string // the checks before sending, and the params they name
 	switch {
 	case len(params) == 0:
 	case m.ParamStructure == "by-position":
@@ -219,7 +234,13 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 				elems = append(elems, p.ts)
 			}
 		}
-		args = "byPosition([" + strings.Join(elems, ", ") + "])"
+		var standIns []string
+		standIns, guards, refused = g.standIns(m, params)
+		args = "byPosition([" + strings.Join(elems, ", ") + "]"
+		if len(standIns) > 0 {
+			args += ", [" + strings.Join(standIns, ", ") + "]"
+		}
+		args += ")"
 	default:
 		g.usesByName = true
 		var members []string
@@ -296,12 +317,79 @@ func (g *generator) method(b *strings.Builder, m *docmodel.Method, name string) 
 			doc = append(doc, fmt.Sprintf("@throws {JSONRPCError} %d %s", e.Code, e.Message))
 		}
 	}
+	if len(refused) > 0 {
+		doc = append(doc, fmt.Sprintf("@throws {Error} At once, sending nothing, when %s is left undefined while a later param is given: the method takes its params by position, and no default or null can stand in for it.", strings.Join(refused, " or ")))
+	}
 	doc = append(doc, g.t.notesUnder(slices.Concat([]string{ptr}, schemaPtrs)...)...)
 	if m.Deprecated {
 		doc = append(doc, "@deprecated")
 	}
 	writeDoc(b, "  ", doc)
-	fmt.Fprintf(b, "  %s(%s): %s {\n    %s\n  }\n", name, strings.Join(sig, ", "), ret, body)
+	fmt.Fprintf(b, "  %s(%s): %s {\n%s    %s\n  }\n", name, strings.Join(sig, ", "), ret, strings.Join(guards, ""), body)
+}
+
+// standIns returns what the optional params of m, a method taking params by position,
+// are sent as when left undefined before a given one (package standin decides): a JSON
+// value for each, up to the last that is not null, for byPosition; and for those that
+// have none, the checks that refuse the call before it is sent, and their names: the
+// method throws, rather than return a rejected promise, for a Batch to queue nothing and
+// the caller to see it even when awaiting only the batch's send.
+func (g *generator) standIns(m *docmodel.Method, params []param) (standIns, guards, refused []string) {
+	if g.check == nil && g.checkErr == nil {
+		g.check, g.checkErr = schemacheck.New(g.doc.Raw())
+	}
+	for i, p := range params[:len(params)-1] {
+		if p.required || p.variadic {
+			standIns = append(standIns, "null") // never undefined: typed as given
+			continue
+		}
+		var s *schemacheck.Schema
+		if g.check != nil {
+			s, _ = g.check.Compile(p.at)
+		}
+		st := standin.Of(g.doc, p.cd, s, true) // a schema not compiled: the server judges null
+		if note := st.Note(p.wire); note != "" {
+			g.t.note(p.at, "%s", note)
+		}
+		switch st.Kind {
+		case standin.Default:
+			standIns = append(standIns, jsonLiteral(st.Value))
+			continue
+		case standin.Null:
+			standIns = append(standIns, "null")
+			continue
+		}
+		standIns = append(standIns, "null") // never sent: the call is refused first
+		var later []string
+		for _, q := range params[i+1:] {
+			if q.variadic {
+				later = append(later, q.ts+".length > 0")
+			} else {
+				later = append(later, q.ts+" !== undefined")
+			}
+		}
+		cond := strings.Join(later, " || ")
+		if len(later) > 1 {
+			cond = "(" + cond + ")"
+		}
+		msg := fmt.Sprintf("%s: param %q must be given when a later param is: the method takes its params by position, and this param has no default and is not nullable", m.Name, p.wire)
+		guards = append(guards, fmt.Sprintf("    if (%s === undefined && %s) {\n      throw new Error(%s);\n    }\n", p.ts, cond, quote(msg)))
+		refused = append(refused, p.ts)
+	}
+	for len(standIns) > 0 && standIns[len(standIns)-1] == "null" {
+		standIns = standIns[:len(standIns)-1]
+	}
+	return standIns, guards, refused
+}
+
+// jsonLiteral returns the JSON value v as a TypeScript expression: itself, as JSON is
+// JavaScript, but for a member named __proto__, which in an object literal would set the
+// object's prototype instead, and which JSON.parse keeps as a member.
+func jsonLiteral(v json.RawMessage) string {
+	if strings.Contains(string(v), `"__proto__"`) {
+		return "JSON.parse(" + quote(string(v)) + ")"
+	}
+	return string(v)
 }
 
 // event returns the type of a subscription's events, from x-subscription's event.
@@ -459,11 +547,15 @@ function byName(params: { [name: string]: unknown }): Params {
 `
 
 const byPositionFunc = `
-/** Returns params by position: the last ones left undefined are left out, others are null. */
-function byPosition(params: unknown[]): Params {
+/**
+ * Returns params by position: the last ones left undefined are left out; one left
+ * undefined before a given one is sent as standIns[i] (its default), or null past the end
+ * of standIns.
+ */
+function byPosition(params: unknown[], standIns: readonly unknown[] = []): Params {
   let n = params.length;
   while (n > 0 && params[n - 1] === undefined) n--;
-  return params.slice(0, n).map((v) => (v === undefined ? null : v));
+  return params.slice(0, n).map((v, i) => (v === undefined ? (i < standIns.length ? standIns[i] : null) : v));
 }
 `
 

@@ -250,3 +250,64 @@ func TestDuplicateParamNames(t *testing.T) {
 		t.Errorf("notes %q do not say the second limit was left out", notes)
 	}
 }
+
+// TestByPositionStandIn: an optional by-position param left undefined before a given one
+// is sent as its default (a JSON literal), else as null when its schema accepts null, else
+// the method throws before sending, naming the method and the param; a default its schema
+// refuses is not used, and noted.
+func TestByPositionStandIn(t *testing.T) {
+	d, err := docmodel.Parse([]byte(`{"openrpc": "1.3.2", "info": {"title": "t", "version": "1"}, "methods": [
+		{"name": "page", "paramStructure": "by-position", "params": [
+			{"name": "a", "required": true, "schema": {"type": "integer"}},
+			{"name": "limit", "schema": {"type": "integer", "default": 10}},
+			{"name": "sep", "schema": {"type": "string", "default": "*/\u2028"}},
+			{"name": "cursor", "schema": {"type": ["string", "null"]}},
+			{"name": "bad", "schema": {"type": "integer", "default": "ten"}},
+			{"name": "proto", "schema": {"type": "object", "default": {"__proto__": {"x": 1}}}},
+			{"name": "order", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+			{"name": "tags", "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}},
+		{"name": "nulls", "paramStructure": "by-position", "params": [
+			{"name": "x", "schema": {"type": ["integer", "null"]}},
+			{"name": "y", "schema": {"type": "integer"}}]},
+		{"name": "rest", "paramStructure": "by-position", "params": [
+			{"name": "first", "schema": {"type": "string"}},
+			{"name": "more", "schema": {"type": "number"}, "x-variadic": true}], "result": {"name": "r", "schema": true}},
+		{"name": "named", "params": [
+			{"name": "order", "schema": {"type": "string"}},
+			{"name": "tag", "schema": {"type": "string"}}], "result": {"name": "r", "schema": {"type": "integer"}}}
+	]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, notes := generate(t, d, "standin")
+	for _, want := range []string{
+		`
+    if (bad === undefined && (proto !== undefined || order !== undefined || tags !== undefined)) {
+      throw new Error("page: param \"bad\" must be given when a later param is: the method takes its params by position, and this param has no default and is not nullable");
+    }
+    if (order === undefined && tags !== undefined) {
+      throw new Error("page: param \"order\" must be given when a later param is: the method takes its params by position, and this param has no default and is not nullable");
+    }
+    return this.$call("page", byPosition([a, limit, sep, cursor, bad, proto, order, tags], [null, 10, "*/\u2028", null, null, JSON.parse("{\"__proto__\":{\"x\":1}}")]));
+`,
+		"@throws {Error} At once, sending nothing, when bad or order is left undefined while a later param is given",
+		`    return this.$notify("nulls", byPosition([x, y]));`,
+		`
+    if (first === undefined && more.length > 0) {
+      throw new Error("rest: param \"first\" must be given when a later param is: the method takes its params by position, and this param has no default and is not nullable");
+    }
+    return this.$call("rest", byPosition([first, ...more]));
+`,
+		`    return this.$call("named", byName({ order: order, tag: tag }));`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no\n%s\nin\n%s", want, got)
+		}
+	}
+	if strings.Count(got, "must be given when a later param is") != 3 {
+		t.Errorf("want 3 refusals (page's bad and order, rest's first):\n%s", got)
+	}
+	if want := []string{`/methods/0/params/4/schema: the default of param "bad" is no value of its schema: the client refuses a call leaving it unset before a set param`}; !slices.Equal(notes, want) {
+		t.Errorf("notes %q, want %q", notes, want)
+	}
+}
