@@ -258,20 +258,23 @@ func TestWatchSignUps_fallsBehind(t *testing.T) {
 	svc, _ := newTestService(t, 1)
 	logs := make(watchLog, 16)
 	svc.logger = slog.New(logs)
-	release := make(chan struct{})
+	taken, release := make(chan struct{}), make(chan struct{})
 	emitted := 0
 	done := make(chan error, 1)
 	ctx := adminContext(t, svc)
 	go func() {
 		done <- svc.WatchSignUps(ctx, struct{}{}, func(SignUp) error {
 			if emitted++; emitted == 1 {
+				close(taken)
 				<-release // the administrator reads nothing for a while
 			}
 			return nil
 		})
 	}()
 	logs.wait(t, "watching sign-ups")
-	for range signUpBacklog + 2 { // one taken, signUpBacklog queued, one too many
+	svc.signUps.publish(SignUp{Username: "someone"})
+	<-taken                       // one taken (and being emitted),
+	for range signUpBacklog + 1 { // signUpBacklog queued, one too many
 		svc.signUps.publish(SignUp{Username: "someone"})
 	}
 	close(release)
