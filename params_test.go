@@ -315,25 +315,7 @@ func TestRegister_nullableFalse(t *testing.T) {
 		got := process(t, srv, `{"jsonrpc":"2.0","method":"m","params":`+tt.params+`,"id":1}`)
 		checkJSON(t, got, `{"jsonrpc":"2.0",`+tt.want+`,"id":1}`)
 	}
-	doc, err := srv.DocumentJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var d struct {
-		Methods []struct {
-			Params []struct {
-				Name     string          `json:"name"`
-				Required bool            `json:"required"`
-				Schema   json.RawMessage `json:"schema"`
-			} `json:"params"`
-		} `json:"methods"`
-		Components struct {
-			Schemas map[string]json.RawMessage `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(doc, &d); err != nil {
-		t.Fatal(err)
-	}
+	d := publishedDoc(t, srv)
 	var got []string
 	for _, p := range d.Methods[0].Params {
 		got = append(got, fmt.Sprintf("%s %v %s", p.Name, p.Required, p.Schema))
@@ -764,28 +746,7 @@ func TestRegister_requiredTrue(t *testing.T) {
 			`{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":{"errors":`+tt.errors+`}},"id":1}`)
 	}
 
-	doc, err := srv.DocumentJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var d struct {
-		Methods []struct {
-			Params []struct {
-				Name     string          `json:"name"`
-				Required bool            `json:"required"`
-				Schema   json.RawMessage `json:"schema"`
-			} `json:"params"`
-			Result struct {
-				Schema json.RawMessage `json:"schema"`
-			} `json:"result"`
-		} `json:"methods"`
-		Components struct {
-			Schemas map[string]json.RawMessage `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(doc, &d); err != nil {
-		t.Fatal(err)
-	}
+	d := publishedDoc(t, srv)
 	var got []string
 	for _, p := range d.Methods[0].Params {
 		got = append(got, fmt.Sprintf("%s %v %s", p.Name, p.Required, p.Schema))
@@ -854,4 +815,34 @@ func TestRegister_requiredNotNull(t *testing.T) {
 	if s, _ := json.Marshal(p.Schema); !p.Required || string(s) != `{"type":"integer","format":"int64"}` {
 		t.Errorf("published required %v, schema %s; want true and an integer", p.Required, s)
 	}
+}
+
+// published is what the tests of params tags read of a server's document: each method's
+// params and result schema, and the component schemas.
+type published struct {
+	Methods []struct {
+		Params []struct {
+			Name     string          `json:"name"`
+			Required bool            `json:"required"`
+			Schema   json.RawMessage `json:"schema"`
+		} `json:"params"`
+		Result struct {
+			Schema json.RawMessage `json:"schema"`
+		} `json:"result"`
+	} `json:"methods"`
+	Components struct {
+		Schemas map[string]json.RawMessage `json:"schemas"`
+	} `json:"components"`
+}
+
+func publishedDoc(t *testing.T, srv *openrpc.Server) (d published) {
+	t.Helper()
+	doc, err := srv.DocumentJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -1,7 +1,6 @@
 package compat
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -306,16 +305,7 @@ func (c *comparer) allOf(list []*docmodel.Schema) *docmodel.Schema {
 // others; false when they are not.
 func tightestBounds(m *docmodel.Schema, parts []*docmodel.Schema) bool {
 	for _, p := range parts {
-		m.Minimum = tightest(m.Minimum, p.Minimum, true)
-		m.ExclusiveMinimum = tightest(m.ExclusiveMinimum, p.ExclusiveMinimum, true)
-		m.Maximum = tightest(m.Maximum, p.Maximum, false)
-		m.ExclusiveMaximum = tightest(m.ExclusiveMaximum, p.ExclusiveMaximum, false)
-		m.MinLength = tightest(m.MinLength, p.MinLength, true)
-		m.MaxLength = tightest(m.MaxLength, p.MaxLength, false)
-		m.MinItems = tightest(m.MinItems, p.MinItems, true)
-		m.MaxItems = tightest(m.MaxItems, p.MaxItems, false)
-		m.MinProperties = tightest(m.MinProperties, p.MinProperties, true)
-		m.MaxProperties = tightest(m.MaxProperties, p.MaxProperties, false)
+		m.TightenBounds(p)
 		switch a, b := m.MultipleOf, p.MultipleOf; {
 		case b == nil:
 		case a == nil:
@@ -328,14 +318,6 @@ func tightestBounds(m *docmodel.Schema, parts []*docmodel.Schema) bool {
 		}
 	}
 	return true
-}
-
-// tightest returns the tighter of two lower bounds (lower true) or upper bounds.
-func tightest[T cmp.Ordered](a, b *T, lower bool) *T {
-	if a == nil || b != nil && (*b > *a) == lower && *b != *a {
-		return b
-	}
-	return a
 }
 
 // multiple reports whether a is a multiple of b.

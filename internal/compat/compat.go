@@ -623,8 +623,8 @@ func (c *comparer) bounds(o, n *docmodel.Schema, path string, d direction) {
 		// {"format": "int32"} and the same with its bounds written out are the same
 		// schema; a format changed is reported as such.
 		lo, hi := formatBounds(o.Format)
-		omin, nmin = tightest(omin, lo, true), tightest(nmin, lo, true)
-		omax, nmax = tightest(omax, hi, false), tightest(nmax, hi, false)
+		omin, nmin = docmodel.Tighter(omin, lo, true), docmodel.Tighter(nmin, lo, true)
+		omax, nmax = docmodel.Tighter(omax, hi, false), docmodel.Tighter(nmax, hi, false)
 	}
 	c.bound("minimum", omin, nmin, true, path, d)
 	c.bound("exclusiveMinimum", o.ExclusiveMinimum, n.ExclusiveMinimum, true, path, d)

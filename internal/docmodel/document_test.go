@@ -271,3 +271,14 @@ func FuzzDecodeObject(f *testing.F) {
 		}
 	})
 }
+
+func TestTightenBounds(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	n := func(v int) *int { return &v }
+	s := &Schema{Minimum: f(1), Maximum: f(10), MaxLength: n(5), MultipleOf: f(2)}
+	s.TightenBounds(&Schema{Minimum: f(3), Maximum: f(20), MinLength: n(2), MaxLength: n(4), MultipleOf: f(3)})
+	if *s.Minimum != 3 || *s.Maximum != 10 || *s.MinLength != 2 || *s.MaxLength != 4 || *s.MultipleOf != 2 || s.MaxItems != nil {
+		t.Errorf("got minimum %v maximum %v minLength %v maxLength %v multipleOf %v maxItems %v; want 3 10 2 4 2 nil",
+			*s.Minimum, *s.Maximum, *s.MinLength, *s.MaxLength, *s.MultipleOf, s.MaxItems)
+	}
+}

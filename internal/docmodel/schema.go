@@ -2,6 +2,7 @@ package docmodel
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -136,6 +137,32 @@ func (s *Schema) IsRequired(name string) bool {
 		}
 	}
 	return false
+}
+
+// TightenBounds sets s's bounds (minimum, maximum and their exclusive forms, lengths, item
+// and property counts) to the tighter of its own and p's: the greater lower bound, the
+// smaller upper bound, as both hold when a value must meet both schemas (allOf). It leaves
+// multipleOf, whose combination is the caller's choice, alone.
+func (s *Schema) TightenBounds(p *Schema) {
+	s.Minimum = Tighter(s.Minimum, p.Minimum, true)
+	s.ExclusiveMinimum = Tighter(s.ExclusiveMinimum, p.ExclusiveMinimum, true)
+	s.Maximum = Tighter(s.Maximum, p.Maximum, false)
+	s.ExclusiveMaximum = Tighter(s.ExclusiveMaximum, p.ExclusiveMaximum, false)
+	s.MinLength = Tighter(s.MinLength, p.MinLength, true)
+	s.MaxLength = Tighter(s.MaxLength, p.MaxLength, false)
+	s.MinItems = Tighter(s.MinItems, p.MinItems, true)
+	s.MaxItems = Tighter(s.MaxItems, p.MaxItems, false)
+	s.MinProperties = Tighter(s.MinProperties, p.MinProperties, true)
+	s.MaxProperties = Tighter(s.MaxProperties, p.MaxProperties, false)
+}
+
+// Tighter returns the tighter of two lower bounds (lower true: the greater) or two upper
+// bounds (the smaller); a missing bound is no bound.
+func Tighter[T cmp.Ordered](a, b *T, lower bool) *T {
+	if a == nil || b != nil && *b != *a && (*b > *a) == lower {
+		return b
+	}
+	return a
 }
 
 // UnmarshalJSON decodes a schema object or a boolean schema.

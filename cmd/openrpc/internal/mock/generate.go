@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -309,19 +308,10 @@ func mergeInto(s, p *docmodel.Schema) {
 	if s.Pattern == "" {
 		s.Pattern = p.Pattern
 	}
-	s.Minimum = tighter(s.Minimum, p.Minimum, false)
-	s.ExclusiveMinimum = tighter(s.ExclusiveMinimum, p.ExclusiveMinimum, false)
-	s.Maximum = tighter(s.Maximum, p.Maximum, true)
-	s.ExclusiveMaximum = tighter(s.ExclusiveMaximum, p.ExclusiveMaximum, true)
+	s.TightenBounds(p)
 	if s.MultipleOf == nil {
 		s.MultipleOf = p.MultipleOf
 	}
-	s.MinLength = tighter(s.MinLength, p.MinLength, false)
-	s.MaxLength = tighter(s.MaxLength, p.MaxLength, true)
-	s.MinItems = tighter(s.MinItems, p.MinItems, false)
-	s.MaxItems = tighter(s.MaxItems, p.MaxItems, true)
-	s.MinProperties = tighter(s.MinProperties, p.MinProperties, false)
-	s.MaxProperties = tighter(s.MaxProperties, p.MaxProperties, true)
 	s.UniqueItems = s.UniqueItems || p.UniqueItems
 	if s.Items == nil {
 		s.Items = p.Items
@@ -356,19 +346,6 @@ func mergeInto(s, p *docmodel.Schema) {
 }
 
 // tighter returns the tighter of two bounds, either of which may be absent: the larger of
-// two lower bounds, the smaller of two upper ones.
-func tighter[T cmp.Ordered](a, b *T, upper bool) *T {
-	switch {
-	case a == nil:
-		return b
-	case b == nil:
-		return a
-	case (*b < *a) == upper:
-		return b
-	}
-	return a
-}
-
 // typeOf chooses the JSON type to generate: one of the schema's types, or the one its
 // keywords imply.
 func (g *generator) typeOf(s *docmodel.Schema, depth int) string {
