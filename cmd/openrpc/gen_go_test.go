@@ -34,14 +34,20 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata: g
 // examples, the repository's golden documents, and the messy ones of testdata.
 func genDocuments(t *testing.T) []string {
 	t.Helper()
+	return repoDocuments(t, "testdata/*.openrpc.json")
+}
+
+// repoDocuments lists the OpenRPC project's examples, the golden documents of the
+// repository and its examples, and the files of this package matching local.
+func repoDocuments(t *testing.T, local ...string) []string {
+	t.Helper()
 	root := exampletest.RepoRoot(t)
 	var docs []string
-	for _, pattern := range []string{
+	for _, pattern := range append([]string{
 		filepath.Join(root, "e2e/testdata/open-rpc-examples/*.json"),
 		filepath.Join(root, "testdata/*.openrpc.golden"),
 		filepath.Join(root, "examples/*/testdata/*.openrpc.golden"),
-		"testdata/*.openrpc.json",
-	} {
+	}, local...) {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)
@@ -49,7 +55,7 @@ func genDocuments(t *testing.T) []string {
 		docs = append(docs, m...)
 	}
 	if len(docs) < 12 {
-		t.Fatalf("found %d documents: %v", len(docs), docs)
+		t.Fatalf("found %d documents, want the 6 OpenRPC examples, the golden documents and testdata's: %q", len(docs), docs)
 	}
 	return docs
 }

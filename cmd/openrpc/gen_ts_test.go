@@ -83,26 +83,8 @@ func genTS(t *testing.T, doc, out string) []byte {
 // project's examples, the golden documents of the repository and its examples, and the
 // difficult documents of testdata.
 func tsDocuments(t *testing.T) []string {
-	root := exampletest.RepoRoot(t)
-	var docs []string
-	for _, pattern := range []string{
-		filepath.Join(root, "e2e", "testdata", "open-rpc-examples", "*.json"),
-		filepath.Join(root, "testdata", "*.openrpc.golden"),
-		filepath.Join(root, "examples", "*", "testdata", "*.openrpc.golden"),
-		filepath.Join("testdata", "ts-*.json"),
-		filepath.Join("testdata", "messy-*.json"),
-		filepath.Join("testdata", "by-position.openrpc.json"),
-	} {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, m...)
-	}
-	if len(docs) < 12 {
-		t.Fatalf("found %d documents, want the 6 OpenRPC examples, the golden documents and testdata's: %q", len(docs), docs)
-	}
-	return docs
+	return repoDocuments(t, filepath.Join("testdata", "ts-*.json"), filepath.Join("testdata", "messy-*.json"),
+		filepath.Join("testdata", "by-position.openrpc.json"))
 }
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
