@@ -1,7 +1,6 @@
 package rpcmcp
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,6 +13,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/openrpc-go/openrpc"
+	"github.com/openrpc-go/openrpc/rpcstdio"
 )
 
 // batchlessVersion is the first MCP version without JSON-RPC batches.
@@ -26,7 +26,7 @@ const batchlessVersion = "2025-06-18"
 // rpcstdio serves JSON-RPC: the SDK's transport ended the session at such a line.
 func serveIO(ctx context.Context, ms *mcp.Server, r io.Reader, w io.Writer, maxLine int64) error {
 	out := &lockedWriter{w: w}
-	in := &lineFilter{r: r, in: bufio.NewReader(r), out: out, max: maxLine}
+	in := &lineFilter{r: r, lines: rpcstdio.NewConn(r, nil, &rpcstdio.Options{MaxMessageBytes: maxLine}), out: out, max: maxLine}
 	err := ms.Run(ctx, &mcp.IOTransport{Reader: in, Writer: out, MaxLineLength: -1})
 	if errors.Is(err, io.EOF) {
 		return nil
@@ -52,11 +52,11 @@ func (w *lockedWriter) Close() error { return nil }
 // lineFilter passes to the SDK the lines of r it can read, and answers the others.
 type lineFilter struct {
 	r        io.Reader
-	in       *bufio.Reader
+	lines    *rpcstdio.Conn // reads r's lines, at most max bytes each
 	out      io.Writer
 	max      int64
 	pending  []byte // the rest of the line being passed on
-	err      error  // of reading r, returned once its last line is handled
+	err      error  // of reading r (io.EOF at its end), returned once its last line is handled
 	batchles bool   // the client asked for a protocol version without batches
 }
 
@@ -84,13 +84,14 @@ func (f *lineFilter) Close() error {
 // next returns the next line the SDK can read, with its line break.
 func (f *lineFilter) next() ([]byte, error) {
 	for f.err == nil {
-		line, tooLong, err := f.readLine()
-		f.err = err
+		line, err := f.lines.Recv(context.Background())
 		line = bytes.TrimSpace(line)
 		switch {
-		case tooLong:
+		case errors.Is(err, openrpc.ErrTooLarge):
 			f.reply(nil, openrpc.NewError(openrpc.CodeTooLarge, openrpc.CodeTooLarge.String(),
 				map[string]string{"error": fmt.Sprintf("the message exceeds the limit of %d bytes", f.max)}))
+		case err != nil:
+			f.err = err
 		case len(line) == 0:
 		default:
 			if e := f.check(line); e != nil {
@@ -101,23 +102,6 @@ func (f *lineFilter) next() ([]byte, error) {
 		}
 	}
 	return nil, f.err
-}
-
-// readLine reads one line of at most f.max bytes; tooLong says it was longer, its bytes
-// read and dropped.
-func (f *lineFilter) readLine() (line []byte, tooLong bool, err error) {
-	for {
-		chunk, err := f.in.ReadSlice('\n')
-		if !tooLong && int64(len(line)+len(bytes.TrimRight(chunk, "\r\n"))) > f.max {
-			tooLong, line = true, nil
-		}
-		if !tooLong {
-			line = append(line, chunk...)
-		}
-		if err != bufio.ErrBufferFull {
-			return line, tooLong, err
-		}
-	}
 }
 
 // check returns the error that answers line, or nil when the SDK can read it.
